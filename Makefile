@@ -1,0 +1,37 @@
+# The two commands of the README: `make demo` and `make test`. Both create .venv on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+OUT    ?= out/demo
+
+.PHONY: demo test lint fuzz train clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Equipoise needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-demo: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed-demo
+
+demo: $(VENV)/.installed-demo
+	$(BIN)/equipoise analyse examples/*.*
+	@echo
+	@echo "Results are in $(OUT)/"
+
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/python -m pytest
+
+fuzz: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m slow tests
+
+train: $(VENV)/.installed-demo
+	$(BIN)/equipoise train --data ../shared/data/annomi
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,113 @@
+"""Reading transcripts from the files clinicians and researchers have.
+
+>>> from equipoise.ingest import load          # doctest: +SKIP
+>>> transcript = load("examples/collaborative.txt")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import InputError
+from ..model import Speaker, Transcript, Turn
+from . import formats
+from .formats import Format, detect
+from .raw import Parsed, RawTurn
+from .roles import assign_roles
+from .timecode import format_time
+
+__all__ = ["Format", "Parsed", "RawTurn", "build_transcript", "detect", "load"]
+
+
+def load(
+    path: str | Path,
+    *,
+    input_format: str | None = None,
+    therapist: Sequence[str] = (),
+    client: Sequence[str] = (),
+    merge_consecutive: bool = False,
+) -> Transcript:
+    """Read a transcript file (or ConvoKit folder) in any supported format.
+
+    ``input_format`` forces a format by name (see ``equipoise formats``); otherwise it is detected.
+    ``therapist`` and ``client`` name speakers whose role is known, overriding what the file says and
+    the inference. Consecutive turns of one speaker are kept apart unless ``merge_consecutive``.
+    """
+    path = Path(path)
+    fmt = formats.get(input_format) if input_format else detect(path)
+    try:
+        parsed = fmt.read(path)
+    except InputError:
+        raise
+    except (ValueError, KeyError, IndexError, TypeError, UnicodeError, AttributeError) as exc:
+        # A reader library choked on malformed content. Its message may quote the content, so only the
+        # kind of failure is passed on.
+        raise InputError(path, f"is not valid {fmt.name} ({exc.__class__.__name__})",
+                         hint=f"check the file, or force another format with --input-format") from None
+    return build_transcript(path, parsed, fmt.name, therapist=therapist, client=client,
+                            merge_consecutive=merge_consecutive)
+
+
+def build_transcript(
+    path: Path,
+    parsed: Parsed,
+    source_format: str,
+    *,
+    therapist: Sequence[str] = (),
+    client: Sequence[str] = (),
+    merge_consecutive: bool = False,
+) -> Transcript:
+    """Check raw turns (text, times), settle roles and build the immutable :class:`Transcript`."""
+    notices = list(parsed.notices)
+    kept: list[RawTurn] = []
+    empty_lines: list[int] = []
+    for raw in parsed.turns:
+        speaker = raw.speaker.strip()
+        if not speaker:
+            raise InputError(path, "a turn has no speaker", line=raw.line, unit=parsed.unit,
+                             hint="every turn needs a speaker name or role")
+        text = " ".join(raw.text.split())
+        if not text:
+            empty_lines.append(raw.line)
+            continue
+        _check_times(path, raw, kept[-1] if kept else None, parsed.unit)
+        kept.append(RawTurn(speaker, text, raw.line, raw.start, raw.end, raw.role))
+    if empty_lines:
+        where = ", ".join(str(n) for n in empty_lines[:10]) + (" ..." if len(empty_lines) > 10 else "")
+        notices.append(f"{path.name}: skipped {len(empty_lines)} turn(s) with no text ({parsed.unit} {where})")
+    if not kept:
+        raise InputError(path, "no turns with text were found",
+                         hint="check the format; `equipoise formats` lists what can be read")
+    if merge_consecutive:
+        kept = _merge(kept)
+    roles, role_notices = assign_roles(path, kept, therapist, client)
+    notices.extend(role_notices)
+    speakers = {name: Speaker(name, role) for name, role in roles.items()}
+    turns = [Turn(i, speakers[raw.speaker], raw.text, raw.start, raw.end) for i, raw in enumerate(kept)]
+    stem = path.name if path.is_dir() else path.stem
+    return Transcript.from_turns(stem, turns, source_format=source_format, notices=notices)
+
+
+def _check_times(path: Path, raw: RawTurn, previous: RawTurn | None, unit: str) -> None:
+    if raw.start is not None and raw.end is not None and raw.end < raw.start:
+        raise InputError(path, f"this turn ends ({format_time(raw.end)}) before it starts "
+                         f"({format_time(raw.start)})", line=raw.line, unit=unit, hint="fix the timestamps")
+    if previous is not None and raw.start is not None and previous.start is not None \
+            and raw.start < previous.start:
+        raise InputError(path, f"timestamps go backwards: this turn starts at {format_time(raw.start)}, "
+                         f"before the previous one ({format_time(previous.start)}, {unit} {previous.line})",
+                         line=raw.line, unit=unit, hint="turns must be in the order they were spoken")
+
+
+def _merge(turns: list[RawTurn]) -> list[RawTurn]:
+    merged: list[RawTurn] = []
+    for raw in turns:
+        if merged and merged[-1].speaker == raw.speaker:
+            last = merged[-1]
+            end = raw.end if raw.end is not None else last.end
+            merged[-1] = RawTurn(last.speaker, f"{last.text} {raw.text}", last.line, last.start, end,
+                                 last.role or raw.role)
+        else:
+            merged.append(raw)
+    return merged

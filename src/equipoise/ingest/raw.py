@@ -1,0 +1,34 @@
+"""What a reader produces before roles are settled: speaker labels, text, times and source lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model import Role
+
+
+@dataclass(frozen=True, slots=True)
+class RawTurn:
+    """One turn as a reader found it.
+
+    ``line`` is where it starts in the file (line number, cue number or row number, 1-based) so that
+    later checks can point the user at it. ``role`` is set when the file states it (a role column, a
+    ``Therapist:`` prefix).
+    """
+
+    speaker: str
+    text: str
+    line: int
+    start: float | None = None
+    end: float | None = None
+    role: Role | None = None
+
+
+@dataclass(slots=True)
+class Parsed:
+    """A reader's result: raw turns in order and notices for the user (never transcript text)."""
+
+    turns: list[RawTurn]
+    notices: list[str] = field(default_factory=list)
+    #: What a line number means in this format, for messages ("line", "cue", "row", "paragraph").
+    unit: str = "line"

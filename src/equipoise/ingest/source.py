@@ -1,0 +1,141 @@
+"""Reading bytes from disk safely: a size limit, encoding detection, binary detection.
+
+Every reader goes through here, so the rules for bad input live in one place.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError
+
+#: Largest transcript file read, in bytes. A 60-minute session is about 60 kB of text, so this is
+#: generous; it keeps memory bounded when someone points Equipoise at a video or a database dump.
+#: Override with the environment variable ``EQUIPOISE_MAX_INPUT_MB``.
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+_FALLBACK_ENCODINGS = ("utf-8", "cp1252")
+
+
+def max_input_bytes() -> int:
+    raw = os.environ.get("EQUIPOISE_MAX_INPUT_MB")
+    if not raw:
+        return DEFAULT_MAX_BYTES
+    try:
+        return int(float(raw) * 1024 * 1024)
+    except ValueError:
+        raise InputError(None, f"EQUIPOISE_MAX_INPUT_MB must be a number of megabytes, not {raw!r}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class TextSource:
+    """A decoded text file and what was assumed to decode it."""
+
+    path: Path
+    text: str
+    encoding: str
+    notices: tuple[str, ...] = field(default=())
+
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+
+def read_bytes(path: Path) -> bytes:
+    """Read a whole file, refusing empty files, folders and files over the size limit."""
+    if not path.exists():
+        raise InputError(path, "no such file")
+    if path.is_dir():
+        raise InputError(path, "is a folder, not a transcript file",
+                         hint="only a ConvoKit corpus can be read from a folder")
+    limit = max_input_bytes()
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(path, "the file is empty")
+    if size > limit:
+        raise InputError(
+            path,
+            f"the file is {size / 1e6:.0f} MB, over the {limit / 1e6:.0f} MB limit for one transcript",
+            hint="split it into sessions, or raise EQUIPOISE_MAX_INPUT_MB",
+        )
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"cannot be read: {exc.strerror or exc.__class__.__name__}") from None
+
+
+def decode(path: Path, data: bytes) -> TextSource:
+    """Decode bytes as text: UTF-8 (with or without BOM), UTF-16 (BOM or NUL pattern), then cp1252.
+
+    Anything that still looks binary (NUL bytes, many control characters) is refused.
+    """
+    notices: list[str] = []
+    text: str | None = None
+    encoding = ""
+    if data.startswith(b"\xef\xbb\xbf"):
+        text, encoding = _try(data[3:], "utf-8"), "utf-8-sig"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text, encoding = _try(data, "utf-16"), "utf-16"
+    elif _looks_utf16(data):
+        encoding = "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"
+        text = _try(data, encoding)
+        if text is not None:
+            notices.append(f"{path.name}: no byte-order mark; read as {encoding.upper()}")
+    if text is None:
+        if b"\x00" in data:
+            raise InputError(path, "looks like a binary file, not a text transcript",
+                             hint="export the transcript as text, VTT, SRT, CSV, JSON or DOCX")
+        for candidate in _FALLBACK_ENCODINGS:
+            text = _try(data, candidate)
+            if text is not None:
+                encoding = candidate
+                break
+        if text is None:
+            line = data[: _first_undecodable(data)].count(b"\n") + 1
+            raise InputError(path, "is neither UTF-8, UTF-16 nor Windows-1252 text", line=line,
+                             hint="save it as UTF-8")
+        if encoding != "utf-8":
+            notices.append(f"{path.name}: not valid UTF-8; assumed Windows-1252 (cp1252)")
+    if _mostly_control(text):
+        raise InputError(path, "looks like a binary file, not a text transcript",
+                         hint="export the transcript as text, VTT, SRT, CSV, JSON or DOCX")
+    if not text.strip():
+        raise InputError(path, "the file holds only white space")
+    return TextSource(path, text, encoding, tuple(notices))
+
+
+def read_text(path: Path) -> TextSource:
+    """Read and decode a text transcript (see :func:`decode`)."""
+    return decode(path, read_bytes(path))
+
+
+def _try(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _looks_utf16(data: bytes) -> bool:
+    sample = data[:4096]
+    if len(sample) < 4:
+        return False
+    even_nuls = sample[0::2].count(0)
+    odd_nuls = sample[1::2].count(0)
+    half = len(sample) / 2
+    return max(even_nuls, odd_nuls) > 0.4 * half and min(even_nuls, odd_nuls) < 0.05 * half
+
+
+def _first_undecodable(data: bytes) -> int:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start
+    return 0
+
+
+def _mostly_control(text: str) -> bool:
+    sample = text[:8192]
+    bad = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    return bad > max(8, len(sample) // 100)
