@@ -19,7 +19,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed-demo
 
 demo: $(VENV)/.installed-demo
-	$(BIN)/equipoise analyse examples/*.*
+	$(BIN)/equipoise analyse examples/*.txt examples/*.vtt examples/*.csv examples/*.jsonl examples/course/*.txt
 	@echo
 	@echo "Results are in $(OUT)/"
 

@@ -44,7 +44,7 @@ def load(
         # A reader library choked on malformed content. Its message may quote the content, so only the
         # kind of failure is passed on.
         raise InputError(path, f"is not valid {fmt.name} ({exc.__class__.__name__})",
-                         hint=f"check the file, or force another format with --input-format") from None
+                         hint="check the file, or force another format with --input-format") from None
     return build_transcript(path, parsed, fmt.name, therapist=therapist, client=client,
                             merge_consecutive=merge_consecutive)
 
@@ -75,7 +75,8 @@ def build_transcript(
         kept.append(RawTurn(speaker, text, raw.line, raw.start, raw.end, raw.role))
     if empty_lines:
         where = ", ".join(str(n) for n in empty_lines[:10]) + (" ..." if len(empty_lines) > 10 else "")
-        notices.append(f"{path.name}: skipped {len(empty_lines)} turn(s) with no text ({parsed.unit} {where})")
+        notices.append(f"{path.name}: skipped {len(empty_lines)} turn(s) with no text "
+                       f"({parsed.unit} {where})")
     if not kept:
         raise InputError(path, "no turns with text were found",
                          hint="check the format; `equipoise formats` lists what can be read")

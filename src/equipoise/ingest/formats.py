@@ -77,7 +77,11 @@ def _head(path: Path, size: int = 8192) -> str:
 
 
 def detect(path: Path) -> Format:
-    """Pick a format by extension, confirmed or overridden by the content where they disagree."""
+    """Pick a format by extension, confirmed or overridden by the content where they disagree.
+
+    A folder is a ConvoKit corpus. A file goes to the first format, those of its extension first, whose
+    ``sniff`` recognises the content; failing that, to the last format of its extension, else plain text.
+    """
     if path.is_dir():
         return get("convokit")
     if not path.exists():
@@ -88,13 +92,13 @@ def detect(path: Path) -> Format:
         head = _head(path)
     except OSError as exc:
         raise InputError(path, f"cannot be read: {exc.strerror or exc.__class__.__name__}") from None
-    # Several formats can share an extension (.csv, .json, .txt): let the content choose among them.
-    for fmt in by_extension:
-        if fmt.sniff is not None and fmt.sniff(head):
+    # Several formats can share an extension (.csv, .jsonl, .txt): let the content choose among them.
+    # Then content that clearly is another format beats a misleading extension (a VTT saved as .txt).
+    # Plain text's sniff accepts almost anything with a colon, so it never overrules the others.
+    candidates = by_extension + [fmt for fmt in all_formats() if fmt not in by_extension]
+    for fmt in candidates:
+        if fmt.name != "plain" and fmt.sniff is not None and fmt.sniff(head):
             return fmt
     if by_extension:
         return by_extension[-1]
-    for fmt in all_formats():
-        if fmt.sniff is not None and fmt.sniff(head):
-            return fmt
     return get("plain")

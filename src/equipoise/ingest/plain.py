@@ -9,6 +9,7 @@ are skipped and reported.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import InputError
@@ -21,13 +22,14 @@ from .timecode import parse_time
 _PREFIX = re.compile(
     r"""^\s*
     (?:\[?(?P<time>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\]?\s+)?      # optional time
-    (?P<speaker>[A-Za-z][\w.'\-]*(?:\s[A-Za-z][\w.'\-]*){0,3}?)       # one to four words
+    (?P<speaker>[^\W\d_][\w.'\-]*(?:\s[^\W_][\w.'\-]*){0,3}?)     # one to four words ("Speaker 2")
     \s*:\s*(?P<text>.*)$""",
     re.VERBOSE,
 )
 
 
-def _candidate(line: str) -> re.Match[str] | None:
+def speaker_prefix(line: str) -> re.Match[str] | None:
+    """The ``time``, ``speaker`` and ``text`` groups of a line that looks like ``Name: text``, or None."""
     match = _PREFIX.match(line)
     # A URL ("https://...") is not a speaker.
     if match is None or match.group("text").startswith("//"):
@@ -35,7 +37,13 @@ def _candidate(line: str) -> re.Match[str] | None:
     return match
 
 
-def _speakers(lines: list[str]) -> set[str]:
+def looks_like_name(label: str) -> bool:
+    """Whether a label is written like a name: each word capitalised or a number ("Dr. Ana", "Speaker 2")."""
+    words = label.split()
+    return bool(words) and all(word[0].isupper() or word[0].isdigit() for word in words)
+
+
+def choose_speakers(lines: Sequence[str]) -> set[str]:
     """Prefixes that name speakers: those used at least twice, or role words.
 
     A sentence such as "And then he said: stop" looks like a prefix once; a real speaker speaks more
@@ -43,7 +51,7 @@ def _speakers(lines: list[str]) -> set[str]:
     """
     counts: dict[str, int] = {}
     for line in lines:
-        match = _candidate(line)
+        match = speaker_prefix(line)
         if match:
             name = match.group("speaker").strip()
             counts[name] = counts.get(name, 0) + 1
@@ -60,10 +68,13 @@ def _speakers(lines: list[str]) -> set[str]:
     return chosen or set(counts)
 
 
-def read(path: Path) -> Parsed:
-    source = read_text(path)
+def parse_prefixed(path: Path, lines: Sequence[tuple[int, str]], unit: str = "line") -> Parsed:
+    """Turns from numbered lines with speaker prefixes; shared by the plain-text and DOCX readers.
+
+    ``lines`` pairs each line with the number reported in messages (a line or paragraph number).
+    """
     turns: list[RawTurn] = []
-    notices = list(source.notices)
+    notices: list[str] = []
     speaker: str | None = None
     start: float | None = None
     first_line = 0
@@ -74,10 +85,9 @@ def read(path: Path) -> Parsed:
         if speaker is not None:
             turns.append(RawTurn(speaker, " ".join(parts), first_line, start))
 
-    lines = source.lines()
-    known = _speakers(lines)
-    for number, line in enumerate(lines, start=1):
-        match = _candidate(line)
+    known = choose_speakers([line for _, line in lines])
+    for number, line in lines:
+        match = speaker_prefix(line)
         if match is not None and match.group("speaker").strip() in known:
             flush()
             speaker = match.group("speaker").strip()
@@ -88,7 +98,7 @@ def read(path: Path) -> Parsed:
                 try:
                     start = parse_time(match.group("time"))
                 except ValueError as exc:
-                    raise InputError(path, f"malformed time: {exc}", line=number) from None
+                    raise InputError(path, f"malformed time: {exc}", line=number, unit=unit) from None
         elif line.strip():
             if speaker is None:
                 skipped += 1
@@ -99,13 +109,20 @@ def read(path: Path) -> Parsed:
         raise InputError(path, "no speaker prefixes found (expected lines like 'Therapist: ...' or 'T: ...')",
                          hint="or force another format with --input-format")
     if skipped:
-        notices.append(f"{path.name}: skipped {skipped} line(s) before the first speaker prefix")
-    return Parsed(turns, notices)
+        notices.append(f"{path.name}: skipped {skipped} {unit}(s) before the first speaker prefix")
+    return Parsed(turns, notices, unit=unit)
+
+
+def read(path: Path) -> Parsed:
+    source = read_text(path)
+    parsed = parse_prefixed(path, list(enumerate(source.lines(), start=1)))
+    parsed.notices[:0] = source.notices
+    return parsed
 
 
 def sniff(head: str) -> bool:
     lines = [line for line in head.splitlines()[:40] if line.strip()]
-    return bool(lines) and sum(1 for line in lines if _candidate(line)) >= len(lines) / 3
+    return bool(lines) and sum(1 for line in lines if speaker_prefix(line)) >= len(lines) / 3
 
 
 FORMAT = Format(

@@ -75,8 +75,12 @@ def decode(path: Path, data: bytes) -> TextSource:
     encoding = ""
     if data.startswith(b"\xef\xbb\xbf"):
         text, encoding = _try(data[3:], "utf-8"), "utf-8-sig"
+        if text is not None:
+            notices.append(f"{path.name}: read as UTF-8 (it starts with a byte-order mark)")
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text, encoding = _try(data, "utf-16"), "utf-16"
+        if text is not None:
+            notices.append(f"{path.name}: read as UTF-16 (it starts with a byte-order mark)")
     elif _looks_utf16(data):
         encoding = "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"
         text = _try(data, encoding)

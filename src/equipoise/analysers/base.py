@@ -1,0 +1,171 @@
+"""The analyser contract: what a dimension analyser declares, receives and returns.
+
+An analyser is a pure object: ``analyse(transcript, labels, config) -> DimensionResult``. It never
+mutates its inputs and never looks at other analysers' results; only the pipeline assembles results.
+It declares ``requires`` (inputs without which it cannot run) and ``uses`` (inputs it reads when present),
+so the pipeline can check them before anything runs.
+
+Requirement names: ``labels`` (turn labels from a labeller), ``timestamps`` (every turn has a start),
+``dyad`` (at least one therapist turn and one client turn), ``embeddings`` (a sentence-embedding backend).
+
+>>> result = DimensionResult(lean=0.2, metrics={"x": 1.0}, evidence=(3,))
+>>> result.available, result.to_dict()["evidence"]
+(True, [3])
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from ..label.labels import Labels
+    from ..model import Transcript
+
+REQUIREMENTS: dict[str, str] = {
+    "labels": "turn labels from a labeller",
+    "timestamps": "start times on every turn",
+    "dyad": "at least one therapist turn and one client turn",
+    "embeddings": "a sentence-embedding backend",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Settings that change numbers; every field is recorded in the profile.
+
+    ``window`` and ``step`` are the timeline's sliding window in turns (0 = chosen from the session
+    length, see :func:`equipoise.timeline.window_for`). ``similarity`` is ``lexical`` (default) or
+    ``embedding`` (needs the optional backend).
+    """
+
+    window: int = 0
+    step: int = 0
+    similarity: str = "lexical"
+    topic_context: int = 3
+    topic_threshold: float = 0.15
+    topic_min_words: int = 3
+    substantive_words: int = 3
+    uptake_threshold: float = 0.2
+    evidence_size: int = 5
+
+    def to_dict(self) -> dict[str, object]:
+        """The settings as a plain dictionary, for the profile."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> Config:
+        """Read settings written by :meth:`to_dict`; unknown names are rejected."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            from ..errors import UsageError
+
+            raise UsageError(f"unknown analysis setting(s): {', '.join(unknown)}; "
+                             f"valid: {', '.join(sorted(known))}")
+        return cls(**data)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class DimensionResult:
+    """What one analyser found: raw metrics, a lean in [-1, 1] and the turns that moved it most.
+
+    A dimension that cannot be computed has ``available=False``, ``lean=None`` and a ``reason``.
+    ``notes`` say what was assumed or left out (never transcript text).
+    """
+
+    lean: float | None
+    metrics: Mapping[str, float | None]
+    evidence: tuple[int, ...] = ()
+    available: bool = True
+    reason: str | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def unavailable(cls, reason: str, metrics: Mapping[str, float | None] | None = None) -> DimensionResult:
+        """A result that says why the dimension could not be computed, instead of inventing a number."""
+        return cls(lean=None, metrics=dict(metrics or {}), available=False, reason=reason)
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON form (without norms; the profile adds them)."""
+        return {
+            "available": self.available,
+            "reason": self.reason,
+            "lean": self.lean,
+            "metrics": dict(self.metrics),
+            "evidence": list(self.evidence),
+            "notes": list(self.notes),
+        }
+
+
+@runtime_checkable
+class Analyser(Protocol):
+    """One dimension of the power model. Built-ins and plugins implement the same protocol."""
+
+    name: str
+    version: str
+    requires: frozenset[str]
+    uses: frozenset[str]
+    description: str
+    cannot_know: str
+    antisymmetric: bool
+
+    def analyse(self, transcript: Transcript, labels: Labels | None, config: Config) -> DimensionResult:
+        """Compute the dimension for one transcript (or a window of one)."""
+        ...
+
+
+class BaseAnalyser:
+    """Convenience base for analysers: class attributes carry the declaration."""
+
+    name: ClassVar[str]
+    version: ClassVar[str]
+    requires: ClassVar[frozenset[str]] = frozenset()
+    uses: ClassVar[frozenset[str]] = frozenset()
+    description: ClassVar[str] = ""
+    cannot_know: ClassVar[str] = ""
+    #: True when swapping the therapist and client roles flips the sign of the lean.
+    antisymmetric: ClassVar[bool] = False
+
+    def __repr__(self) -> str:
+        return f"<analyser {self.name} {self.version}>"
+
+
+def clip(value: float, low: float = -1.0, high: float = 1.0) -> float:
+    """``value`` limited to [low, high]; NaN becomes 0."""
+    if math.isnan(value):
+        return 0.0
+    return max(low, min(high, value))
+
+
+def balance(therapist: float, client: float) -> float:
+    """(t - c) / (t + c): +1 when only the therapist has it, -1 when only the client does, 0 if neither."""
+    total = therapist + client
+    return 0.0 if total <= 0 else clip((therapist - client) / total)
+
+
+def ratio(numerator: float, denominator: float) -> float | None:
+    """numerator / denominator, or None when the denominator is 0 (a metric that is not defined)."""
+    return None if denominator == 0 else numerator / denominator
+
+
+def pick_evidence(contributions: Mapping[int, float], lean: float | None, size: int) -> tuple[int, ...]:
+    """The turn indices whose contribution pushed the lean most in its direction.
+
+    ``contributions`` maps turn index to a signed push (+ toward the therapist holding the lever).
+    With a lean of about 0, the turns with the largest pushes either way are returned.
+    """
+    if not contributions:
+        return ()
+    sign = 0.0 if lean is None or abs(lean) < 0.05 else math.copysign(1.0, lean)
+    scored = [(abs(v) if sign == 0 else v * sign, i) for i, v in contributions.items()]
+    ranked = sorted(((s, i) for s, i in scored if s > 0), key=lambda pair: (-pair[0], pair[1]))
+    return tuple(sorted(i for _, i in ranked[:size]))
+
+
+def mean(values: Iterable[float]) -> float | None:
+    """Arithmetic mean, or None for no values."""
+    items = list(values)
+    return sum(items) / len(items) if items else None

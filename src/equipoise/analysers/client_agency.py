@@ -1,0 +1,112 @@
+"""Client agency: the client's own direction and freedom to disagree ("clients must create goals").
+
+Metrics:
+  - ``change_talk_share`` = change / (change + sustain) client turns, and ``change_talk_rate`` = change
+    talk per client turn (talk types from the labels; MI's evidence is that client change talk, not the
+    therapist's arguments, predicts change: Magill et al. 2014).
+  - ``client_topic_share`` = client topic openings / all openings (see :mod:`equipoise.analysers.topics`).
+  - ``pushbacks``: client turns with a ``disagreement`` marker, or sustain talk right after a therapist
+    directive act (advice, a directive or confrontation); ``pushback_followed_share``: of those answered
+    by the therapist, the share the next therapist turn follows (a reflection, or a permission, options or
+    autonomy marker, with no directive act) rather than meets with a directive act or confrontation
+    (``pushback_confronted_share``).
+
+Agency A in [0, 1] is the mean of the defined shares among change_talk_share, client_topic_share and
+pushback_followed_share; lean = 1 - 2A (little client agency: the therapist holds the lever).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..model import Role
+from .base import BaseAnalyser, Config, DimensionResult, clip, mean, pick_evidence, ratio
+from .directiveness import AUTONOMY_MARKERS, DIRECTIVE_MARKERS
+from .topics import opening_positions
+
+if TYPE_CHECKING:
+    from ..label.labels import Labels, TurnLabels
+    from ..model import Transcript
+
+
+class ClientAgencyAnalyser(BaseAnalyser):
+    """Change talk, client-initiated topics, pushback and how the therapist meets it."""
+
+    name = "client_agency"
+    version = "1.0"
+    requires = frozenset({"labels", "dyad"})
+    antisymmetric = False
+    description = ("The client's own direction: change talk against sustain talk, topics the client "
+                   "opens, and client pushback with how the next therapist turn meets it (follows or "
+                   "confronts).")
+    cannot_know = ("Goals the client holds but does not voice; disagreement kept silent, which is what a "
+                   "client with little power often does; agency exercised between sessions.")
+
+    def analyse(self, transcript: Transcript, labels: Labels | None, config: Config) -> DimensionResult:
+        """Compute client agency for one transcript or window."""
+        assert labels is not None
+        turns, tl = transcript.turns, labels.turns
+        change = sustain = n_client = 0
+        contributions: dict[int, float] = {}
+        for turn, label in zip(turns, tl, strict=True):
+            if turn.role is Role.CLIENT:
+                n_client += 1
+                change += label.talk_type == "change"
+                sustain += label.talk_type == "sustain"
+                if label.talk_type == "change":
+                    contributions[turn.index] = -0.5
+        openings = {Role.THERAPIST: 0, Role.CLIENT: 0}
+        for pos in opening_positions(turns, config, labels):
+            if turns[pos].role in openings:
+                openings[turns[pos].role] += 1
+                if turns[pos].role is Role.CLIENT:
+                    contributions[turns[pos].index] = contributions.get(turns[pos].index, 0.0) - 0.5
+        pushbacks = followed = confronted = answered = 0
+        for pos, (turn, label) in enumerate(zip(turns, tl, strict=True)):
+            if turn.role is not Role.CLIENT or not _pushes_back(label, tl[pos - 1] if pos else None,
+                                                                 turns[pos - 1].role if pos else None):
+                continue
+            pushbacks += 1
+            reply = next((p for p in range(pos + 1, len(turns)) if turns[p].role is not Role.CLIENT), None)
+            if reply is None or turns[reply].role is not Role.THERAPIST:
+                continue
+            answered += 1
+            if _directive(tl[reply]):
+                confronted += 1
+                contributions[turns[reply].index] = 1.0
+            elif tl[reply].behaviour == "reflection" or set(tl[reply].markers) & AUTONOMY_MARKERS:
+                followed += 1
+                contributions[turns[reply].index] = -1.0
+        metrics: dict[str, float | None] = {
+            "change_talk_share": ratio(change, change + sustain),
+            "change_talk_rate": ratio(change, n_client),
+            "client_topic_share": ratio(openings[Role.CLIENT], sum(openings.values())),
+            "pushbacks": float(pushbacks),
+            "pushback_followed_share": ratio(followed, answered),
+            "pushback_confronted_share": ratio(confronted, answered),
+        }
+        agency = mean(v for k, v in metrics.items()
+                      if k in ("change_talk_share", "client_topic_share", "pushback_followed_share")
+                      and v is not None)
+        if agency is None:
+            return DimensionResult.unavailable(
+                "no client change or sustain talk, no topic openings and no pushback to measure", metrics)
+        metrics["agency"] = agency
+        lean = clip(1.0 - 2.0 * agency)
+        return DimensionResult(lean=lean, metrics=metrics,
+                               evidence=pick_evidence(contributions, lean, config.evidence_size))
+
+
+def _directive(label: TurnLabels) -> bool:
+    return (label.input_type == "advice" or label.stance == "directive"
+            or bool(set(label.markers) & DIRECTIVE_MARKERS))
+
+
+def _pushes_back(label: TurnLabels, previous: TurnLabels | None, previous_role: Role | None) -> bool:
+    if "disagreement" in label.markers:
+        return True
+    return (label.talk_type == "sustain" and previous is not None and previous_role is Role.THERAPIST
+            and _directive(previous))
+
+
+ANALYSER = ClientAgencyAnalyser()

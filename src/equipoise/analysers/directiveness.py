@@ -1,0 +1,111 @@
+"""Directiveness: telling against guiding ("she expressed views about how I should live my life").
+
+Per turn, read from the labels (any role, so the measure is symmetric):
+  - a directive act: input type ``advice``, stance ``directive``, or a ``directive``, ``advice`` or
+    ``confront`` marker ("you should / need to / must", imperatives, persuasion, confrontation);
+  - information given without asking: input type ``information`` with no ``permission`` marker, not
+    answering a question of the other party; it counts half a directive act;
+  - an autonomy-supporting act: a ``permission``, ``autonomy`` or ``options`` marker, or input type
+    ``options`` (MITI 4.2.1 "Seeking Collaboration" and "Emphasizing Autonomy" against "Persuade" and
+    "Confront").
+
+Metrics per role: ``directive_rate_<role>`` and ``autonomy_rate_<role>`` (acts per turn), and counts of
+advice, confrontation, unsolicited information and permission for the therapist.
+
+Lean: tanh(3 * (net_T - net_C)) where net = (directive acts - autonomy-supporting acts) / turns. The
+factor 3 maps one net directive act in every three turns to a lean of about 0.76.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from ..model import Role
+from .base import BaseAnalyser, Config, DimensionResult, pick_evidence, ratio
+from .text import looks_like_question
+
+if TYPE_CHECKING:
+    from ..label.labels import Labels, TurnLabels
+    from ..model import Transcript
+
+DIRECTIVE_MARKERS = frozenset({"directive", "advice", "confront"})
+AUTONOMY_MARKERS = frozenset({"permission", "autonomy", "options"})
+SCALE = 3.0
+
+
+class DirectivenessAnalyser(BaseAnalyser):
+    """Advice, directives, confrontation and unasked-for information against autonomy support."""
+
+    name = "directiveness"
+    version = "1.0"
+    requires = frozenset({"labels", "dyad"})
+    antisymmetric = True
+    description = ("Telling against guiding: advice, directives, confrontation and information given "
+                   "without asking, set against asking permission, offering options and emphasising the "
+                   "client's autonomy.")
+    cannot_know = ("Tone and context: advice the client asked for earlier, directives agreed as part of a "
+                   "treatment plan (exposure work, safety planning), or indirect pressure in polite words.")
+
+    def analyse(self, transcript: Transcript, labels: Labels | None, config: Config) -> DimensionResult:
+        """Compute directive and autonomy-supporting acts for one transcript or window."""
+        assert labels is not None
+        turns = transcript.turns
+        roles = (Role.THERAPIST, Role.CLIENT)
+        directive = {r: 0.0 for r in roles}
+        autonomy = {r: 0.0 for r in roles}
+        n = {r: 0 for r in roles}
+        counts = {"advice": 0, "confront": 0, "unsolicited_information": 0, "permission": 0}
+        contributions: dict[int, float] = {}
+        for pos, (turn, label) in enumerate(zip(turns, labels.turns, strict=True)):
+            if turn.role not in n:
+                continue
+            n[turn.role] += 1
+            asked = pos > 0 and turns[pos - 1].role is not turn.role and _asks(turns[pos - 1].text,
+                                                                            labels.turns[pos - 1])
+            d, a, kinds = _acts(label, asked)
+            directive[turn.role] += d
+            autonomy[turn.role] += a
+            if turn.role is Role.THERAPIST:
+                for kind in kinds:
+                    counts[kind] += 1
+            if d or a:
+                contributions[turn.index] = (d - a) * (1.0 if turn.role is Role.THERAPIST else -1.0)
+        metrics: dict[str, float | None] = {}
+        for role in roles:
+            metrics[f"directive_rate_{role.value}"] = ratio(directive[role], n[role])
+            metrics[f"autonomy_rate_{role.value}"] = ratio(autonomy[role], n[role])
+        metrics.update({f"{kind}_therapist": float(count) for kind, count in counts.items()})
+        net = {r: (directive[r] - autonomy[r]) / n[r] if n[r] else 0.0 for r in roles}
+        lean = math.tanh(SCALE * (net[Role.THERAPIST] - net[Role.CLIENT]))
+        return DimensionResult(lean=lean, metrics=metrics,
+                               evidence=pick_evidence(contributions, lean, config.evidence_size))
+
+
+def _asks(text: str, label: TurnLabels) -> bool:
+    if label.behaviour is not None:
+        return label.behaviour == "question"
+    return looks_like_question(text)
+
+
+def _acts(label: TurnLabels, asked: bool) -> tuple[float, float, list[str]]:
+    """(directive weight, autonomy weight, kinds) of one turn."""
+    markers = set(label.markers)
+    kinds: list[str] = []
+    directive = 0.0
+    if label.input_type == "advice" or label.stance == "directive" or markers & DIRECTIVE_MARKERS:
+        directive = 1.0
+        if label.input_type == "advice" or "advice" in markers:
+            kinds.append("advice")
+        if "confront" in markers:
+            kinds.append("confront")
+    elif label.input_type == "information" and "permission" not in markers and not asked:
+        directive = 0.5
+        kinds.append("unsolicited_information")
+    autonomy = 1.0 if (label.input_type == "options" or markers & AUTONOMY_MARKERS) else 0.0
+    if "permission" in markers:
+        kinds.append("permission")
+    return directive, autonomy, kinds
+
+
+ANALYSER = DirectivenessAnalyser()

@@ -1,0 +1,73 @@
+"""Disclosure: who reveals themselves to whom ("a one-way disclosure of personal, private information").
+
+Metrics per role: ``disclosure_rate_<role>`` = turns with a ``self_disclosure`` marker / turns of the role,
+``disclosures_<role>`` (counts) and ``first_person_rate_<role>`` = first-person singular pronouns per word,
+the lexical signal of self-focused talk (Pennebaker's "I"-words; Tausczik & Pennebaker 2010).
+
+Lean: (d_C - d_T) / (d_C + d_T) with d the disclosure rates. The party who discloses less while the other
+discloses more holds the knowledge, and the lever: a client who discloses to a therapist who does not gives
+the therapist +1; mutual disclosure gives 0. Knowledge asymmetry is part of therapy's frame, so a positive
+lean here is expected; the norms show how large it usually is.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..model import Role
+from .base import BaseAnalyser, Config, DimensionResult, balance, pick_evidence, ratio
+from .text import tokens
+
+if TYPE_CHECKING:
+    from ..label.labels import Labels
+    from ..model import Transcript
+
+FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself"})
+
+
+class DisclosureAnalyser(BaseAnalyser):
+    """Self-disclosure by each party and the asymmetry between them."""
+
+    name = "disclosure"
+    version = "1.0"
+    requires = frozenset({"labels", "dyad"})
+    antisymmetric = True
+    description = ("Who reveals themselves: the rate of personal self-disclosure of each party and the "
+                   "asymmetry between them.")
+    cannot_know = ("How private or costly a disclosure was; what was disclosed before the session (intake "
+                   "forms, records); disclosure without first-person words. The marker is rule-based.")
+
+    def analyse(self, transcript: Transcript, labels: Labels | None, config: Config) -> DimensionResult:
+        """Compute self-disclosure rates for one transcript or window."""
+        assert labels is not None
+        roles = (Role.THERAPIST, Role.CLIENT)
+        disclosures = {r: 0 for r in roles}
+        n = {r: 0 for r in roles}
+        words = {r: 0 for r in roles}
+        first = {r: 0 for r in roles}
+        contributions: dict[int, float] = {}
+        for turn, label in zip(transcript.turns, labels.turns, strict=True):
+            if turn.role not in n:
+                continue
+            n[turn.role] += 1
+            toks = tokens(turn.text)
+            words[turn.role] += len(toks)
+            first[turn.role] += sum(1 for w in toks if w in FIRST_PERSON)
+            if "self_disclosure" in label.markers:
+                disclosures[turn.role] += 1
+                contributions[turn.index] = -1.0 if turn.role is Role.THERAPIST else 1.0
+        metrics: dict[str, float | None] = {}
+        for role in roles:
+            metrics[f"disclosure_rate_{role.value}"] = ratio(disclosures[role], n[role])
+            metrics[f"disclosures_{role.value}"] = float(disclosures[role])
+            metrics[f"first_person_rate_{role.value}"] = ratio(first[role], words[role])
+        rate_t = metrics["disclosure_rate_therapist"] or 0.0
+        rate_c = metrics["disclosure_rate_client"] or 0.0
+        lean = balance(rate_c, rate_t)
+        notes = () if disclosures[Role.THERAPIST] + disclosures[Role.CLIENT] else (
+            "no self-disclosure found on either side",)
+        return DimensionResult(lean=lean, metrics=metrics, notes=notes,
+                               evidence=pick_evidence(contributions, lean, config.evidence_size))
+
+
+ANALYSER = DisclosureAnalyser()

@@ -1,0 +1,131 @@
+"""Floor: who holds the floor ("she talked so much it was overpowering").
+
+Metrics, per role (therapist, client, other):
+  - ``word_share_<role>`` = words spoken by the role / all words; ``turn_share_<role>`` likewise for turns.
+  - ``time_share_<role>`` = speaking seconds / all speaking seconds, only with timestamps. A turn's
+    seconds are end - start; when ends are missing, the next turn's start stands in for the end (noted).
+  - ``mean_turn_words_<role>``; ``longest_monologue_<role>``: most words in one run of consecutive turns.
+  - with start and end times: ``overlaps_<role>``: turns by the role that start before the previous
+    speaker's turn has ended (cut-offs), as a count.
+
+Lean: the therapist's excess over the client in share of words, (w_T - w_C) / (w_T + w_C), averaged with
+the same for speaking time when there are timestamps. Turn shares stay out of the lean: in a dialogue
+they are close to even whoever dominates.
+
+Source: talk-time share is the classic dominance measure in conversation analysis of institutional
+talk (e.g. Itakura 2001, "Describing conversational dominance"); it is descriptive here, not a grade.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from typing import TYPE_CHECKING
+
+from ..model import Role
+from .base import BaseAnalyser, Config, DimensionResult, balance, pick_evidence, ratio
+from .text import word_count
+
+if TYPE_CHECKING:
+    from ..label.labels import Labels
+    from ..model import Transcript
+
+ROLES = (Role.THERAPIST, Role.CLIENT, Role.OTHER)
+
+
+class FloorAnalyser(BaseAnalyser):
+    """Shares of words, turns and speaking time; turn lengths, monologues, overlaps."""
+
+    name = "floor"
+    version = "1.0"
+    requires = frozenset({"dyad"})
+    uses = frozenset({"timestamps"})
+    antisymmetric = True
+    description = ("Who holds the floor: shares of words, turns and (with timestamps) speaking time, "
+                   "mean turn length, the longest monologue and cut-offs.")
+    cannot_know = ("Silence, pace, tone and body language; whether a long turn was invited (an open "
+                   "question asks the client to hold the floor). Without timestamps, speaking time and "
+                   "overlaps are unknown.")
+
+    def analyse(self, transcript: Transcript, labels: Labels | None, config: Config) -> DimensionResult:
+        """Compute the floor metrics of one transcript or window."""
+        turns = transcript.turns
+        words = {role: 0 for role in ROLES}
+        counts = {role: 0 for role in ROLES}
+        monologue = {role: 0 for role in ROLES}
+        run_role, run_words = None, 0
+        for turn in turns:
+            n = word_count(turn.text)
+            words[turn.role] += n
+            counts[turn.role] += 1
+            run_words = run_words + n if turn.role is run_role else n
+            run_role = turn.role
+            monologue[turn.role] = max(monologue[turn.role], run_words)
+        total_words, total_turns = sum(words.values()), len(turns)
+        metrics: dict[str, float | None] = {}
+        for role in ROLES:
+            metrics[f"word_share_{role.value}"] = ratio(words[role], total_words)
+            metrics[f"turn_share_{role.value}"] = ratio(counts[role], total_turns)
+        for role in ROLES:
+            metrics[f"mean_turn_words_{role.value}"] = ratio(words[role], counts[role])
+            metrics[f"longest_monologue_{role.value}"] = float(monologue[role])
+        word_lean = balance(words[Role.THERAPIST], words[Role.CLIENT])
+        leans = [word_lean]
+        notes: list[str] = []
+        if transcript.has_timestamps:
+            seconds, estimated = _seconds(transcript)
+            total_seconds = sum(seconds.values())
+            for role in ROLES:
+                metrics[f"time_share_{role.value}"] = ratio(seconds[role], total_seconds)
+            if total_seconds > 0:
+                leans.append(balance(seconds[Role.THERAPIST], seconds[Role.CLIENT]))
+            if estimated:
+                notes.append("turn ends missing: each turn's speaking time runs to the next turn's start")
+            else:
+                for role, count in _overlaps(transcript).items():
+                    metrics[f"overlaps_{role.value}"] = float(count)
+        else:
+            notes.append("no timestamps: speaking time and overlaps are not measured")
+        lean = sum(leans) / len(leans)
+        # A turn pushes the lean by its share of the words, toward its speaker's side.
+        contributions = {
+            t.index: (word_count(t.text) / total_words if total_words else 0.0) * _side(t.role)
+            for t in turns
+        }
+        return DimensionResult(lean=lean, metrics=metrics,
+                               evidence=pick_evidence(contributions, lean, config.evidence_size),
+                               notes=tuple(notes))
+
+
+def _side(role: Role) -> float:
+    return 1.0 if role is Role.THERAPIST else -1.0 if role is Role.CLIENT else 0.0
+
+
+def _seconds(transcript: Transcript) -> tuple[dict[Role, float], bool]:
+    """Speaking seconds per role, and whether any turn end had to be taken from the next start."""
+    seconds = {role: 0.0 for role in ROLES}
+    estimated = False
+    turns = transcript.turns
+    for pos, turn in enumerate(turns):
+        start = turn.start or 0.0
+        if turn.end is not None:
+            end = turn.end
+        elif pos + 1 < len(turns):
+            end, estimated = turns[pos + 1].start or start, True
+        else:
+            end, estimated = start, True
+        seconds[turn.role] += max(0.0, end - start)
+    return seconds, estimated
+
+
+def _overlaps(transcript: Transcript) -> dict[Role, int]:
+    """Turns that start before the previous speaker's turn ended, by the role of who cut in."""
+    found = {role: 0 for role in ROLES}
+    turns = transcript.turns
+    for prev, turn in pairwise(turns):
+        if (turn.speaker != prev.speaker and prev.end is not None and turn.start is not None
+                and turn.start < prev.end):
+            found[turn.role] += 1
+    return found
+
+
+ANALYSER = FloorAnalyser()

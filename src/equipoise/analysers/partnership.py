@@ -1,0 +1,105 @@
+"""Partnership: guiding with the client rather than steering them ("not there to tell ... but to guide").
+
+Therapist behaviour counts from the labels, scored against MITI 4.2.1 (Moyers, Manuel & Ernst 2014)
+summary-score thresholds:
+  - ``reflection_question_ratio`` R:Q = reflections / questions; fair 1:1, good 2:1.
+  - ``complex_reflection_share`` %CR = complex / all reflections; fair 40%, good 50%.
+  - ``open_question_share`` %OQ = open / all questions; MITI 3.1.1's thresholds (fair 50%, good 70%),
+    since MITI 4 dropped this score.
+  - ``collaboration_rate``: therapist turns with an affirmation, "we", permission, options or autonomy
+    marker, per therapist turn. Also reported: ``reflection_share`` of therapist turns and the counts.
+
+Score P in [0, 1], a weighted mean of the components that are defined:
+  2 x min(R:Q / 2, 1) + 1 x min(%CR / 0.5, 1) + 1 x min(%OQ / 0.7, 1) + 1 x min(collaboration / 0.2, 1).
+A component at its "good" threshold scores 1; 0.2 collaboration means one such turn in five (our choice).
+%CR is 0 when there are no reflections. Lean = 1 - 2P: low partnership means the therapist holds the lever.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..model import Role
+from .base import BaseAnalyser, Config, DimensionResult, clip, pick_evidence, ratio
+
+if TYPE_CHECKING:
+    from ..label.labels import Labels
+    from ..model import Transcript
+
+COLLABORATION_MARKERS = frozenset({"affirmation", "we", "permission", "options", "autonomy"})
+RQ_GOOD, CR_GOOD, OQ_GOOD, COLLABORATION_GOOD = 2.0, 0.5, 0.7, 0.2
+WEIGHTS = {"rq": 2.0, "cr": 1.0, "oq": 1.0, "collaboration": 1.0}
+
+
+class PartnershipAnalyser(BaseAnalyser):
+    """Reflections against questions, complex reflections, open questions, collaborative acts."""
+
+    name = "partnership"
+    version = "1.0"
+    requires = frozenset({"labels", "dyad"})
+    antisymmetric = False
+    description = ("Guiding with the client rather than steering: reflections against questions (R:Q), "
+                   "the share of complex reflections, open questions, affirmations, 'we' language and "
+                   "asking for the client's view, scored against MITI 4.2.1 thresholds.")
+    cannot_know = ("Whether the client experienced the session as a partnership; the quality and accuracy "
+                   "of each reflection; approaches other than motivational interviewing, whose good practice "
+                   "may look different. The counts are only as good as the turn labels.")
+
+    def analyse(self, transcript: Transcript, labels: Labels | None, config: Config) -> DimensionResult:
+        """Compute MITI-style summary scores of the therapist's behaviour."""
+        assert labels is not None
+        reflections = complex_ = questions = open_ = collaborative = n = 0
+        contributions: dict[int, float] = {}
+        for turn, label in zip(transcript.turns, labels.turns, strict=True):
+            if turn.role is not Role.THERAPIST:
+                continue
+            n += 1
+            push = 0.0
+            if label.behaviour == "reflection":
+                reflections += 1
+                complex_ += label.reflection_type == "complex"
+                push -= 1.0 if label.reflection_type == "complex" else 0.5
+            elif label.behaviour == "question":
+                questions += 1
+                open_ += label.question_type == "open"
+                push += 0.5 if label.question_type == "closed" else 0.25
+            if set(label.markers) & COLLABORATION_MARKERS:
+                collaborative += 1
+                push -= 0.5
+            if push:
+                contributions[turn.index] = push
+        rq = ratio(reflections, questions)
+        cr = ratio(complex_, reflections)
+        oq = ratio(open_, questions)
+        collaboration = ratio(collaborative, n)
+        metrics: dict[str, float | None] = {
+            "reflection_question_ratio": rq,
+            "complex_reflection_share": cr,
+            "open_question_share": oq,
+            "collaboration_rate": collaboration,
+            "reflection_share": ratio(reflections, n),
+            "reflections": float(reflections),
+            "questions": float(questions),
+        }
+        components: dict[str, float] = {}
+        if questions:
+            components["rq"] = min((rq or 0.0) / RQ_GOOD, 1.0)
+        elif reflections:
+            components["rq"] = 1.0
+        if reflections or questions:
+            components["cr"] = min((cr or 0.0) / CR_GOOD, 1.0)
+        if questions:
+            components["oq"] = min((oq or 0.0) / OQ_GOOD, 1.0)
+        if collaboration is not None:
+            components["collaboration"] = min(collaboration / COLLABORATION_GOOD, 1.0)
+        if not components:
+            return DimensionResult.unavailable("no therapist turns to score", metrics)
+        score = sum(WEIGHTS[k] * v for k, v in components.items()) / sum(WEIGHTS[k] for k in components)
+        metrics["score"] = score
+        lean = clip(1.0 - 2.0 * score)
+        notes = () if "rq" in components else ("the therapist neither reflected nor asked: R:Q is undefined",)
+        return DimensionResult(lean=lean, metrics=metrics, notes=notes,
+                               evidence=pick_evidence(contributions, lean, config.evidence_size))
+
+
+ANALYSER = PartnershipAnalyser()

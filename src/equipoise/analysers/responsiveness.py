@@ -1,0 +1,98 @@
+"""Responsiveness: does each party take up what the other just said ("she was selective").
+
+Uptake of a turn r replying to the other party's previous turn s, after Demszky et al. (2021,
+"Measuring conversational uptake", ACL). Their measure is learned (pointwise JSD with a BERT model);
+ours is their lexical baseline, the share of s's content words that r repeats (stems; see
+:func:`equipoise.analysers.text.overlap`), raised to 1 when r is labelled a reflection, because a
+reflection takes up the speaker by definition (MITI 4.2.1) even in other words, and when s is a question,
+because an answer takes the question up whatever its words.
+
+Metrics (a source turn counts when it is a question or has at least ``substantive_words`` content words):
+  - ``uptake_therapist`` / ``uptake_client``: mean uptake of the turns replying to a substantive turn of
+    the other party; ``lexical_uptake_therapist``: the same without the reflection rule.
+  - ``reflection_reply_share``: share of therapist replies to substantive client statements (not
+    questions) that are reflections.
+  - ``unanswered_share``: share of substantive client statements whose reply has uptake below
+    ``uptake_threshold`` (the client's words left without uptake).
+
+Lean: (u_C - u_T) / (u_C + u_T): the party who takes up less of the other holds the lever of selection.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..model import Role
+from .base import BaseAnalyser, Config, DimensionResult, balance, mean, pick_evidence, ratio
+from .text import content_words, looks_like_question, overlap
+
+if TYPE_CHECKING:
+    from ..label.labels import Labels, TurnLabels
+    from ..model import Transcript, Turn
+
+
+class ResponsivenessAnalyser(BaseAnalyser):
+    """Uptake of the other party's previous turn, in both directions."""
+
+    name = "responsiveness"
+    version = "1.0"
+    requires = frozenset({"labels", "dyad"})
+    antisymmetric = True
+    description = ("How much each party takes up what the other just said (conversational uptake: "
+                   "repeated content words, and reflections), and how many substantive client turns are "
+                   "left without uptake.")
+    cannot_know = ("Uptake in other words than a reflection (lexical by default), uptake later in the "
+                   "session, non-verbal attention; whether leaving a turn aside was a deliberate, "
+                   "helpful choice.")
+
+    def analyse(self, transcript: Transcript, labels: Labels | None, config: Config) -> DimensionResult:
+        """Compute uptake in both directions for one transcript or window."""
+        assert labels is not None
+        turns = transcript.turns
+        uptake: dict[Role, list[float]] = {Role.THERAPIST: [], Role.CLIENT: []}
+        lexical_t: list[float] = []
+        reflected = unanswered = replies_t = 0
+        contributions: dict[int, float] = {}
+        for pos in range(1, len(turns)):
+            source, reply = turns[pos - 1], turns[pos]
+            if reply.role not in uptake or source.role is reply.role or source.role not in uptake:
+                continue
+            asked = _is_question(source, labels.turns[pos - 1])
+            if not asked and len(content_words(source.text)) < config.substantive_words:
+                continue
+            lexical = overlap(reply.text, source.text)
+            is_reflection = labels.turns[pos].behaviour == "reflection"
+            value = 1.0 if is_reflection or asked else lexical
+            uptake[reply.role].append(value)
+            # Low uptake by the therapist pushes toward the therapist, low uptake by the client the other way.
+            contributions[reply.index] = (1.0 - value) * (1.0 if reply.role is Role.THERAPIST else -1.0)
+            if reply.role is Role.THERAPIST and not asked:
+                lexical_t.append(lexical)
+                replies_t += 1
+                reflected += is_reflection
+                unanswered += value < config.uptake_threshold
+        u_t, u_c = mean(uptake[Role.THERAPIST]), mean(uptake[Role.CLIENT])
+        metrics: dict[str, float | None] = {
+            "uptake_therapist": u_t,
+            "uptake_client": u_c,
+            "lexical_uptake_therapist": mean(lexical_t),
+            "reflection_reply_share": ratio(reflected, replies_t),
+            "unanswered_share": ratio(unanswered, replies_t),
+            "replies_therapist": float(replies_t),
+            "replies_client": float(len(uptake[Role.CLIENT])),
+        }
+        if u_t is None or u_c is None:
+            return DimensionResult.unavailable(
+                "too few substantive turns answered by the other party to compare uptake", metrics)
+        lean = balance(u_c, u_t)
+        return DimensionResult(lean=lean, metrics=metrics,
+                               evidence=pick_evidence(contributions, lean, config.evidence_size))
+
+
+def _is_question(turn: Turn, label: TurnLabels) -> bool:
+    if label.behaviour is not None:
+        return label.behaviour == "question"
+    return looks_like_question(turn.text)
+
+
+ANALYSER = ResponsivenessAnalyser()

@@ -1,0 +1,44 @@
+"""Topic openings: turns with little in common with the recent context (used by agenda and client agency).
+
+A turn opens a topic when it has at least ``topic_min_words`` content words and fewer than
+``topic_threshold`` of them occur in the previous ``topic_context`` turns (lexical similarity; the
+first substantive turn of a session opens its first topic). A turn labelled a reflection never opens a
+topic: it follows the client by definition, whatever its words. This is the lexical-cohesion idea behind
+TextTiling (Hearst 1997) reduced to one turn against its context.
+
+>>> from equipoise.model import Role, Speaker, Turn
+>>> c = Speaker("C", Role.CLIENT)
+>>> turns = [Turn(0, c, "My sister moved away in March."), Turn(1, c, "My sister calls every week."),
+...          Turn(2, c, "Work has been brutal, deadlines everywhere.")]
+>>> opening_positions(turns, Config())
+[0, 2]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from ..model import Turn
+from .base import Config
+from .text import content_words
+
+if TYPE_CHECKING:
+    from ..label.labels import Labels
+
+
+def opening_positions(turns: Sequence[Turn], config: Config, labels: Labels | None = None) -> list[int]:
+    """Positions (within ``turns``) of the turns that open a new topic."""
+    found: list[int] = []
+    for pos, turn in enumerate(turns):
+        if labels is not None and labels.turns[pos].behaviour == "reflection":
+            continue
+        words = content_words(turn.text)
+        if len(words) < config.topic_min_words:
+            continue
+        context: set[str] = set()
+        for prev in turns[max(0, pos - config.topic_context):pos]:
+            context |= content_words(prev.text)
+        if len(words & context) / len(words) < config.topic_threshold:
+            found.append(pos)
+    return found

@@ -1,0 +1,250 @@
+"""Rule-based turn markers: a small documented vocabulary of what a turn does, found by phrase rules.
+
+Each marker is a set of case-insensitive regular expressions, with examples that must match and
+counter-examples that must not; ``tests/label/test_markers.py`` checks every one of them, and the table in
+``docs/labeller.md`` is generated from :data:`MARKERS` by :func:`markers_table` (a test keeps them equal).
+The rules are deliberately phrase-level and role-independent so that they transfer beyond MI role-plays
+(crisis lines, peer support, coaching); they mark surface moves, not intentions.
+
+>>> find_markers("Would it be okay if I shared some ideas? It's completely up to you.")
+('question', 'permission', 'autonomy', 'hedge')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_I = r"(?:i|i'm|i've|i'd|i'll)"
+
+
+@dataclass(frozen=True)
+class Marker:
+    """One marker: name, what it means, the rules that find it, examples and counter-examples."""
+
+    name: str
+    description: str
+    patterns: tuple[str, ...]
+    examples: tuple[str, ...]
+    counterexamples: tuple[str, ...]
+    unless: tuple[str, ...] = ()
+
+    def compiled(self) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+        found = re.compile("|".join(f"(?:{p})" for p in self.patterns))
+        unless = re.compile("|".join(f"(?:{p})" for p in self.unless)) if self.unless else None
+        return found, unless
+
+
+MARKERS: tuple[Marker, ...] = (
+    Marker(
+        "question", "asks something: a question mark, or a clause opening like a question",
+        (r"\?", r"(?:^|[.!]\s+)(?:so,?\s+|and\s+)?(?:what|how|why|where|when|who|which)\s+(?:do|does|did|is|are|"
+         r"was|were|would|could|can|will|have|has|made|makes|kind|sort|else|about|happens|brings)\b",
+         r"(?:^|[.!]\s+)(?:do|does|did|are|is|have|has|can|could|would|will)\s+(?:you|it|that|this|they|he|"
+         r"she|we|i)\b",
+         r"\b(?:tell me (?:more|about)|i(?:'m| am) (?:wondering|curious) (?:what|how|why|if|whether))"),
+        ("How are you feeling today?", "So what brings you here", "Tell me more about that.",
+         "do you want to talk about it", "I'm curious what you make of that."),
+        ("You feel stuck.", "That makes sense.", "I know how hard that is."),
+    ),
+    Marker(
+        "permission", "asks permission before giving information, advice or moving on",
+        (r"\b(?:is it|would it be|will it be|would that be)\s+(?:okay|ok|alright|all right|fine)\s+(?:if|with you|"
+         r"to (?:share|talk about|ask|go over|look at|discuss|give|spend|switch|change|move))\b",
+         r"\b(?:may|can|could|might)\s+i\s+(?:share|tell|give|offer|suggest|ask|make|mention|add|"
+         r"point out|bring up|show)\b",
+         r"\b(?:do|would) you mind if\b", r"\bmind if i\b",
+         r"\bwould you (?:like|want) (?:me to|to hear|some (?:information|ideas|suggestions|feedback))\b",
+         r"\b(?:are|would) you (?:be )?(?:interested in|open to) (?:hearing|some|a few|learning)\b",
+         r"\bwith your permission\b", r"\bif (?:that's|it's) (?:okay|ok|alright) with you\b"),
+        ("Is it okay if I share what other people have found helpful?", "Can I offer a suggestion?",
+         "Would you like some information about that?", "Do you mind if we look at this form?",
+         "Would you be open to hearing a few ideas?"),
+        ("Is it okay to feel this way?", "I can tell you're upset.", "Would you like to quit?",
+         "Are you okay?"),
+    ),
+    Marker(
+        "autonomy", "emphasises that the choice and control belong to the other person",
+        (r"\b(?:it's|it is|that's|that is|this is)\s+(?:really |entirely |totally |completely |all )?"
+         r"(?:up to you|your (?:choice|decision|call|life))\b",
+         r"\byou(?:'re| are) the (?:expert|one who (?:decides|knows|gets to))\b",
+         r"\b(?:only you|you) (?:can|get to|will) (?:decide|choose)\b", r"\byou decide\b",
+         r"\bwhatever you (?:decide|choose)\b", r"\b(?:no one|nobody) can (?:make|force) you\b",
+         r"\byou don't have to (?:decide|do anything|change|talk about|answer)\b",
+         r"\b(?:when|if) you(?:'re| are| feel) ready\b", r"\bin your own (?:time|way)\b",
+         r"\byou know (?:yourself|best|what's best)\b", r"\byour own (?:decision|choice)\b"),
+        ("It's completely up to you.", "You're the expert on your own life.", "Only you can decide that.",
+         "You don't have to decide anything today.", "We can talk about it when you feel ready."),
+        ("It's up to me to fix this.", "You need to decide now.", "I know what's best for you."),
+    ),
+    Marker(
+        "affirmation", "recognises the person's strengths, efforts or values",
+        (r"\b(?:that's|that is|that was|it's|it is|this is) (?:a |an |really |so |very )*(?:great|"
+         r"wonderful|impressive|amazing|fantastic|brave|courageous|big (?:step|achievement|deal)|"
+         r"huge (?:step|achievement)|real achievement|admirable)\b",
+         r"\b(?:well done|great job|nice job|good job|good for you|nice work|great work)\b",
+         r"(?:^|[.!?]\s+)(?:good|great|excellent|wonderful|fantastic|awesome)\s*(?:[.!]|$)",
+         r"\bit takes (?:a lot of )?(?:courage|strength|guts)\b", r"\bi (?:really )?(?:admire|respect) (?:you|"
+         r"how|that)\b",
+         r"\byou(?:'ve| have) (?:already )?(?:done|worked|managed|achieved|accomplished|come|made) (?:so |"
+         r"really |a )*(?:well|hard|a lot|far|great|progress|real)\b",
+         r"\byou(?:'re| are) (?:clearly |really |very |obviously )*(?:strong|resourceful|determined|committed|"
+         r"resilient|brave|capable|a (?:caring|good|loving))\b",
+         r"\b(?:thank you|thanks) for (?:sharing|being (?:so )?(?:honest|open)|telling me|trusting)\b",
+         r"\byou should be proud\b", r"\byou (?:really |clearly |obviously |truly )*care (?:a lot |so much |deeply )?about\b"),
+        ("That's a big step.", "Good for you!", "It takes courage to talk about this.",
+         "You've worked really hard on this.", "Thank you for being so honest with me.",
+         "You clearly care about your kids."),
+        ("Good morning.", "That's a problem.", "You have to work harder.", "I'm good, thanks."),
+        unless=(r"\bnot (?:that |very |so )?(?:great|good)\b",),
+    ),
+    Marker(
+        "advice", "recommends what the other person should do",
+        (r"\byou (?:really |definitely |probably |just )?(?:should|ought to|need to|have to|must|"
+         r"might want to|may want to|could try|might try|had better|'d better)\b",
+         r"\byou'd better\b", r"\b(?:i|i'd|i would) (?:strongly )?(?:suggest|recommend|advise|urge)\b",
+         r"\bmy (?:advice|suggestion|recommendation)\b", r"\bwhy (?:don't|not) you\b", r"\bif i were you\b",
+         r"\bthe best (?:thing|way|option) (?:to do |for you )?(?:is|would be)\b",
+         r"\bit(?:'s| is| would be) (?:really |very )?(?:important|better|best|a good idea|wise) (?:for you |that "
+         r"you |to )",
+         r"\bwhat (?:you need|you should|i'd do)\b", r"\bmake sure (?:you|to)\b", r"\btry (?:to|and|not)\b"),
+        ("You should cut down on drinking.", "I'd suggest writing it down each night.",
+         "Why don't you call your sister?", "It's important to take your medication every day.",
+         "If I were you, I'd leave.", "You might want to talk to your doctor."),
+        ("Should I go?", "I need to stop.", "What do you think you could do?", "You said you tried that."),
+        unless=(r"^\s*(?:do|did|should|would|could) i\b",),
+    ),
+    Marker(
+        "directive", "orders or instructs: an imperative, or 'I want you to', 'you have to'",
+        (r"(?:^|[.!?]\s+)(?:(?:so|now|okay|ok|well|just|please),?\s+)*(?:stop|quit|don't|do not|go|get|take|"
+         r"call|cut|start|put|throw|give up|make|avoid|remember|write|keep|listen|drink|eat|sleep|leave|"
+         r"pour|use|never|always)\b(?! (?:me|on|ahead)\b)",
+         r"\bi (?:want|need|expect) you to\b", r"\byou (?:have to|must|need to|are going to have to)\b",
+         r"\byou(?:'re| are) (?:going to|gonna) have to\b", r"\byou can't (?:keep|go on|continue)\b"),
+        ("Stop drinking before it kills you.", "Just call them tomorrow.", "I want you to write it down.",
+         "You have to take the pills.", "Don't go back to him.", "You can't keep doing this."),
+        ("Go on.", "Let's take a look together.", "I had to stop.", "You don't have to decide now."),
+        unless=(r"\byou don't have to\b", r"^\s*(?:go on|keep going|take your time|don't worry)\b"),
+    ),
+    Marker(
+        "confront", "confronts, labels, warns or argues against what the person says",
+        (r"\byou(?:'re| are) (?:just |only |clearly |obviously )?(?:in denial|making excuses|kidding yourself|"
+         r"fooling yourself|lying|an alcoholic|an addict|wrong|being (?:ridiculous|unreasonable|stubborn))\b",
+         r"\b(?:that's|that is|it's) (?:just |only )?(?:an excuse|not true|nonsense|ridiculous|denial)\b",
+         r"\b(?:face (?:it|the facts|reality)|be honest with yourself|admit (?:it|that you))\b",
+         r"\byou (?:have|'ve got) (?:a (?:serious |real |drinking |big )?problem)\b", r"\bcome on\b",
+         r"\bhow (?:can|could) you (?:say|think|not|do)\b", r"\byou know (?:full well|perfectly well)\b",
+         r"\byou(?:'re| are| will|'ll) (?:going to |gonna )?(?:end up|die|kill yourself|lose (?:your|everything))\b",
+         r"\b(?:do|did) you (?:really|honestly|seriously) (?:think|believe|expect)\b",
+         r"\bif you (?:don't|keep|continue)\b.*\byou(?:'ll| will| are going to| could)\b(?! be able)"),
+        ("You're just making excuses.", "That's not true and you know it.", "Face it, you have a problem.",
+         "If you keep drinking like this you'll lose your job.", "Do you really think that will work?"),
+        ("I'm wondering what you make of the results.", "That's true for a lot of people.",
+         "You're doing great.", "If you want, we could look at it."),
+    ),
+    Marker(
+        "self_disclosure", "shares something personal about oneself: own feelings, history, family, habits",
+        (rf"\b{_I} (?:really |also |too |still |once |personally |sometimes |never )*(?:was|were|had|felt|"
+         r"struggled|went through|used to|grew up|lost|remember when|drank|smoked|quit|tried|divorced|got "
+         r"(?:divorced|sober|fired|sick)|have been (?:through|there|sober|depressed|struggling)|been there)\b",
+         rf"\b{_I} (?:am |'m )?(?:so |really |very |pretty |kind of |always |sometimes )*(?:scared|afraid|sad|"
+         r"angry|worried|lonely|depressed|anxious|tired|exhausted|ashamed|frustrated|overwhelmed|happy|hurt|"
+         r"stressed|addicted)\b",
+         r"\bi (?:feel|felt|hate|love|miss|drink|smoke|struggle|worry|can't stop)\b",
+         r"\bmy (?:own |ex-?)?(?:wife|husband|partner|boyfriend|girlfriend|kids|children|son|daughter|mother|"
+         r"mom|mum|father|dad|family|brother|sister|parents|marriage|drinking|health|childhood|life)\b",
+         r"\bwhen i was (?:a |younger|little|your age|in)\b", r"\bme too\b", r"\bin my (?:own )?experience\b"),
+        ("I was scared all the time after the divorce.", "My mom drank too.", "I've been there myself.",
+         "When I was your age I felt the same.", "I feel so alone lately.", "I smoke when I'm stressed."),
+        ("I think we should look at that.", "I wonder what you make of it.", "I'm hearing that you're tired.",
+         "I want to make sure I understand.", "Your family sounds important."),
+        unless=(r"^\s*(?:i feel like you|i felt like you)\b",),
+    ),
+    Marker(
+        "we", "'we' language: we, us, our, let's, together",
+        (r"\b(?:we|we're|we've|we'll|we'd|let's|let us|us|our|ours|ourselves|together)\b",),
+        ("Let's look at this together.", "What could we try next?", "Our time is nearly up."),
+        ("You and your husband.", "They said no.", "Weekends are hard."),
+    ),
+    Marker(
+        "hedge", "softens a claim: maybe, perhaps, might, I wonder, kind of, it seems",
+        (r"\b(?:maybe|perhaps|possibly|probably|might|i wonder|i'm wondering|i guess|i suppose|kind of|sort of|"
+         r"seems|it sounds like|a (?:little )?bit|somewhat|not sure|i think|could be|in a way|a little|"
+         r"completely up|i'm not certain)\b",),
+        ("Maybe we could try that.", "It sounds like you're exhausted.", "I wonder if that's part of it.",
+         "I guess it's kind of scary."),
+        ("You are exhausted.", "Do it now.", "That is the answer."),
+    ),
+    Marker(
+        "disagreement", "pushes back, refuses or contradicts the other person",
+        (r"^\s*(?:no|nope|nah)\b(?![- ](?:one|thing|problem|matter|worries|doubt))",
+         r"\b(?:i (?:don't|do not) (?:agree|think so|buy (?:it|that))|i disagree)\b",
+         r"\b(?:that's|that is|it's) not (?:true|right|what i (?:said|meant)|how it|the (?:problem|point|"
+         r"issue))\b",
+         r"^\s*(?:yeah|yes|well|okay|ok|sure),? but\b", r"\bnot really\b",
+         r"\byou (?:don't|do not) (?:understand|get it|know (?:me|what))\b",
+         r"\bi(?:'m| am) not (?:going to|gonna)\b", r"\bi won't\b", r"\bthat (?:won't|will not|doesn't) work\b",
+         r"\bi'm not (?:an alcoholic|an addict|the problem)\b"),
+        ("No, that's not what I said.", "Yeah, but I only drink on weekends.", "You don't understand me.",
+         "I'm not going to stop.", "I don't think so."),
+        ("No problem.", "Yes, I agree.", "I'm not sure.", "That's true."),
+    ),
+    Marker(
+        "options", "offers a menu of options or ideas rather than one answer",
+        (r"\b(?:options|choices|alternatives|possibilities)\b",
+         r"\b(?:one|another|other) (?:option|choice|possibility|alternative|idea)\b",
+         r"\bsome (?:people|folks|clients) (?:find|try|choose|decide|prefer|have found)\b",
+         r"\b(?:a (?:few|couple of|number of)|several|different|various) (?:ways|things|ideas|approaches|"
+         r"strategies|routes|places)\b(?! (?:about|in|that happened))",
+         r"\byou could (?:either|also)\b", r"\beither\b.*\bor\b", r"\bwhich (?:of these|one|option)\b"),
+        ("There are a few options.", "Some people find that walking helps; others prefer journaling.",
+         "You could either cut down or stop completely.", "Which of these appeals to you?"),
+        ("You should stop.", "I have no idea.", "One day at a time."),
+    ),
+    Marker(
+        "feedback_request", "asks for the other person's view of what was just said or proposed",
+        (r"\bwhat do you (?:think|make of|reckon)\b", r"\bhow does (?:that|this) (?:sound|feel|fit|seem)\b",
+         r"\bdoes (?:that|this|any of that) (?:make sense|fit|sound|seem|resonate|ring)\b",
+         r"\b(?:what are|any) (?:your )?thoughts\b", r"\b(?:am i|did i get) (?:getting )?(?:that|it) right\b",
+         r"\bhow do you feel about (?:that|this|what|the)\b", r"\bwhat's your (?:take|sense|view)\b"),
+        ("What do you think about that?", "How does that sound to you?", "Does that make sense?",
+         "Did I get that right?"),
+        ("I think that's right.", "That sounds hard.", "What do you do for work?"),
+    ),
+    Marker(
+        "apology", "apologises",
+        (r"\b(?:sorry|i apologi[sz]e|my apologies|i didn't mean to|forgive me)\b",),
+        ("Sorry, I interrupted you.", "I apologise for being late.", "I didn't mean to upset you."),
+        ("I'm not sorry.", "That's a sorry state."),
+        unless=(r"\bnot sorry\b", r"\bsorry (?:state|excuse)\b"),
+    ),
+)
+
+MARKER_NAMES: tuple[str, ...] = tuple(m.name for m in MARKERS)
+_COMPILED = tuple((m.name, *m.compiled()) for m in MARKERS)
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
+
+
+def normalise(text: str) -> str:
+    """Lower case, straight apostrophes and single spaces: the form every rule is written against."""
+    return " ".join(text.translate(_APOSTROPHES).lower().split())
+
+
+def find_markers(text: str) -> tuple[str, ...]:
+    """The markers found in one turn, in vocabulary order.
+
+    >>> find_markers("Let's see. You should stop.")
+    ('advice', 'we')
+    """
+    low = normalise(text)
+    return tuple(name for name, found, unless in _COMPILED
+                 if found.search(low) and not (unless is not None and unless.search(low)))
+
+
+def markers_table() -> str:
+    """The marker vocabulary as a Markdown table (name, meaning, one example, one counter-example)."""
+    lines = ["| marker | what it marks | matches | does not match |", "|---|---|---|---|"]
+    for m in MARKERS:
+        lines.append(f"| `{m.name}` | {m.description} | {' / '.join(m.examples[:2])} "
+                     f"| {' / '.join(m.counterexamples[:2])} |")
+    return "\n".join(lines)

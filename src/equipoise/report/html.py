@@ -1,0 +1,151 @@
+"""Self-contained HTML reports: one session, or a course of several sessions.
+
+The file carries its styles, its charts (Vega-Lite specs) and the JavaScript that draws them, so it opens
+offline and sends nothing anywhere. ``static=True`` draws the charts as SVG instead, for PDF rendering.
+
+>>> from equipoise.report.html import render_session           # doctest: +SKIP
+>>> html = render_session(profile.to_dict(), transcript)        # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import UsageError
+from . import charts
+from .texts import AUDIENCES, COURSE_INTRO, DIMENSIONS, INTRO, LIMITS, Audience, lean_phrase, norm_phrase
+from .view import as_dict, format_value, number, session_view
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from ..model import Transcript
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def check_audience(audience: str) -> Audience:
+    """The audience, or a usage error that lists the valid ones."""
+    if audience not in AUDIENCES:
+        raise UsageError(f"no audience {audience!r}; available audiences: {', '.join(AUDIENCES)}")
+    return audience  # type: ignore[return-value]
+
+
+def _script_json(value: Any) -> str:
+    # Inside <script>, "</" would end the element early: escape it (and the HTML comment openers).
+    text = json.dumps(value, separators=(",", ":"), allow_nan=False)
+    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+
+
+def _render(template: str, specs: Mapping[str, dict[str, Any] | None], static: bool, audience: Audience,
+            **context: Any) -> str:
+    specs = {k: v for k, v in specs.items() if v is not None}
+    svgs = {k: charts.to_svg(v) for k, v in specs.items()} if static else {}
+    return _environment().get_template(template).render(
+        css=(TEMPLATES / "report.css").read_text(encoding="utf-8"),
+        js="" if static else (TEMPLATES / "report.js").read_text(encoding="utf-8"),
+        vega_js="" if static else charts.javascript_bundle().replace("</script", "<\\/script"),
+        libs=charts.library_versions(), charts=specs, charts_json=_script_json(specs), svgs=svgs,
+        static=static, audience=audience, limits=LIMITS[audience],
+        lean_words=lambda lean: lean_phrase(lean, audience),
+        norm_words=lambda position: norm_phrase(position, audience), **context)
+
+
+def render_session(profile: Any, transcript: Transcript | None = None, *, audience: str = "therapist",
+                   static: bool = False) -> str:
+    """One session's report as an HTML string (``profile`` is a Profile or its JSON dict)."""
+    audience = check_audience(audience)
+    view = session_view(profile, transcript, audience)
+    width: int | str = 860 if static else "container"
+    specs = {
+        "chart-dimensions": charts.dimensions_chart(view, width),
+        "chart-timeline": charts.timeline_chart(view, width),
+        "chart-talk": charts.talk_share_chart(view, 200 if static else "container"),
+    }
+    return _render("session.html.j2", specs, static, audience, view=view, intro=INTRO[audience],
+                   equipoise_version=view.equipoise_version, labeller=view.labeller)
+
+
+def course_view(profiles: Sequence[Any], audience: Audience, links: Mapping[str, str] | None = None,
+                title: str | None = None) -> dict[str, Any]:
+    """The rows a course report shows: one per session, in the order given."""
+    sessions, lean_rows, summary_rows = [], [], []
+    seen_dims: dict[str, str] = {}
+    ids: list[str] = []
+    for position, profile in enumerate(profiles, start=1):
+        data = as_dict(profile)
+        sid = str(data["transcript"].get("id", f"session {position}"))
+        if sid in ids:
+            sid = f"{sid} ({position})"
+        ids.append(sid)
+        leans = {}
+        for key, dim in data["dimensions"].items():
+            text = DIMENSIONS.get(key)
+            dim_title = (text.client_title if audience == "client" else text.title) if text else key
+            seen_dims.setdefault(key, dim_title)
+            lean = number(dim.get("lean"))
+            if lean is not None:
+                leans[key] = f"{lean:+.2f}"
+                lean_rows.append({"session": sid, "dimension": dim_title, "key": key, "lean": lean})
+        summary = data.get("summary") or {}
+        for measure, field in (("power lean", "power_lean"), ("partnership", "partnership")):
+            value = number(summary.get(field))
+            if value is not None:
+                summary_rows.append({"session": sid, "measure": measure, "value": value})
+        power, partnership = number(summary.get("power_lean")), number(summary.get("partnership"))
+        sessions.append({"id": sid, "n_turns": len(data["turns"]), "leans": leans,
+                         "href": (links or {}).get(str(data["transcript"].get("id"))),
+                         "power_lean": "\u2013" if power is None else f"{power:+.2f}",
+                         "partnership": format_value(partnership)})
+    order = [k for k in DIMENSIONS if k in seen_dims] + [k for k in seen_dims if k not in DIMENSIONS]
+    return {"title": title or (f"{ids[0]} \u2026 {ids[-1]}" if len(ids) > 1 else ids[0]),
+            "sessions": sessions, "ids": ids, "lean_rows": lean_rows, "summary_rows": summary_rows,
+            "dimensions": [(k, seen_dims[k]) for k in order],
+            "n_turns": sum(s["n_turns"] for s in sessions)}
+
+
+def render_course(profiles: Sequence[Any], *, audience: str = "therapist", static: bool = False,
+                  links: Mapping[str, str] | None = None, title: str | None = None) -> str:
+    """A course report over several sessions of one therapy, in the order given.
+
+    ``links`` maps a session id to the (relative) address of its own report, linked from the table.
+    """
+    if not profiles:
+        raise UsageError("a course report needs at least one session")
+    audience = check_audience(audience)
+    course = course_view(profiles, audience, links, title)
+    specs = {
+        "chart-course-summary": charts.course_summary_chart(course["summary_rows"], course["ids"],
+                                                            860 if static else "container"),
+        "chart-course": charts.course_chart(course["lean_rows"], course["ids"], audience,
+                                            170 if static else 190),
+    }
+    versions = {str(as_dict(p).get("equipoise_version", "")) for p in profiles}
+    return _render("course.html.j2", specs, static, audience, course=course, intro=COURSE_INTRO[audience],
+                   equipoise_version=", ".join(sorted(versions)), labeller="")
+
+
+def write_session(profile: Any, transcript: Transcript | None, path: Path, *,
+                  audience: str = "therapist") -> Path:
+    """Write one session's HTML report to ``path``."""
+    path.write_text(render_session(profile, transcript, audience=audience), encoding="utf-8")
+    return path
+
+
+def write_course(profiles: Sequence[Any], path: Path, *, audience: str = "therapist",
+                 links: Mapping[str, str] | None = None) -> Path:
+    """Write a course report over several sessions to ``path``."""
+    path.write_text(render_course(profiles, audience=audience, links=links), encoding="utf-8")
+    return path

@@ -1,0 +1,142 @@
+"""Tidy tables for researchers: per-turn labels, per-session metrics, one row per session.
+
+They hold labels and numbers only, never the words of a turn, so they can be shared more freely than the
+transcripts (speaker names are kept: drop or pseudonymise them before sharing if they identify anyone).
+
+* turns: one row per turn (session, index, speaker, role, times, each label, markers joined by ``;``,
+  and the dimensions whose evidence includes the turn);
+* metrics: one row per (session, dimension, metric) with the value and its reference range;
+* sessions: one row per session (summary, every lean, every metric as ``dimension.metric``).
+
+CSV needs nothing beyond the standard library; Parquet needs ``pyarrow`` (the ``parquet`` extra).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError
+from .view import flatten, as_dict, number, parse_norm, turn_indexes
+
+LABEL_FIELDS = ("behaviour", "question_type", "reflection_type", "input_type", "stance", "talk_type")
+TURN_COLUMNS = ("session", "index", "speaker", "role", "start", "end", *LABEL_FIELDS, "markers", "evidence_for")
+METRIC_COLUMNS = ("session", "dimension", "metric", "value", "norm_low", "norm_median", "norm_high", "norm_span",
+                  "n_evidence")
+SESSION_HEAD = ("session", "n_turns", "n_speakers", "labeller", "labeller_version", "equipoise_version",
+                "power_lean", "partnership")
+
+
+def turn_rows(profile: Any) -> list[dict[str, Any]]:
+    """One row per turn: its labels and the dimensions it is evidence for."""
+    data = as_dict(profile)
+    session = str(data["transcript"].get("id", ""))
+    n_turns = len(data["turns"])
+    evidence_for: dict[int, list[str]] = {}
+    for key, dim in data["dimensions"].items():
+        for index in turn_indexes(dim.get("evidence"), n_turns):
+            evidence_for.setdefault(index, []).append(key)
+    rows = []
+    for i, turn in enumerate(data["turns"]):
+        labels = turn.get("labels") or {}
+        rows.append({
+            "session": session, "index": turn.get("index", i), "speaker": turn.get("speaker"),
+            "role": turn.get("role"), "start": number(turn.get("start")), "end": number(turn.get("end")),
+            **{name: labels.get(name) for name in LABEL_FIELDS},
+            "markers": ";".join(labels.get("markers") or ()),
+            "evidence_for": ";".join(evidence_for.get(i, ())),
+        })
+    return rows
+
+
+def metric_rows(profile: Any) -> list[dict[str, Any]]:
+    """One row per (session, dimension, metric), the lean included as metric ``lean``."""
+    data = as_dict(profile)
+    session = str(data["transcript"].get("id", ""))
+    n_turns = len(data["turns"])
+    rows = []
+    for key, dim in data["dimensions"].items():
+        norms = dim.get("norms") if isinstance(dim.get("norms"), Mapping) else {}
+        n_evidence = len(turn_indexes(dim.get("evidence"), n_turns))
+        values = {"lean": dim.get("lean"), **flatten(dim.get("metrics") or {})}
+        for name, value in values.items():
+            norm = parse_norm(norms.get(name))
+            rows.append({"session": session, "dimension": key, "metric": name, "value": number(value),
+                         "norm_low": norm.low if norm else None,
+                         "norm_median": norm.median if norm else None,
+                         "norm_high": norm.high if norm else None, "norm_span": norm.span if norm else None,
+                         "n_evidence": n_evidence})
+    for name, value in (data.get("summary") or {}).items():
+        if number(value) is not None:
+            rows.append({"session": session, "dimension": "summary", "metric": name, "value": number(value),
+                         "norm_low": None, "norm_median": None, "norm_high": None, "norm_span": None,
+                         "n_evidence": None})
+    return rows
+
+
+def session_row(profile: Any) -> dict[str, Any]:
+    """One row for the combined sessions table: summary, leans and metrics (``dimension.metric``)."""
+    data = as_dict(profile)
+    labeller = data.get("labeller") or {}
+    summary = data.get("summary") or {}
+    row: dict[str, Any] = {
+        "session": str(data["transcript"].get("id", "")), "n_turns": len(data["turns"]),
+        "n_speakers": len(data["transcript"].get("speakers") or ()),
+        "labeller": labeller.get("name"), "labeller_version": labeller.get("version"),
+        "equipoise_version": data.get("equipoise_version"),
+        "power_lean": number(summary.get("power_lean")), "partnership": number(summary.get("partnership")),
+    }
+    for key, dim in data["dimensions"].items():
+        row[f"{key}.lean"] = number(dim.get("lean"))
+        for name, value in flatten(dim.get("metrics") or {}).items():
+            row[f"{key}.{name}"] = number(value)
+    return row
+
+
+def union_columns(rows: Iterable[Mapping[str, Any]], head: Sequence[str] = ()) -> list[str]:
+    """Every column that appears in ``rows``, ``head`` first, then in order of first appearance."""
+    columns = dict.fromkeys(head)
+    for row in rows:
+        columns.update(dict.fromkeys(row))
+    return list(columns)
+
+
+def write_csv(rows: Iterable[Mapping[str, Any]], path: Path, columns: Sequence[str]) -> Path:
+    """Write rows as CSV with a header; missing values are empty cells."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(columns), extrasaction="ignore", restval="")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    return path
+
+
+def _pyarrow() -> Any:
+    try:
+        import pyarrow
+        import pyarrow.parquet
+    except ImportError:
+        raise UsageError("Parquet output needs pyarrow: pip install 'equipoise[parquet]'") from None
+    return pyarrow
+
+
+def write_parquet(rows: Sequence[Mapping[str, Any]], path: Path, columns: Sequence[str]) -> Path:
+    """Write rows as a Parquet file; column types are inferred, all-missing columns become strings."""
+    pa = _pyarrow()
+    arrays = {}
+    for column in columns:
+        values = [row.get(column) for row in rows]
+        kind = pa.string() if all(v is None for v in values) else None
+        arrays[column] = pa.array(values, type=kind, from_pandas=False)
+    pa.parquet.write_table(pa.table(arrays), path)
+    return path
+
+
+def write_tables(profile: Any, base: Path, kind: str) -> list[Path]:
+    """Write a session's turns table to ``base`` and its metrics table beside it (``.metrics``)."""
+    turns, metrics = turn_rows(profile), metric_rows(profile)
+    metrics_path = base.with_name(f"{base.stem}.metrics{base.suffix}")
+    write = write_parquet if kind == "parquet" else write_csv
+    return [write(turns, base, TURN_COLUMNS), write(metrics, metrics_path, METRIC_COLUMNS)]

@@ -1,0 +1,172 @@
+"""Plain-language words of the reports: what each dimension measures and what it cannot know.
+
+Two audiences read them. The therapist version (the default) names the measurement; the client version
+says the same thing without jargon and without judgement. Neither grades anyone: a lean is a description
+of who held a lever in this conversation, shown beside the range seen in reference sessions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Audience = Literal["therapist", "client"]
+AUDIENCES: tuple[Audience, ...] = ("therapist", "client")
+
+
+@dataclass(frozen=True, slots=True)
+class DimensionText:
+    """The words for one dimension, for each audience."""
+
+    title: str
+    client_title: str
+    measures: str
+    client_measures: str
+    cannot_know: str
+
+
+DIMENSIONS: dict[str, DimensionText] = {
+    "floor": DimensionText(
+        "Floor", "Who did the talking",
+        "Share of words and turns (and of speaking time, when the transcript has timestamps), mean turn "
+        "length and the longest run of talk by one person.",
+        "How much of the conversation was you speaking, and how much was your therapist.",
+        "Silence, tone and body language. Whether a long stretch of talk was wanted, for example an "
+        "explanation the client asked for."),
+    "agenda": DimensionText(
+        "Agenda", "Who chose what to talk about",
+        "Who opens new topics (a turn unlike the recent context), who asks the questions, how many "
+        "questions are closed, and who proposes goals.",
+        "Who brought up new subjects, who asked the questions, and who suggested goals.",
+        "Topics agreed before the session or in earlier ones; a change of subject the client asked for in "
+        "a way the words do not show."),
+    "responsiveness": DimensionText(
+        "Responsiveness", "Being heard",
+        "Uptake: how much each therapist turn takes up the client's previous turn (reflections, shared "
+        "words and meaning), and the share of substantive client turns left without uptake.",
+        "How often your therapist picked up what you had just said before moving on.",
+        "Uptake that comes later in the session or without words; whether leaving a point aside was a "
+        "deliberate, agreed choice."),
+    "directiveness": DimensionText(
+        "Directiveness", "Advice and direction",
+        "Advice and directives (\u201cyou should\u201d, imperatives), persuasion, confrontation and information "
+        "given without asking, against asking permission, offering options and stressing the client's "
+        "autonomy.",
+        "How often your therapist suggested what to do, and how often they asked first, offered choices or "
+        "said the decision was yours.",
+        "Whether the client asked for direction, and the settings in which direction is exactly what is "
+        "wanted."),
+    "partnership": DimensionText(
+        "Partnership", "Working together",
+        "Reflections against questions (R:Q), complex reflections, open questions, affirmations, "
+        "\u201cwe\u201d language and asking for the client's view.",
+        "How much the conversation sounded like two people working something out together.",
+        "Warmth, tone and the relationship built outside this transcript."),
+    "disclosure": DimensionText(
+        "Disclosure", "Sharing personal things",
+        "How often each person shares personal, private information, and how unequal that is.",
+        "How much each of you shared about yourselves.",
+        "What was shared in earlier sessions, and whether sharing felt safe or pressured."),
+    "accommodation": DimensionText(
+        "Accommodation", "Who adapts to whom",
+        "Linguistic coordination on function-word classes in each direction and the difference between the "
+        "directions (\u201cEchoes of power\u201d, Danescu-Niculescu-Mizil et al. 2012).",
+        "Whether one of you tended to pick up the other's way of speaking more.",
+        "It needs many turns to be stable, so short sessions give noisy values; it says nothing about what "
+        "was said."),
+    "client_agency": DimensionText(
+        "Client agency", "Your own voice",
+        "Client change talk against sustain talk, client-initiated topics, client disagreement and whether "
+        "the next therapist turn follows or confronts it.",
+        "How often you spoke about your own reasons and plans, raised your own topics, or disagreed, and "
+        "how that was met.",
+        "Sustain talk is not a failure: it can be an honest and important part of the conversation. Agency "
+        "shown outside the session."),
+}
+
+DIMENSION_ORDER: tuple[str, ...] = tuple(DIMENSIONS)
+
+INTRO: dict[Audience, str] = {
+    "therapist": (
+        "Who held which lever of power in this session, along eight dimensions. Each lean runs from "
+        "\u22121 (the client holds that lever) through 0 (shared) to +1 (the therapist holds it), beside "
+        "the range seen in high-quality reference sessions. These are descriptions, not grades: a number "
+        "here is a starting point for reflection or supervision. Click a number to see the turns behind it."),
+    "client": (
+        "This is a picture of how the conversation went: who talked, who chose the subjects, who "
+        "suggested what to do. It is not a score for you or for your therapist, and there are no right "
+        "answers. It may help you talk with your therapist about how the sessions feel. Click a number to "
+        "see the moments in the conversation it comes from."),
+}
+
+COURSE_INTRO: dict[Audience, str] = {
+    "therapist": (
+        "How the levers of power moved across the sessions of one therapy. Power is expected to shift back "
+        "and forth over a relationship; a trend is a prompt for a conversation, not a verdict."),
+    "client": (
+        "How the conversations changed from one session to the next. Changes are normal; this picture may "
+        "help you and your therapist talk about how the sessions feel."),
+}
+
+LIMITS: dict[Audience, str] = {
+    "therapist": (
+        "Equipoise reads words only. Labels come from a model trained on AnnoMI motivational-interviewing "
+        "sessions and make mistakes; check the turns behind any number before drawing conclusions. Norms "
+        "are percentiles of reference sessions, not targets."),
+    "client": (
+        "This picture comes from the words of the conversation only. It cannot see feelings, tone or what "
+        "happened between sessions, and the computer that labelled the turns makes mistakes."),
+}
+
+
+def lean_phrase(lean: float | None, audience: Audience) -> str:
+    """Describe a lean in words, without judgement.
+
+    >>> lean_phrase(0.7, "therapist"), lean_phrase(-0.3, "client"), lean_phrase(0.05, "client")
+    ('mostly the therapist', 'leaning towards you', 'shared')
+    """
+    if lean is None:
+        return "not measured"
+    strength = "mostly" if abs(lean) >= 0.5 else "leaning towards"
+    if abs(lean) < 0.15:
+        return "shared"
+    if audience == "client":
+        who = "your therapist" if lean > 0 else "you"
+    else:
+        who = "the therapist" if lean > 0 else "the client"
+    return f"{strength} {who}"
+
+
+def norm_phrase(position: str | None, audience: Audience) -> str:
+    """Say where a value sits against the reference range."""
+    if position is None:
+        return ""
+    words = {
+        "below": ("below the usual range", "lower than in most sessions"),
+        "within": ("within the usual range", "like most sessions"),
+        "above": ("above the usual range", "higher than in most sessions"),
+    }[position]
+    return words[1] if audience == "client" else words[0]
+
+
+LABEL_WORDS: dict[str, str] = {
+    "reflection": "reflection", "question": "question", "input": "input", "other": "other",
+    "open": "open question", "closed": "closed question",
+    "simple": "simple reflection", "complex": "complex reflection",
+    "information": "information", "advice": "advice", "negotiation": "negotiation", "options": "options",
+    "directive": "directive", "collaborative": "collaborative",
+    "change": "change talk", "sustain": "sustain talk",
+    "permission": "asks permission", "autonomy": "supports autonomy", "autonomy_support": "supports autonomy",
+    "affirmation": "affirmation", "self_disclosure": "self-disclosure", "disagreement": "disagreement",
+    "we_language": "\u201cwe\u201d", "we": "\u201cwe\u201d", "hedge": "hedge",
+}
+
+
+def label_word(value: str) -> str:
+    """A readable name for a label value or marker (unknown ones are de-underscored)."""
+    return LABEL_WORDS.get(value, value.replace("_", " "))
+
+
+def humanise(name: str) -> str:
+    """A metric key as words: ``word_share_therapist`` becomes ``word share therapist``."""
+    return name.replace("_", " ").replace("  ", " ").strip()

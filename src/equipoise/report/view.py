@@ -1,0 +1,358 @@
+"""Turn a profile (its DESIGN §3 JSON form) into what a report shows.
+
+Reports depend only on the JSON contract, so they read the dict that ``Profile.to_dict()`` gives (or a
+profile JSON file), never the analysers. Fields added to the contract later are tolerated; the ones it
+fixes are required. The transcript is optional: it adds the words of each turn to the annotated
+transcript, and the report is still complete (numbers, labels and evidence) without it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..errors import UsageError
+from .texts import DIMENSION_ORDER, DIMENSIONS, Audience, humanise, label_word, lean_phrase, norm_phrase
+
+if TYPE_CHECKING:
+    from ..model import Transcript
+
+_PERCENTILE_PAIRS = (("p10", "p90"), ("p5", "p95"), ("p25", "p75"), ("low", "high"), ("min", "max"))
+
+
+@dataclass(frozen=True, slots=True)
+class Norm:
+    """The reference range of one metric: ``low``..``high`` (named by ``span``), with a median if known."""
+
+    low: float
+    high: float
+    median: float | None
+    span: str
+
+    def position(self, value: float) -> str:
+        if value < self.low:
+            return "below"
+        if value > self.high:
+            return "above"
+        return "within"
+
+
+@dataclass(frozen=True, slots=True)
+class MetricView:
+    """One raw metric with its reference range and the turns that produced it."""
+
+    key: str
+    label: str
+    value: float | None
+    text: str
+    norm: Norm | None
+    position: str | None
+    norm_text: str
+    evidence: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DimensionView:
+    """One dimension as a report shows it."""
+
+    key: str
+    title: str
+    measures: str
+    cannot_know: str
+    lean: float | None
+    lean_text: str
+    lean_phrase: str
+    lean_norm: Norm | None
+    available: bool
+    reason: str | None
+    metrics: tuple[MetricView, ...]
+    evidence: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TurnView:
+    """One turn of the annotated transcript."""
+
+    index: int
+    speaker: str
+    role: str
+    time: str | None
+    text: str | None
+    chips: tuple[str, ...]
+    evidence_for: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SessionView:
+    """Everything a session report shows, already in words for one audience."""
+
+    id: str
+    audience: Audience
+    n_turns: int
+    speakers: tuple[tuple[str, str], ...]
+    labeller: str
+    equipoise_version: str
+    power_lean: float | None
+    partnership: float | None
+    dimensions: tuple[DimensionView, ...]
+    timeline: tuple[dict[str, Any], ...]
+    talk_share: tuple[dict[str, Any], ...]
+    turns: tuple[TurnView, ...]
+    has_text: bool
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def as_dict(profile: Any) -> dict[str, Any]:
+    """Accept a Profile object (anything with ``to_dict``) or its JSON dict; check the fixed fields."""
+    data = profile.to_dict() if hasattr(profile, "to_dict") else profile
+    if not isinstance(data, Mapping):
+        raise UsageError(f"a report needs a profile or its JSON dict, not {type(data).__name__}")
+    version = data.get("schema_version")
+    if version != 1:
+        raise UsageError(f"this report reads profile schema_version 1, not {version!r}")
+    missing = [key for key in ("transcript", "turns", "dimensions", "summary") if key not in data]
+    if missing:
+        raise UsageError(f"the profile lacks {', '.join(missing)} (see DESIGN §3)")
+    return dict(data)
+
+
+def number(value: Any) -> float | None:
+    """A finite float, or None for anything else (null, NaN, text)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def format_value(value: Any) -> str:
+    """A metric value as short text: integers as such, fractions with two decimals."""
+    if value is None:
+        return "\u2013"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return "\u2013"
+        if value.is_integer() and abs(value) >= 10:
+            return f"{int(value):,}"
+        return f"{value:.2f}"
+    return str(value)
+
+
+def parse_norm(raw: Any) -> Norm | None:
+    """Read a reference range from the shapes a norm can take (percentile dict or [low, high])."""
+    if isinstance(raw, Mapping):
+        median = number(raw.get("p50", raw.get("median")))
+        for low_key, high_key in _PERCENTILE_PAIRS:
+            low, high = number(raw.get(low_key)), number(raw.get(high_key))
+            if low is not None and high is not None:
+                span = f"{low_key}\u2013{high_key}" if low_key.startswith("p") else "range"
+                return Norm(min(low, high), max(low, high), median, span)
+        return None
+    if isinstance(raw, Sequence) and not isinstance(raw, str) and len(raw) >= 2:
+        values = [number(v) for v in raw]
+        if any(v is None for v in values):
+            return None
+        median = values[len(values) // 2] if len(values) == 3 else None
+        return Norm(min(values), max(values), median, "range")  # type: ignore[type-var,arg-type]
+    return None
+
+
+def turn_indexes(raw: Any, n_turns: int) -> tuple[int, ...]:
+    """Evidence as sorted, unique, valid turn indexes (items may be ints or dicts with a turn index)."""
+    if isinstance(raw, Mapping):
+        raw = [i for items in raw.values() for i in (items if isinstance(items, Sequence) else [items])]
+    found: set[int] = set()
+    for item in raw or ():
+        if isinstance(item, Mapping):
+            item = item.get("turn", item.get("index"))
+        if isinstance(item, int) and not isinstance(item, bool) and 0 <= item < n_turns:
+            found.add(item)
+    return tuple(sorted(found))
+
+
+def flatten(metrics: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in metrics.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat.update(flatten(value, f"{name}."))
+        elif not isinstance(value, list | tuple):
+            flat[name] = value
+    return flat
+
+
+def _metric_evidence(dim: Mapping[str, Any], key: str, n_turns: int) -> tuple[int, ...] | None:
+    for field_name in ("metric_evidence", "evidence_by_metric"):
+        by_metric = dim.get(field_name)
+        if isinstance(by_metric, Mapping) and key in by_metric:
+            return turn_indexes(by_metric[key], n_turns)
+    evidence = dim.get("evidence")
+    if isinstance(evidence, Mapping) and key in evidence:
+        return turn_indexes(evidence[key], n_turns)
+    return None
+
+
+def dimension_view(key: str, dim: Mapping[str, Any], n_turns: int, audience: Audience) -> DimensionView:
+    """One dimension in words; every metric links to its own evidence, or the dimension's."""
+    text = DIMENSIONS.get(key)
+    title = (text.client_title if audience == "client" else text.title) if text else humanise(key).title()
+    measures = (text.client_measures if audience == "client" else text.measures) if text else \
+        str(dim.get("description", ""))
+    evidence = turn_indexes(dim.get("evidence"), n_turns)
+    norms = dim.get("norms") or {}
+    flat_norms = {k: v for k, v in norms.items()} if isinstance(norms, Mapping) else {}
+    metrics = []
+    for name, value in flatten(dim.get("metrics") or {}).items():
+        norm = parse_norm(flat_norms.get(name))
+        numeric = number(value)
+        position = norm.position(numeric) if norm and numeric is not None else None
+        norm_text = ""
+        if norm:
+            span = "" if norm.span == "p10\u2013p90" else f" ({norm.span})"
+            norm_text = f"{format_value(norm.low)}\u2013{format_value(norm.high)}{span}"
+        own = _metric_evidence(dim, name, n_turns)
+        metrics.append(MetricView(name, humanise(name), numeric, format_value(value), norm, position,
+                                  norm_text, evidence if own is None else own))
+    lean = number(dim.get("lean"))
+    available = bool(dim.get("available", lean is not None))
+    return DimensionView(
+        key=key, title=title, measures=measures, cannot_know=text.cannot_know if text else "",
+        lean=lean, lean_text="\u2013" if lean is None else f"{lean:+.2f}",
+        lean_phrase=lean_phrase(lean, audience) if available else "not measured",
+        lean_norm=parse_norm(flat_norms.get("lean")), available=available,
+        reason=dim.get("reason"), metrics=tuple(metrics), evidence=evidence)
+
+
+def timeline_rows(timeline: Any, titles: Mapping[str, str]) -> tuple[dict[str, Any], ...]:
+    """Long-form timeline rows ``{turn, dimension, lean}`` from the window list of the profile."""
+    rows: list[dict[str, Any]] = []
+    for entry in timeline or ():
+        if not isinstance(entry, Mapping):
+            continue
+        turn = _window_centre(entry)
+        if turn is None:
+            continue
+        if "dimension" in entry:
+            leans: Mapping[str, Any] = {str(entry["dimension"]): entry.get("lean")}
+        else:
+            leans = next((entry[k] for k in ("dimensions", "leans", "lean") if isinstance(entry.get(k),
+                                                                                         Mapping)), {})
+        for key, value in leans.items():
+            lean = number(value.get("lean") if isinstance(value, Mapping) else value)
+            if lean is not None:
+                rows.append({"turn": turn, "dimension": titles.get(key, humanise(key)), "key": key,
+                             "lean": lean})
+    return tuple(rows)
+
+
+def _window_centre(entry: Mapping[str, Any]) -> float | None:
+    for key in ("centre", "center", "turn", "index"):
+        if number(entry.get(key)) is not None:
+            return number(entry[key])
+    window = entry.get("window") or entry.get("turns")
+    if isinstance(window, Sequence) and len(window) == 2:
+        start, end = number(window[0]), number(window[1])
+    else:
+        start = number(entry.get("start_turn", entry.get("start")))
+        end = number(entry.get("end_turn", entry.get("end")))
+    if start is None:
+        return None
+    return start if end is None else (start + end) / 2
+
+
+def _chips(labels: Mapping[str, Any]) -> tuple[str, ...]:
+    chips: list[str] = []
+    behaviour = labels.get("behaviour")
+    detail = labels.get("question_type") or labels.get("reflection_type") or labels.get("input_type")
+    if detail:
+        chips.append(label_word(detail))
+    elif behaviour and behaviour != "other":
+        chips.append(label_word(behaviour))
+    if labels.get("talk_type") in ("change", "sustain"):
+        chips.append(label_word(labels["talk_type"]))
+    if labels.get("stance") == "directive" and "directive" not in (labels.get("markers") or ()):
+        chips.append("directive")
+    chips.extend(label_word(m) for m in labels.get("markers") or ())
+    return tuple(dict.fromkeys(chips))
+
+
+def _clock(seconds: Any) -> str | None:
+    value = number(seconds)
+    if value is None:
+        return None
+    minutes, secs = divmod(int(value), 60)
+    return f"{minutes // 60}:{minutes % 60:02d}:{secs:02d}" if minutes >= 60 else f"{minutes}:{secs:02d}"
+
+
+def talk_share(turns: Sequence[Mapping[str, Any]], transcript: Transcript | None) -> tuple[dict, ...]:
+    """Share of words (with a transcript) and of turns for each role, as chart rows."""
+    rows: list[dict[str, Any]] = []
+    roles = [str(t.get("role", "other")) for t in turns]
+    if transcript is not None:
+        words: dict[str, int] = {}
+        for turn in transcript.turns:
+            words[turn.role.value] = words.get(turn.role.value, 0) + len(turn.text.split())
+        total = sum(words.values()) or 1
+        rows += [{"measure": "words", "role": r, "share": n / total} for r, n in words.items()]
+    counts = {r: roles.count(r) for r in dict.fromkeys(roles)}
+    rows += [{"measure": "turns", "role": r, "share": n / (len(roles) or 1)} for r, n in counts.items()]
+    return tuple(rows)
+
+
+def session_view(profile: Any, transcript: Transcript | None = None,
+                 audience: Audience = "therapist") -> SessionView:
+    """Build the view of one session report from a profile and, optionally, its transcript."""
+    data = as_dict(profile)
+    turns = list(data["turns"])
+    n_turns = len(turns)
+    if transcript is not None and transcript.n_turns != n_turns:
+        raise UsageError(f"the transcript has {transcript.n_turns} turns but the profile {n_turns}; "
+                         "were they made from the same file?")
+    dims_raw: Mapping[str, Any] = data["dimensions"]
+    order = [k for k in DIMENSION_ORDER if k in dims_raw] + [k for k in dims_raw if k not in DIMENSIONS]
+    dims = tuple(dimension_view(k, dims_raw[k], n_turns, audience) for k in order)
+    evidence_for: dict[int, list[str]] = {}
+    for dim in dims:
+        for index in dim.evidence:
+            evidence_for.setdefault(index, []).append(dim.key)
+    turn_views = []
+    for i, turn in enumerate(turns):
+        text = transcript.turns[i].text if transcript is not None else None
+        turn_views.append(TurnView(
+            index=int(turn.get("index", i)), speaker=str(turn.get("speaker", "")),
+            role=str(turn.get("role", "other")), time=_clock(turn.get("start")), text=text,
+            chips=_chips(turn.get("labels") or {}), evidence_for=tuple(evidence_for.get(i, ()))))
+    meta = data["transcript"]
+    summary = data.get("summary") or {}
+    labeller = data.get("labeller") or {}
+    titles = {d.key: d.title for d in dims}
+    return SessionView(
+        id=str(meta.get("id", "session")), audience=audience, n_turns=n_turns,
+        speakers=tuple((str(s.get("name")), str(s.get("role"))) for s in meta.get("speakers", ())),
+        labeller=" ".join(str(labeller.get(k, "")) for k in ("name", "version")).strip() or "unknown",
+        equipoise_version=str(data.get("equipoise_version", "")),
+        power_lean=number(summary.get("power_lean")), partnership=number(summary.get("partnership")),
+        dimensions=dims, timeline=timeline_rows(data.get("timeline"), titles),
+        talk_share=talk_share(turns, transcript), turns=tuple(turn_views),
+        has_text=transcript is not None)
+
+
+def summary_words(view: SessionView) -> str:
+    """One sentence on the overall lean and partnership, in the audience's words."""
+    parts = []
+    if view.power_lean is not None:
+        parts.append(f"Overall, the levers were {lean_phrase(view.power_lean, view.audience)}"
+                     f" ({view.power_lean:+.2f}).")
+    if view.partnership is not None:
+        parts.append(f"Partnership {view.partnership:.2f} on a scale from 0 to 1, where higher means more "
+                     "shared work.")
+    return " ".join(parts)
+
+
+__all__ = ["DimensionView", "MetricView", "Norm", "SessionView", "TurnView", "as_dict", "format_value",
+           "norm_phrase", "parse_norm", "session_view", "summary_words", "turn_indexes"]

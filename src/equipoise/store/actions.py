@@ -1,0 +1,241 @@
+"""What the web app does to the store: accounts, sign-ins, clients, invitations, consent, sessions.
+
+Every function takes an ORM session and leaves committing to the caller, so one request is one
+transaction. Tokens handed to people (sign-in cookies, invitation links) are random; only their SHA-256
+is stored, so a copy of the database cannot be used to sign in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import delete, func, select
+
+from .models import (
+    AppMeta,
+    CheckIn,
+    Client,
+    Invite,
+    LoginSession,
+    Reflection,
+    StoredProfile,
+    StoredTranscript,
+    SupervisionShare,
+    TherapySession,
+    User,
+    UserRole,
+    utcnow,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ..model import Transcript
+
+
+def token_hash(token: str) -> str:
+    """The SHA-256 (hex) under which a handed-out token is stored."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes even for timezone-aware columns; they were written in UTC.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def secret_key(db: Session) -> str:
+    """The installation's secret key, generated and stored on first use."""
+    row = db.get(AppMeta, "secret_key")
+    if row is None:
+        row = AppMeta(key="secret_key", value=secrets.token_urlsafe(48))
+        db.add(row)
+        db.flush()
+    return row.value
+
+
+def create_user(db: Session, *, email: str, display_name: str, role: UserRole | str,
+                password_hash: str | None) -> User:
+    """Add an account; e-mail addresses are compared without case."""
+    user = User(email=email.strip().lower(), display_name=display_name.strip(), role=UserRole(role).value,
+                password_hash=password_hash)
+    db.add(user)
+    db.flush()
+    return user
+
+
+def user_by_email(db: Session, email: str) -> User | None:
+    return db.scalars(select(User).where(User.email == email.strip().lower())).first()
+
+
+def start_login(db: Session, user: User, max_age_seconds: int) -> str:
+    """Open a sign-in for ``user``; returns the token for the cookie."""
+    token = secrets.token_urlsafe(32)
+    db.add(LoginSession(token_hash=token_hash(token), user_id=user.id,
+                        expires_at=utcnow() + dt.timedelta(seconds=max_age_seconds)))
+    db.flush()
+    return token
+
+
+def user_for_login(db: Session, token: str) -> User | None:
+    """The user signed in with ``token``, or None when it is unknown or expired."""
+    row = db.get(LoginSession, token_hash(token))
+    if row is None:
+        return None
+    if _aware(row.expires_at) <= utcnow():
+        db.delete(row)
+        return None
+    return db.get(User, row.user_id)
+
+
+def end_login(db: Session, token: str) -> None:
+    db.execute(delete(LoginSession).where(LoginSession.token_hash == token_hash(token)))
+
+
+def create_client(db: Session, therapist: User, label: str) -> Client:
+    """A new client of ``therapist``, without an account or consent yet."""
+    client = Client(therapist_id=therapist.id, label=label.strip())
+    db.add(client)
+    db.flush()
+    return client
+
+
+def new_invite(db: Session, client: Client, max_age_seconds: int) -> str:
+    """A one-time invitation token for ``client``; earlier unused invitations stop working."""
+    db.execute(delete(Invite).where(Invite.client_id == client.id, Invite.used_at.is_(None)))
+    token = secrets.token_urlsafe(32)
+    db.add(Invite(client_id=client.id, token_hash=token_hash(token),
+                  expires_at=utcnow() + dt.timedelta(seconds=max_age_seconds)))
+    db.flush()
+    return token
+
+
+def open_invite(db: Session, token: str) -> Invite | None:
+    """The invitation for ``token`` when it is unused and still valid."""
+    invite = db.scalars(select(Invite).where(Invite.token_hash == token_hash(token))).first()
+    if invite is None or invite.used_at is not None or _aware(invite.expires_at) <= utcnow():
+        return None
+    client = db.get(Client, invite.client_id)
+    if client is None or client.user_id is not None:
+        return None
+    return invite
+
+
+def accept_invite(db: Session, invite: Invite, *, email: str, display_name: str, password_hash: str) -> User:
+    """Create the client's account from an open invitation and use the invitation up."""
+    client = db.get(Client, invite.client_id)
+    assert client is not None
+    user = create_user(db, email=email, display_name=display_name, role=UserRole.CLIENT,
+                       password_hash=password_hash)
+    client.user_id = user.id
+    invite.used_at = utcnow()
+    db.flush()
+    return user
+
+
+def client_of_user(db: Session, user: User) -> Client | None:
+    """The client record a client account belongs to."""
+    return db.scalars(select(Client).where(Client.user_id == user.id)).first()
+
+
+def give_consent(db: Session, client: Client) -> None:
+    client.consent_at = utcnow()
+    client.revoked_at = None
+    db.flush()
+
+
+@dataclass(frozen=True, slots=True)
+class Deleted:
+    """What revoking consent deleted."""
+
+    sessions: int
+    transcripts: int
+    profiles: int
+    check_ins: int
+    reflections: int
+
+
+def revoke_consent(db: Session, client: Client) -> Deleted:
+    """Withdraw consent: delete every session of the client with its transcript, profile and answers."""
+    ids = list(db.scalars(select(TherapySession.id).where(TherapySession.client_id == client.id)))
+
+    def count(model: Any) -> int:
+        if not ids:
+            return 0
+        return int(db.scalar(select(func.count()).select_from(model).where(model.session_id.in_(ids))) or 0)
+
+    deleted = Deleted(len(ids), count(StoredTranscript), count(StoredProfile), count(CheckIn),
+                      count(Reflection))
+    # Explicit deletes, children first, so this holds whether or not the database enforces cascades.
+    if ids:
+        for model in (StoredTranscript, StoredProfile, CheckIn, Reflection):
+            db.execute(delete(model).where(model.session_id.in_(ids)))
+        db.execute(delete(TherapySession).where(TherapySession.id.in_(ids)))
+    client.consent_at = None
+    client.revoked_at = utcnow()
+    db.flush()
+    db.expire(client)
+    return deleted
+
+
+def turns_of(transcript: Transcript) -> list[dict[str, Any]]:
+    """The turns of a transcript as JSON-ready rows."""
+    return [{"index": t.index, "speaker": t.speaker.name, "role": t.role.value, "text": t.text,
+             "start": t.start, "end": t.end} for t in transcript.turns]
+
+
+def add_session(db: Session, client: Client, *, title: str, source_name: str, source_format: str,
+                turns: list[dict[str, Any]], profile: dict[str, Any]) -> TherapySession:
+    """Store a session with its transcript and its profile (the Profile JSON, as given)."""
+    number = int(db.scalar(select(func.coalesce(func.max(TherapySession.number), 0))
+                           .where(TherapySession.client_id == client.id)) or 0) + 1
+    session = TherapySession(client_id=client.id, number=number, title=title.strip() or f"Session {number}",
+                             source_name=source_name[:255], source_format=source_format)
+    db.add(session)
+    db.flush()
+    summary = profile.get("summary") or {}
+    db.add(StoredTranscript(session_id=session.id, turns=turns))
+    db.add(StoredProfile(session_id=session.id, schema_version=int(profile.get("schema_version", 1)),
+                         power_lean=summary.get("power_lean"), partnership=summary.get("partnership"),
+                         data=profile))
+    db.flush()
+    return session
+
+
+def save_answers(db: Session, model: type[CheckIn] | type[Reflection], session: TherapySession,
+                 answers: dict[str, Any]) -> CheckIn | Reflection:
+    """Store (or replace) the check-in or the reflection of a session."""
+    row = db.get(model, session.id)
+    if row is None:
+        row = model(session_id=session.id, **answers)
+        db.add(row)
+    else:
+        for key, value in answers.items():
+            setattr(row, key, value)
+        row.created_at = utcnow()
+    db.flush()
+    return row
+
+
+def set_share(db: Session, therapist: User, supervisor: User, *, shared: bool,
+              show_client_names: bool = False) -> None:
+    """Opt in (or out) of supervision by ``supervisor``."""
+    row = db.scalars(select(SupervisionShare).where(SupervisionShare.therapist_id == therapist.id,
+                                                    SupervisionShare.supervisor_id == supervisor.id)).first()
+    if not shared:
+        if row is not None:
+            db.delete(row)
+    elif row is None:
+        db.add(SupervisionShare(therapist_id=therapist.id, supervisor_id=supervisor.id,
+                                show_client_names=show_client_names))
+    else:
+        row.show_client_names = show_client_names
+    db.flush()
+
+
+def share_between(db: Session, therapist_id: int, supervisor_id: int) -> SupervisionShare | None:
+    return db.scalars(select(SupervisionShare).where(SupervisionShare.therapist_id == therapist_id,
+                                                     SupervisionShare.supervisor_id == supervisor_id)).first()

@@ -1,0 +1,185 @@
+"""The tables of the web app's store (SQLAlchemy 2 declarative models).
+
+Who owns what: a therapist owns their clients; a client record owns its sessions, and a session owns its
+transcript, profile, check-in and reflection, so deleting a client's sessions deletes all of those.
+Profiles are stored as the JSON of the public Profile contract and never recomputed here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class UserRole(enum.StrEnum):
+    """What a user of the web app is."""
+
+    THERAPIST = "therapist"
+    CLIENT = "client"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table."""
+
+
+class AppMeta(Base):
+    """Key-value facts about this installation (the generated secret key)."""
+
+    __tablename__ = "app_meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class User(Base):
+    """Someone who signs in. Clients get an account when they accept their invitation."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LoginSession(Base):
+    """A signed-in browser: only the SHA-256 of the cookie's random token is stored."""
+
+    __tablename__ = "login_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Client(Base):
+    """A therapist's client; ``label`` is what the therapist calls them, ``user_id`` their account."""
+
+    __tablename__ = "clients"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    therapist_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True,
+                                                unique=True)
+    label: Mapped[str] = mapped_column(String(200))
+    consent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    sessions: Mapped[list[TherapySession]] = relationship(
+        back_populates="client", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="TherapySession.number")
+    invites: Mapped[list[Invite]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+
+    @property
+    def has_consent(self) -> bool:
+        return self.consent_at is not None
+
+
+class Invite(Base):
+    """A one-time invitation link for a client (only the token's SHA-256 is stored)."""
+
+    __tablename__ = "invites"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class TherapySession(Base):
+    """One therapy session of a client: its transcript, its profile and the two voices about it."""
+
+    __tablename__ = "therapy_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    source_name: Mapped[str] = mapped_column(String(255))
+    source_format: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    client: Mapped[Client] = relationship(back_populates="sessions")
+    transcript: Mapped[StoredTranscript | None] = relationship(cascade="all, delete-orphan",
+                                                               passive_deletes=True)
+    profile: Mapped[StoredProfile | None] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+    check_in: Mapped[CheckIn | None] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+    reflection: Mapped[Reflection | None] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+
+
+class StoredTranscript(Base):
+    """The turns of a session as read (speaker, role, text, times), kept so it can be analysed again."""
+
+    __tablename__ = "transcripts"
+    session_id: Mapped[int] = mapped_column(ForeignKey("therapy_sessions.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    turns: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+
+
+class StoredProfile(Base):
+    """A session's power profile: the Profile JSON as the analysers produced it."""
+
+    __tablename__ = "profiles"
+    session_id: Mapped[int] = mapped_column(ForeignKey("therapy_sessions.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    schema_version: Mapped[int] = mapped_column(Integer)
+    power_lean: Mapped[float | None] = mapped_column(Float, nullable=True)
+    partnership: Mapped[float | None] = mapped_column(Float, nullable=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CheckIn(Base):
+    """The client's answers after a session (items 1-5, who held the power, an optional comment)."""
+
+    __tablename__ = "check_ins"
+    session_id: Mapped[int] = mapped_column(ForeignKey("therapy_sessions.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    heard: Mapped[int] = mapped_column(Integer)
+    say: Mapped[int] = mapped_column(Integer)
+    disagree: Mapped[int] = mapped_column(Integer)
+    matters: Mapped[int] = mapped_column(Integer)
+    who_held: Mapped[str] = mapped_column(String(20))
+    who_held_other: Mapped[str | None] = mapped_column(Text, nullable=True)
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Reflection(Base):
+    """The therapist's self-reflection: predicted client answers and their own use of power."""
+
+    __tablename__ = "reflections"
+    session_id: Mapped[int] = mapped_column(ForeignKey("therapy_sessions.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    heard: Mapped[int] = mapped_column(Integer)
+    say: Mapped[int] = mapped_column(Integer)
+    disagree: Mapped[int] = mapped_column(Integer)
+    matters: Mapped[int] = mapped_column(Integer)
+    who_held: Mapped[str] = mapped_column(String(20))
+    who_held_other: Mapped[str | None] = mapped_column(Text, nullable=True)
+    challenged: Mapped[str | None] = mapped_column(Text, nullable=True)
+    independence: Mapped[str | None] = mapped_column(Text, nullable=True)
+    needs: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SupervisionShare(Base):
+    """A therapist's opt-in: this supervisor may read their work, read-only."""
+
+    __tablename__ = "supervision_shares"
+    __table_args__ = (UniqueConstraint("therapist_id", "supervisor_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    therapist_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    supervisor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    show_client_names: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,143 @@
+"""Home, sign-in, sign-out and accepting an invitation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from ...store import actions
+from ...store.models import User
+from .. import security
+from ..core import CtxDep, FormDep, WebError, twin, wants_json
+
+router = APIRouter()
+
+LINKS: dict[str, list[tuple[str, str]]] = {
+    "therapist": [("/clients", "My clients"), ("/supervision", "Supervision")],
+    "client": [("/me", "My sessions and check-ins"), ("/consent", "My consent")],
+    "supervisor": [("/supervisees", "My supervisees")],
+    "admin": [("/admin/users", "Accounts")],
+}
+
+
+def user_json(user: User | None) -> dict[str, Any] | None:
+    if user is None:
+        return None
+    return {"id": user.id, "email": user.email, "display_name": user.display_name, "role": user.role}
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only a path on this site may be a redirect target."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+@twin(router, "/", "home.html", summary="Home: who is signed in and where to go", tags=["account"])
+def home(ctx: CtxDep) -> dict[str, Any]:
+    """The signed-in user (or null) and the pages open to them."""
+    role = ctx.user.role if ctx.user else None
+    return {"user": user_json(ctx.user),
+            "links": [{"href": href, "title": title} for href, title in LINKS.get(role or "", [])]}
+
+
+@twin(router, "/login", "login.html", summary="Sign-in form", tags=["account"])
+def login_form(ctx: CtxDep, next: str = "/") -> dict[str, Any]:
+    """What the sign-in form posts: ``email``, ``password``, ``next`` and the CSRF token."""
+    return {"action": "/login", "fields": ["email", "password", "next"], "next": safe_next(next),
+            "csrf_token": ctx.csrf, "error": None}
+
+
+@router.post("/login", tags=["account"], summary="Sign in")
+def login(ctx: CtxDep, form: FormDep) -> Response:
+    """Sign in with e-mail and password; failures are rate limited per account and per address."""
+    state = ctx.state
+    email = str(form.get("email") or "").strip().lower()
+    password = str(form.get("password") or "")
+    target = safe_next(str(form.get("next") or "/"))
+    address = ctx.request.client.host if ctx.request.client else "unknown"
+    keys = [f"user:{email}", f"ip:{address}"]
+    wait = state.limiter.retry_after(keys)
+    if wait:
+        raise WebError(429, f"Too many failed sign-ins. Please wait {max(1, wait // 60)} minute(s) and try "
+                            "again.", headers={"Retry-After": str(wait)})
+    user = actions.user_by_email(ctx.db, email) if email else None
+    if not state.passwords.verify(user.password_hash if user else None, password) or user is None:
+        state.limiter.fail(keys)
+        message = "That e-mail and password do not match an account."
+        if wants_json(ctx.request):
+            raise WebError(400, message)
+        return ctx.render("login.html", {"action": "/login", "fields": [], "next": target, "error": message,
+                                         "csrf_token": ctx.csrf}, status=400)
+    state.limiter.succeed(keys)
+    return sign_in(ctx, user, target)
+
+
+def sign_in(ctx: CtxDep, user: User, target: str) -> Response:
+    """Open a sign-in session for ``user`` and answer with a redirect to ``target``."""
+    token = actions.start_login(ctx.db, user, ctx.settings.session_max_age_seconds)
+    response = ctx.done(target, {"user": user_json(user)})
+    security.set_cookie(response, ctx.settings, ctx.request, security.SESSION_COOKIE, token,
+                        max_age=ctx.settings.session_max_age_seconds)
+    # A new CSRF seed at sign-in, so a seed planted before it is worthless after it.
+    security.set_cookie(response, ctx.settings, ctx.request, security.CSRF_COOKIE, security.new_csrf_seed(),
+                        max_age=None)
+    return response
+
+
+@router.post("/logout", tags=["account"], summary="Sign out")
+def logout(ctx: CtxDep, form: FormDep) -> Response:
+    """End this sign-in."""
+    token = ctx.request.cookies.get(security.SESSION_COOKIE)
+    if token:
+        actions.end_login(ctx.db, token)
+    response = ctx.done("/login")
+    response.delete_cookie(security.SESSION_COOKIE, path="/")
+    return response
+
+
+def _open_invite(ctx: CtxDep, token: str) -> Any:
+    invite = actions.open_invite(ctx.db, token)
+    if invite is None:
+        raise WebError(404, "This invitation link is not valid any more (it was used or has expired). "
+                            "Please ask your therapist for a new one.")
+    return invite
+
+
+@twin(router, "/invite/{token}", "invite.html", summary="Accept an invitation", tags=["account"])
+def invite_form(ctx: CtxDep, token: str) -> dict[str, Any]:
+    """An open invitation: the form to create the client's account (e-mail, name, password)."""
+    _open_invite(ctx, token)
+    return {"action": f"/invite/{token}", "fields": ["email", "display_name", "password"],
+            "csrf_token": ctx.csrf, "error": None, "values": {}}
+
+
+@router.post("/invite/{token}", tags=["account"], summary="Create a client account from an invitation")
+def accept_invite(ctx: CtxDep, token: str, form: FormDep) -> Response:
+    """Create the account, use the invitation up, sign in and go on to the consent page."""
+    invite = _open_invite(ctx, token)
+    email = str(form.get("email") or "").strip().lower()
+    name = str(form.get("display_name") or "").strip()[:200]
+    password = str(form.get("password") or "")
+    problem = None
+    if "@" not in email or len(email) > 254:
+        problem = "Please enter a valid e-mail address."
+    elif not name:
+        problem = "Please enter the name you would like to be called."
+    elif actions.user_by_email(ctx.db, email) is not None:
+        problem = "There is already an account with this e-mail address."
+    else:
+        problem = security.password_problem(password)
+    if problem:
+        if wants_json(ctx.request):
+            raise WebError(400, problem)
+        return ctx.render("invite.html", {"action": f"/invite/{token}", "fields": [], "csrf_token": ctx.csrf,
+                                          "error": problem, "values": {"email": email, "display_name": name}},
+                          status=400)
+    user = actions.accept_invite(ctx.db, invite, email=email, display_name=name,
+                                 password_hash=ctx.state.passwords.hash(password))
+    return sign_in(ctx, user, "/consent")
+
+

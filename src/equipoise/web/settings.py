@@ -1,0 +1,113 @@
+"""The web app's settings: one declared table (name, default, help) read at the edge.
+
+Each setting can be given to :func:`Settings.from_env` through an environment variable
+``EQUIPOISE_<NAME>`` (upper case); ``equipoise serve`` options override those. The same table feeds
+``docs/web.md``, and a test fails when a setting is undocumented.
+
+>>> Settings().max_upload_bytes
+5000000
+>>> Settings.from_env({"EQUIPOISE_MAX_UPLOAD_BYTES": "1000"}).max_upload_bytes
+1000
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import UsageError
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One declared setting: its name, default, type and what it does."""
+
+    name: str
+    default: Any
+    help: str
+
+    @property
+    def env_var(self) -> str:
+        return f"EQUIPOISE_{self.name.upper()}"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("database_url", "sqlite:///equipoise.db",
+            "SQLAlchemy URL of the database: a SQLite file by default (created on first start), or "
+            "postgresql+psycopg://user:password@host/dbname. Migrations run on startup."),
+    Setting("secret_key", "",
+            "Key that signs CSRF tokens. Empty: a random key is generated once and kept in the database."),
+    Setting("max_upload_bytes", 5_000_000,
+            "Largest accepted request body (an uploaded or pasted transcript) in bytes; larger ones "
+            "get 413."),
+    Setting("session_max_age_seconds", 8 * 3600,
+            "How long a sign-in lasts before the user has to sign in again."),
+    Setting("invite_max_age_seconds", 7 * 24 * 3600,
+            "How long a one-time invitation link for a client stays valid."),
+    Setting("login_max_failures", 5,
+            "Failed sign-ins allowed per account and address within login_window_seconds before "
+            "further attempts are refused with 429."),
+    Setting("login_window_seconds", 15 * 60,
+            "Window over which failed sign-ins are counted."),
+    Setting("secure_cookies", "auto",
+            "auto: cookies carry Secure when the request came over HTTPS (behind a proxy, run uvicorn "
+            "with --proxy-headers); always: always Secure; never: never Secure (local HTTP only)."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Validated values of every declared setting."""
+
+    database_url: str = _BY_NAME["database_url"].default
+    secret_key: str = _BY_NAME["secret_key"].default
+    max_upload_bytes: int = _BY_NAME["max_upload_bytes"].default
+    session_max_age_seconds: int = _BY_NAME["session_max_age_seconds"].default
+    invite_max_age_seconds: int = _BY_NAME["invite_max_age_seconds"].default
+    login_max_failures: int = _BY_NAME["login_max_failures"].default
+    login_window_seconds: int = _BY_NAME["login_window_seconds"].default
+    secure_cookies: str = _BY_NAME["secure_cookies"].default
+
+    def __post_init__(self) -> None:
+        for name in ("max_upload_bytes", "session_max_age_seconds", "invite_max_age_seconds",
+                     "login_max_failures", "login_window_seconds"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value <= 0:
+                raise UsageError(f"setting {name} must be a positive whole number, got {value!r}")
+        if self.secure_cookies not in ("auto", "always", "never"):
+            raise UsageError("setting secure_cookies must be auto, always or never, "
+                             f"got {self.secure_cookies!r}")
+        if not self.database_url.strip():
+            raise UsageError("setting database_url is empty")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Read settings from ``EQUIPOISE_*`` variables; keyword overrides that are not None win."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for setting in SETTINGS:
+            raw = environ.get(setting.env_var)
+            if raw is None:
+                continue
+            if isinstance(setting.default, int):
+                try:
+                    values[setting.name] = int(raw)
+                except ValueError:
+                    raise UsageError(f"{setting.env_var} must be a whole number, got {raw!r}") from None
+            else:
+                values[setting.name] = raw
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        unknown = set(values) - set(_BY_NAME)
+        if unknown:
+            raise UsageError(f"unknown setting(s) {', '.join(sorted(unknown))}; "
+                             f"available: {', '.join(_BY_NAME)}")
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with some settings changed."""
+        return dataclasses.replace(self, **changes)

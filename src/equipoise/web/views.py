@@ -1,0 +1,74 @@
+"""JSON-ready views of stored objects, shared by the pages (which are their JSON twins' templates)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from . import perception
+from .access import Access, client_name, pseudonymise
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ..store.models import TherapySession
+
+
+def when(moment: Any) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def session_row(session: TherapySession) -> dict[str, Any]:
+    """One line of a session list: number, title, measured summary and which voices are in."""
+    profile = session.profile
+    return {"id": session.id, "number": session.number, "title": session.title,
+            "created_at": when(session.created_at), "source_format": session.source_format,
+            "power_lean": profile.power_lean if profile else None,
+            "partnership": profile.partnership if profile else None,
+            "power_words": perception.lean_words(profile.power_lean if profile else None),
+            "has_check_in": session.check_in is not None, "has_reflection": session.reflection is not None,
+            "href": f"/sessions/{session.id}"}
+
+
+def client_view(db: Session, access: Access) -> dict[str, Any]:
+    """A client as the viewer may see them (a supervisor sees "Client N" unless names are shared)."""
+    client = access.client
+    return {"id": client.id, "name": client_name(db, access), "has_consent": client.has_consent,
+            "consent_at": when(client.consent_at), "revoked_at": when(client.revoked_at),
+            "has_account": client.user_id is not None, "href": f"/clients/{client.id}"}
+
+
+def profile_for_viewer(access: Access, session: TherapySession) -> dict[str, Any] | None:
+    """The stored Profile JSON, with speaker names hidden from a supervisor without shared names."""
+    if session.profile is None:
+        return None
+    data = dict(session.profile.data)
+    return data if access.show_names else pseudonymise(data, session.number)
+
+
+def course_points(sessions: Iterable[TherapySession]) -> list[dict[str, Any]]:
+    """Per session: measured power lean, and the client's and the therapist's answers as -1/0/+1."""
+    sides = {"therapist": 1.0, "client": -1.0, "equal": 0.0}
+    points = []
+    for session in sessions:
+        client_side = perception.side_of_answer(session.check_in.who_held if session.check_in else None)
+        reflection = session.reflection
+        predicted_side = perception.side_of_answer(reflection.who_held if reflection else None)
+        points.append({
+            "session_id": session.id, "label": f"#{session.number}",
+            "measured": session.profile.power_lean if session.profile else None,
+            "client": sides.get(client_side or ""), "predicted": sides.get(predicted_side or ""),
+            "client_answer": session.check_in.who_held if session.check_in else None,
+            "predicted_answer": session.reflection.who_held if session.reflection else None,
+            "client_items": ({k: getattr(session.check_in, k) for k in perception.ITEM_KEYS}
+                             if session.check_in else None),
+        })
+    return points
+
+
+def who_held_counts(answers: Iterable[str | None]) -> list[dict[str, Any]]:
+    """How often each answer to "who held the power?" was given, in the order of the question."""
+    counts = Counter(a for a in answers if a)
+    return [{"answer": key, "label": label, "count": counts.get(key, 0)}
+            for key, label in perception.WHO_HELD_THIRD.items()]
