@@ -20,8 +20,15 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 demo: $(VENV)/.installed-demo
 	$(BIN)/equipoise analyse examples/*.txt examples/*.vtt examples/*.csv examples/*.jsonl examples/course/*.txt
+	$(BIN)/equipoise analyse examples/*.txt examples/*.vtt examples/*.csv examples/*.jsonl --format html --out $(OUT)
+	$(BIN)/equipoise analyse examples/*.txt examples/*.vtt examples/*.csv examples/*.jsonl --format html \
+		--audience client --out $(OUT)
+	$(BIN)/equipoise analyse examples/course/*.txt --course --format html --out $(OUT)/course
+	$(BIN)/equipoise analyse examples/course/*.txt --course --format html --audience client --out $(OUT)/course
 	@echo
-	@echo "Results are in $(OUT)/"
+	@echo "Results are in $(OUT)/: open in a browser (they work offline)"
+	@echo "  therapist reports: $(OUT)/<session>.html   client versions: $(OUT)/<session>.client.html"
+	@echo "  course of four sessions: $(OUT)/course/course.html (client version: course.client.html)"
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks scripts

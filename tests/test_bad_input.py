@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -81,7 +80,7 @@ def _undecodable() -> bytes:
 
 HEADERLESS = f"Ana,How are you? {SECRET}\nSam,Fine thanks {SECRET}\n".encode()
 
-UNREADABLE: list[Any] = [
+UNREADABLE: list[tuple[str, bytes, str, int | None]] = [
     ("empty.txt", b"", "empty", None),
     ("blank.txt", b"  \n\n\t\n", "white space", None),
     ("binary.txt", _binary(), "binary", None),
@@ -113,9 +112,9 @@ UNREADABLE: list[Any] = [
     ("backwards.csv", (f"speaker,text,start\nAna,How are you?,10\nSam,\"Fine, {SECRET}.\",20\n"
                        "Ana,Good.,5\n").encode(), "backwards", 4),
     ("bad_role.csv", f"speaker,text,role\nAna,Hi,therapist\nSam,{SECRET},boss\n".encode(), "role", 3),
-    pytest.param("headerless.csv", HEADERLESS, "", None,
-                 marks=pytest.mark.xfail(strict=True, reason="table.py quotes the first row's cells in "
-                                         "'columns found'; remove this mark once that is fixed")),
+    ("headerless.csv", HEADERLESS, "column", 1),
+    ("huge_field.csv", b'speaker,text\nAna,"' + SECRET.encode() * 20_000 + b'"\nSam,Fine.\n', "CSV", 2),
+    ("nested.jsonl", b"[" * 200_000 + b"\n", "nested", 1),
     ("broken.jsonl", ('{"speaker": "Ana", "text": "How are you?"}\n'
                       f'{{"speaker": "Sam", "text": "Fine, {SECRET}\n').encode(), "JSON", 2),
     ("backwards.jsonl", ('{"speaker": "Ana", "text": "How are you?", "start": 30}\n'
@@ -124,12 +123,8 @@ UNREADABLE: list[Any] = [
 ]
 
 
-def _id(case: Any) -> str:
-    return str(case.values[0] if hasattr(case, "values") else case[0])
-
-
 @pytest.mark.parametrize(("name", "content", "reason", "line"), UNREADABLE,
-                         ids=[_id(case) for case in UNREADABLE])
+                         ids=[case[0] for case in UNREADABLE])
 def test_unreadable_file_raises_input_error_naming_file_without_text(
         tmp_path: Path, name: str, content: bytes, reason: str, line: int | None) -> None:
     path = write(tmp_path, name, content)
@@ -141,7 +136,7 @@ def test_unreadable_file_raises_input_error_naming_file_without_text(
 
 
 @pytest.mark.parametrize(("name", "content", "reason", "line"), UNREADABLE,
-                         ids=[_id(case) for case in UNREADABLE])
+                         ids=[case[0] for case in UNREADABLE])
 def test_unreadable_file_fails_in_cli_with_exit_1(
         tmp_path: Path, name: str, content: bytes, reason: str, line: int | None) -> None:
     path = write(tmp_path, name, content)
@@ -180,6 +175,27 @@ def test_wrongly_encoded_file_is_read_and_the_assumption_reported(
     assert result.exit_code == 0
     assert assumed in result.stderr
     assert_clean(result.output)
+
+
+TABLE = ("speaker\ttext\trole\r\nAna\tHow are you? Café\ttherapist\r\n"
+         "Sam\tFine and naïve about €20\tclient\r\n")
+VTT = ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Ana>How are you? Café</v>\n\n"
+       "00:00:03.000 --> 00:00:04.000\n<v Sam>Fine and naïve about €20</v>\n")
+
+
+@pytest.mark.parametrize(("name", "content", "encoding", "assumed"), [
+    ("excel_unicode_text.tsv", TABLE, "utf-16", "UTF-16"),
+    ("excel.csv", TABLE.replace("\t", ","), "cp1252", "Windows-1252"),
+    ("excel_utf8.csv", TABLE.replace("\t", ";"), "utf-8-sig", "UTF-8"),
+    ("teams.vtt", VTT, "utf-16", "UTF-16"),
+    ("teams_bom.vtt", VTT, "utf-8-sig", "UTF-8"),
+], ids=lambda value: value if isinstance(value, str) and len(value) < 30 else "")
+def test_other_formats_in_other_encodings_are_read_and_reported(
+        tmp_path: Path, name: str, content: str, encoding: str, assumed: str) -> None:
+    path = write(tmp_path, name, content, encoding)
+    transcript = equipoise.load(path)
+    assert [t.text for t in transcript.turns] == ["How are you? Café", "Fine and naïve about €20"]
+    assert any(assumed in note for note in transcript.notices), transcript.notices
 
 
 def test_plain_utf8_needs_no_notice(tmp_path: Path) -> None:

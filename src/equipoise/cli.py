@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING
 import click
 
 from . import __version__
-from .errors import EquipoiseError, InputError, UsageError
+from .errors import EquipoiseError, InputError, RequirementError, UsageError
 
 if TYPE_CHECKING:
+    from .course import Course
     from .model import Transcript
+    from .profile import Profile
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -99,29 +101,169 @@ def main() -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @input_options
+@click.option("--format", "fmt", default="summary", show_default=True, metavar="NAME",
+              help="summary (a table on screen), or a file format: json, html, pdf, csv, parquet.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Write OUT/<input stem>.<ext> for each file (json goes to stdout without it).")
+@click.option("--course", is_flag=True,
+              help="Describe the course across FILES: by the date in their names if every name has one, "
+                   "else in the order given.")
+@click.option("--labeller", metavar="NAME", help="Labeller to use (default: the packaged one).")
+@click.option("--audience", type=click.Choice(["therapist", "client"]), default="therapist",
+              show_default=True,
+              help="Who the html/pdf report is for; the client version is <stem>.client.<ext>.")
 def analyse(files: tuple[Path, ...], input_format: str | None, therapist: tuple[str, ...],
-            client: tuple[str, ...], merge_consecutive: bool) -> None:
-    """Read transcripts and summarise each one (speakers, roles, turns, words, duration).
+            client: tuple[str, ...], merge_consecutive: bool, fmt: str, out_dir: Path | None,
+            course: bool, labeller: str | None, audience: str) -> None:
+    """Compute the power profile of each transcript: eight dimensions, evidence, norms, timeline.
 
     FILES are transcript files in any supported format, or ConvoKit corpus folders.
     """
+    from .course import build_course, order_paths
+
+    _check_output(fmt, out_dir)
+    paths = list(files)
+    if course:
+        paths, how = order_paths(paths)
+        _err(f"note: course order: {how}", "yellow")
+    loaded, failed = read_inputs(paths, input_format=input_format, therapist=therapist, client=client,
+                                 merge_consecutive=merge_consecutive)
+    profiles = []
+    for path, transcript in loaded:
+        try:
+            with _usage_errors():
+                profiles.append((path, transcript, _analyse(transcript, labeller)))
+        except (click.UsageError, RequirementError):
+            raise
+        except EquipoiseError as exc:
+            _err(f"error: {path}: {exc}")
+            failed.append((path, str(exc)))
+    the_course = build_course([p for _, _, p in profiles]) if course and profiles else None
+    with _usage_errors():
+        _emit(profiles, the_course, fmt, out_dir, audience)
+    sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
+
+
+def _analyse(transcript: Transcript, labeller: str | None) -> Profile:
+    from .pipeline import analyse as run
+
+    return run(transcript, labeller=labeller)
+
+
+def _check_output(fmt: str, out_dir: Path | None) -> None:
+    from .report import WRITERS
+
+    if fmt != "summary" and fmt not in WRITERS:
+        raise click.UsageError(f"no output format {fmt!r}; available: summary, {', '.join(WRITERS)}")
+    if fmt == "summary" and out_dir is not None:
+        raise click.UsageError("--format summary prints to the screen; choose a file format to use --out")
+    if fmt not in ("summary", "json") and out_dir is None:
+        raise click.UsageError(f"--format {fmt} writes files: give --out DIR")
+
+
+def _emit(profiles: list[tuple[Path, Transcript, Profile]], course: Course | None, fmt: str,
+          out_dir: Path | None, audience: str = "therapist") -> None:
+    import json
+
+    if fmt == "summary":
+        _print_summary([(path, p) for path, _, p in profiles], course)
+    elif out_dir is None:  # json on stdout
+        docs = [p.to_dict() for _, _, p in profiles]
+        if course is not None:
+            click.echo(json.dumps({"course": course.to_dict(), "profiles": docs}, indent=2))
+        elif docs:
+            click.echo(json.dumps(docs[0] if len(docs) == 1 else docs, indent=2))
+    else:
+        from .report import WRITERS, write, write_course
+
+        for path, transcript, profile in profiles:
+            for written in write(profile, transcript, out_dir, fmt, stem=path.stem, audience=audience):
+                _err(f"wrote {written}", "green")
+        if course is not None:
+            target = out_dir / "course.json"
+            target.write_text(json.dumps(course.to_dict(), indent=2), encoding="utf-8")
+            _err(f"wrote {target}", "green")
+            if WRITERS[fmt].course is not None:
+                written = write_course([p for _, _, p in profiles], out_dir, fmt, audience=audience)
+                _err(f"wrote {written}", "green")
+
+
+def _print_summary(named: list[tuple[Path, Profile]], course: Course | None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    loaded, failed = read_inputs(files, input_format=input_format, therapist=therapist, client=client,
-                                 merge_consecutive=merge_consecutive)
-    if loaded:
-        table = Table(title="Sessions read")
-        for column in ("file", "format", "speakers", "turns", "words", "duration"):
-            table.add_column(column, justify="right" if column in ("turns", "words") else "left")
-        for path, transcript in loaded:
-            speakers = ", ".join(f"{s.name} ({s.role.value})" for s in transcript.speakers)
-            words = sum(len(t.text.split()) for t in transcript.turns)
-            duration = transcript.duration
-            table.add_row(str(path), transcript.source_format or "?", speakers, str(transcript.n_turns),
-                          str(words), "-" if duration is None else f"{duration / 60:.1f} min")
-        Console().print(table)
-    sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
+    console = Console()
+    profiles = [p for _, p in named]
+    if profiles:
+        # One column per session, one row per dimension: stays readable in a narrow terminal.
+        table = Table(title="Power profile (lean: +1 the therapist holds the lever, -1 the client)")
+        table.add_column("")
+        for path, _ in named:
+            table.add_column(path.name, justify="right")
+        for role in ("therapist", "client"):
+            table.add_row(role, *(", ".join(n for n, r in p.speakers if r == role) or "-" for p in profiles))
+        table.add_row("turns", *(str(p.n_turns) for p in profiles))
+        table.add_row("partnership (0-1)", *(_num(p.partnership, "{:.2f}") for p in profiles))
+        table.add_row("power lean", *(_num(p.power_lean) for p in profiles))
+        for d in profiles[0].dimensions:
+            table.add_row(f"  {d}", *(_num(p.dimensions[d].lean) if d in p.dimensions else "-"
+                                      for p in profiles))
+        console.print(table)
+    if course is not None:
+        for line in course.statements():
+            console.print(line)
+
+
+def _num(value: float | None, pattern: str = "{:+.2f}") -> str:
+    return "-" if value is None else pattern.format(value)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              metavar="DIR", help="Write OUT/<input stem>.<ext> per input, sessions.csv and failures.csv.")
+@click.option("--format", "fmt", default="json", show_default=True, metavar="NAME",
+              help="json, html, pdf, csv or parquet.")
+@click.option("--audience", type=click.Choice(["therapist", "client"]), default="therapist",
+              show_default=True, help="Who the html/pdf reports are for.")
+@click.option("--workers", type=click.IntRange(min=1), metavar="N",
+              help="Local worker processes (default: the number of CPUs).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Run on a Dask distributed cluster (e.g. tcp://host:8786) instead of local processes; "
+                   "its workers must see FOLDER and DIR at the same paths.")
+@click.option("--force", is_flag=True, help="Redo inputs whose output already exists.")
+@click.option("--labeller", metavar="NAME", help="Labeller to use (default: the packaged one).")
+@input_options
+def batch(folder: Path, out_dir: Path, fmt: str, audience: str, workers: int | None, scheduler: str | None,
+          force: bool, labeller: str | None, input_format: str | None, therapist: tuple[str, ...],
+          client: tuple[str, ...], merge_consecutive: bool) -> None:
+    """Analyse every transcript under FOLDER (any supported format), resumably, with a progress bar.
+
+    Inputs whose output already exists are skipped; failures are listed at the end and in
+    OUT/failures.csv (file and reason, never transcript text).
+    """
+    import os
+
+    from .batch import ProgressBar, run_batch
+
+    options = {"input_format": input_format, "therapist": therapist, "client": client,
+               "merge_consecutive": merge_consecutive}
+    with _usage_errors(), ProgressBar() as bar:
+        result = run_batch(folder, out_dir, fmt=fmt, audience=audience,
+                           workers=workers or os.cpu_count() or 1, scheduler=scheduler, force=force,
+                           options=options, labeller=labeller, on_start=bar.start, on_outcome=bar.advance)
+    rate = f", {result.turns / result.seconds:,.0f} turns/s" if result.seconds and result.turns else ""
+    _err(f"{result.done} analysed, {result.skipped} skipped, {result.failed} failed "
+         f"in {result.seconds:.1f} s{rate}", "green" if not result.failed else "yellow")
+    for path, reason in result.failures[:20]:
+        _err(f"failed: {path}: {reason}")
+    if result.failed > 20:
+        _err(f"... and {result.failed - 20} more")
+    if result.failed:
+        _err(f"failures are listed in {out_dir / 'failures.csv'}")
+    if result.sessions_table:
+        _err(f"sessions table: {result.sessions_table}", "green")
+    sys.exit(EXIT_SOME_FAILED if result.failed else EXIT_OK)
 
 
 @main.command()
@@ -139,6 +281,21 @@ def formats() -> None:
     for fmt in registry.all_formats():
         table.add_row(fmt.name, " ".join(fmt.extensions) or "(folder)", fmt.description)
     Console().print(table)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port.")
+@click.option("--database-url", metavar="URL", default=None,
+              help="SQLAlchemy URL (default: EQUIPOISE_DATABASE_URL, else sqlite:///equipoise.db).")
+@click.option("--demo", is_flag=True,
+              help="Start with a demo practice in a fresh temporary database and print its logins.")
+def serve(host: str, port: int, database_url: str | None, demo: bool) -> None:
+    """Run the web app: therapist, client and supervisor pages, each with a JSON twin under /api."""
+    from .web.serve import run
+
+    with _usage_errors():
+        run(host=host, port=port, database_url=database_url, demo=demo)
 
 
 if __name__ == "__main__":  # pragma: no cover

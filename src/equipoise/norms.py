@@ -28,9 +28,11 @@ class Norms:
         self.percentiles: tuple[float, ...] = tuple(float(p) for p in data["percentiles"])
         self.metrics: dict[str, tuple[float, ...]] = {k: tuple(v) for k, v in data["metrics"].items()}
         self.source: dict[str, Any] = dict(data.get("source", {}))
+        self.counts: dict[str, int] = dict(data.get("counts", {}))
 
     def place(self, dimension: str, metric: str, value: float | None) -> dict[str, float | int] | None:
-        """Percentile of ``value`` among the reference sessions, with the reference quartiles and deciles.
+        """Percentile of ``value`` among the reference sessions, with the reference quartiles, deciles
+        and ``n``, the number of reference sessions in which the metric is defined.
 
         None when the metric has no reference values or the value is None.
         """
@@ -42,6 +44,8 @@ class Norms:
         for p in SHOWN:
             if float(p) in self.percentiles:
                 entry[f"p{p}"] = quantiles[self.percentiles.index(float(p))]
+        if f"{dimension}.{metric}" in self.counts:
+            entry["n"] = self.counts[f"{dimension}.{metric}"]
         return entry
 
     def place_all(self, dimension: str, metrics: Mapping[str, float | None],

@@ -83,7 +83,10 @@ class DimensionProfile:
 
 @dataclass(frozen=True, slots=True)
 class TimelineWindow:
-    """The dimensions over one window of consecutive turns ``first_turn..last_turn`` (inclusive)."""
+    """The dimensions over one window of consecutive turns ``first_turn..last_turn`` (inclusive).
+
+    The JSON form adds ``centre``, the middle turn index of the window, for plotting.
+    """
 
     first_turn: int
     last_turn: int
@@ -95,7 +98,8 @@ class TimelineWindow:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form (``timeline[k]``)."""
-        return {"first_turn": self.first_turn, "last_turn": self.last_turn, "start": self.start,
+        return {"first_turn": self.first_turn, "last_turn": self.last_turn,
+                "centre": (self.first_turn + self.last_turn) / 2, "start": self.start,
                 "end": self.end, "leans": dict(self.leans), "power_lean": self.power_lean,
                 "partnership": self.partnership}
 

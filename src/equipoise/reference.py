@@ -19,6 +19,7 @@ import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .label.labels import Labels, TurnLabels
 from .model import Role, Transcript
@@ -141,3 +142,47 @@ def _out_of_fold(sessions: Sequence[ReferenceSession], data: Path | None, folds:
     if missing:
         raise ValueError(f"sessions left out of every fold: {missing}")
     return [lab for lab in labels if lab is not None]
+
+
+def save_labels(path: Path, sessions: Sequence[ReferenceSession], labels: Sequence[Labels],
+                kind: str) -> None:
+    """Keep computed labels (never text) in a JSON file, so benchmarks can skip the out-of-fold training."""
+    import json
+
+    path.write_text(json.dumps({"kind": kind, "sessions": [
+        {"id": s.transcript.id, "labeller": [lab.labeller_name, lab.labeller_version],
+         "turns": [t.to_dict() for t in lab.turns]} for s, lab in zip(sessions, labels, strict=True)]}),
+        encoding="utf-8")
+
+
+def load_labels(path: Path, sessions: Sequence[ReferenceSession], kind: str) -> list[Labels] | None:
+    """Labels saved by :func:`save_labels`, or None when the file is missing or does not fit the sessions."""
+    import json
+
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    saved = {s["id"]: s for s in data.get("sessions", ())}
+    if data.get("kind") != kind or set(saved) != {s.transcript.id for s in sessions}:
+        return None
+    out = []
+    for ref in sessions:
+        entry = saved[ref.transcript.id]
+        if len(entry["turns"]) != ref.transcript.n_turns:
+            return None
+        turns = tuple(TurnLabels(**{**t, "markers": tuple(t["markers"])}) for t in entry["turns"])
+        out.append(Labels(turns, *entry["labeller"]))
+    return out
+
+
+def cached_labels(sessions: Sequence[ReferenceSession], kind: str, cache: Path | None = None,
+                  **options: Any) -> list[Labels]:
+    """:func:`labels_for`, read from / written to ``cache`` when one is given."""
+    if cache is not None:
+        found = load_labels(cache, sessions, kind)
+        if found is not None:
+            return found
+    labels = labels_for(sessions, kind, **options)
+    if cache is not None:
+        save_labels(cache, sessions, labels, kind)
+    return labels

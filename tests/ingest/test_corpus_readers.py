@@ -39,15 +39,17 @@ def test_whisper_without_speakers_asks_for_diarisation():
     assert "focus on today" not in message
 
 
-def test_bare_segment_list_and_unlabelled_segments_kept_as_unknown(tmp_path):
+def test_bare_segment_list_word_speakers_and_unlabelled_segments_kept_as_unknown(tmp_path):
     path = tmp_path / "segments.json"
     path.write_text(json.dumps([
         {"start": 0, "end": 2, "text": "How are you?", "speaker": "Ana"},
         {"start": 2.5, "end": 4, "text": "Fine.", "speaker": "Ben"},
         {"start": 4.5, "end": 5, "text": SECRET},
+        {"start": 5.5, "end": 6, "text": "Good.", "words": [{"word": "Good.", "speaker": "Ana"}]},
     ]), encoding="utf-8")
     transcript = load(path)
-    assert rows(transcript)[2] == ("Unknown", "other", SECRET, 4.5, 5.0)
+    assert rows(transcript)[2:] == [("Unknown", "other", SECRET, 4.5, 5.0),
+                                    ("Ana", "therapist", "Good.", 5.5, 6.0)]
     assert any("1 segment(s) have no speaker label" in n and "segment 3" in n for n in transcript.notices)
 
 

@@ -131,3 +131,12 @@ def test_a_damaged_docx_is_refused_with_the_kind_of_damage(tmp_path):
     path.write_bytes(b"PK\x03\x04 this is not really a zip archive")
     with pytest.raises(InputError, match=r"broken.docx: is not a readable DOCX file \(\w+\)"):
         load(path)
+
+
+def test_prefixes_accept_accented_names_and_numbered_speakers(tmp_path):
+    # Shared by plain text and DOCX: "Speaker 2" (Otter, Zoom without names) and non-ASCII names.
+    path = tmp_path / "names.txt"
+    path.write_text("Speaker 1: ¿Qué te trae hoy?\nÉlodie: Le sommeil.\nSpeaker 1: Depuis quand?\n"
+                    "Élodie: Un mois.\n", encoding="utf-8")
+    transcript = load(path)
+    assert [t.speaker.name for t in transcript.turns] == ["Speaker 1", "Élodie", "Speaker 1", "Élodie"]

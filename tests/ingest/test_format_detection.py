@@ -87,3 +87,11 @@ def test_every_builtin_format_loads_and_documents_the_shape_it_accepts():
         assert fmt.description and fmt.extensions and fmt.sniff is not None
         if fmt.name != "plain":
             assert "Accepted shape" in (importlib.import_module(fmt.read.__module__).__doc__ or "")
+
+
+def test_otter_txt_with_a_title_line_is_still_otter(tmp_path):
+    path = tmp_path / "titled.txt"
+    path.write_text("Session 3 - recorded with consent\n\n" + (FIXTURES / "otter.txt").read_text("utf-8"),
+                    encoding="utf-8")
+    assert detect(path).name == "otter"
+    assert load(path).n_turns == 4

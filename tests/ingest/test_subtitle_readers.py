@@ -138,3 +138,19 @@ def test_vtt_without_its_header_line_is_refused(tmp_path):
     path.write_text("00:00:01.000 --> 00:00:02.000\nAna: hi\n", encoding="utf-8")
     with pytest.raises(InputError, match="line 1: a WebVTT file must start with the line WEBVTT"):
         load(path)
+
+
+@pytest.mark.parametrize(("name", "content", "line"), [
+    ("split.srt", f"1\n00:00:01,000 --> 00:00:02,000\nAna: Hi?\n\n{SECRET}\n\n"
+                  "2\n00:00:03,000 --> 00:00:04,000\nBen: Hello.\n", 5),
+    ("split.vtt", "WEBVTT\nKind: captions\n\nNOTE exported by hand\n\n00:00:01.000 --> 00:00:02.000\n"
+                  f"Ana: Hi?\n\n{SECRET}\n\n00:00:03.000 --> 00:00:04.000\nBen: Hello.\n", 9),
+])
+def test_text_cut_off_from_its_cue_by_an_empty_line_is_reported_not_silently_lost(tmp_path, name, content,
+                                                                                    line):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    transcript = load(path)
+    assert transcript.n_turns == 2
+    assert f"{name}: skipped 1 block(s) of text without a timing line (line {line})" in transcript.notices[0]
+    assert not any(SECRET in notice for notice in transcript.notices)

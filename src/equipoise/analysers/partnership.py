@@ -1,18 +1,21 @@
 """Partnership: guiding with the client rather than steering them ("not there to tell ... but to guide").
 
-Therapist behaviour counts from the labels, scored against MITI 4.2.1 (Moyers, Manuel & Ernst 2014)
-summary-score thresholds:
+Therapist behaviour counts from the labels, scored against MITI 4.2.1 (Moyers, Manuel, Ernst & Glynn
+2014/2016) summary-score thresholds:
   - ``reflection_question_ratio`` R:Q = reflections / questions; fair 1:1, good 2:1.
   - ``complex_reflection_share`` %CR = complex / all reflections; fair 40%, good 50%.
-  - ``open_question_share`` %OQ = open / all questions; MITI 3.1.1's thresholds (fair 50%, good 70%),
-    since MITI 4 dropped this score.
-  - ``collaboration_rate``: therapist turns with an affirmation, "we", permission, options or autonomy
-    marker, per therapist turn. Also reported: ``reflection_share`` of therapist turns and the counts.
+  - ``collaboration_rate``: therapist turns with an affirmation, permission, options, autonomy or
+    feedback-request marker (asking for the client's view), per therapist turn: MITI's "Seeking
+    Collaboration", "Emphasizing Autonomy" and "Affirm".
+Also reported, outside the score: ``open_question_share`` (MITI 3.1.1 had %OQ; MITI 4 dropped it),
+``we_rate`` ("we" language: in AnnoMI it goes with low rather than high quality, AUC 0.35, because "we
+need to" is often directive), ``reflection_share`` of therapist turns and the counts.
 
 Score P in [0, 1], a weighted mean of the components that are defined:
-  2 x min(R:Q / 2, 1) + 1 x min(%CR / 0.5, 1) + 1 x min(%OQ / 0.7, 1) + 1 x min(collaboration / 0.2, 1).
-A component at its "good" threshold scores 1; 0.2 collaboration means one such turn in five (our choice).
-%CR is 0 when there are no reflections. Lean = 1 - 2P: low partnership means the therapist holds the lever.
+  2 x min(R:Q / 2, 1) + 1 x min(%CR / 0.5, 1) + 1 x min(collaboration / 0.1, 1).
+A component at MITI's "good" threshold scores 1; a collaboration rate of 0.1 (one such turn in ten) is our
+choice. %CR is 0 when there are no reflections; with reflections but no questions R:Q scores 1.
+Lean = 1 - 2P: low partnership means the therapist holds the lever.
 """
 
 from __future__ import annotations
@@ -26,21 +29,22 @@ if TYPE_CHECKING:
     from ..label.labels import Labels
     from ..model import Transcript
 
-COLLABORATION_MARKERS = frozenset({"affirmation", "we", "permission", "options", "autonomy"})
-RQ_GOOD, CR_GOOD, OQ_GOOD, COLLABORATION_GOOD = 2.0, 0.5, 0.7, 0.2
-WEIGHTS = {"rq": 2.0, "cr": 1.0, "oq": 1.0, "collaboration": 1.0}
+COLLABORATION_MARKERS = frozenset({"affirmation", "permission", "options", "autonomy", "feedback_request"})
+RQ_GOOD, CR_GOOD, COLLABORATION_GOOD = 2.0, 0.5, 0.1
+WEIGHTS = {"rq": 2.0, "cr": 1.0, "collaboration": 1.0}
 
 
 class PartnershipAnalyser(BaseAnalyser):
-    """Reflections against questions, complex reflections, open questions, collaborative acts."""
+    """Reflections against questions, complex reflections and collaborative acts, against MITI 4.2.1."""
 
     name = "partnership"
     version = "1.0"
     requires = frozenset({"labels", "dyad"})
     antisymmetric = False
-    description = ("Guiding with the client rather than steering: reflections against questions (R:Q), "
-                   "the share of complex reflections, open questions, affirmations, 'we' language and "
-                   "asking for the client's view, scored against MITI 4.2.1 thresholds.")
+    description = ("Guiding with the client rather than steering: reflections against questions (R:Q) and "
+                   "the share of complex reflections, scored against MITI 4.2.1 thresholds, with "
+                   "affirmations, asking permission and asking for the client's view; open questions and "
+                   "'we' language are shown beside them.")
     cannot_know = ("Whether the client experienced the session as a partnership; the quality and accuracy "
                    "of each reflection; approaches other than motivational interviewing, whose good practice "
                    "may look different. The counts are only as good as the turn labels.")
@@ -48,7 +52,7 @@ class PartnershipAnalyser(BaseAnalyser):
     def analyse(self, transcript: Transcript, labels: Labels | None, config: Config) -> DimensionResult:
         """Compute MITI-style summary scores of the therapist's behaviour."""
         assert labels is not None
-        reflections = complex_ = questions = open_ = collaborative = n = 0
+        reflections = complex_ = questions = open_ = collaborative = we = n = 0
         contributions: dict[int, float] = {}
         for turn, label in zip(transcript.turns, labels.turns, strict=True):
             if turn.role is not Role.THERAPIST:
@@ -63,6 +67,7 @@ class PartnershipAnalyser(BaseAnalyser):
                 questions += 1
                 open_ += label.question_type == "open"
                 push += 0.5 if label.question_type == "closed" else 0.25
+            we += "we" in label.markers
             if set(label.markers) & COLLABORATION_MARKERS:
                 collaborative += 1
                 push -= 0.5
@@ -77,6 +82,7 @@ class PartnershipAnalyser(BaseAnalyser):
             "complex_reflection_share": cr,
             "open_question_share": oq,
             "collaboration_rate": collaboration,
+            "we_rate": ratio(we, n),
             "reflection_share": ratio(reflections, n),
             "reflections": float(reflections),
             "questions": float(questions),
@@ -88,8 +94,6 @@ class PartnershipAnalyser(BaseAnalyser):
             components["rq"] = 1.0
         if reflections or questions:
             components["cr"] = min((cr or 0.0) / CR_GOOD, 1.0)
-        if questions:
-            components["oq"] = min((oq or 0.0) / OQ_GOOD, 1.0)
         if collaboration is not None:
             components["collaboration"] = min(collaboration / COLLABORATION_GOOD, 1.0)
         if not components:

@@ -15,7 +15,10 @@ Metrics (a source turn counts when it is a question or has at least ``substantiv
   - ``unanswered_share``: share of substantive client statements whose reply has uptake below
     ``uptake_threshold`` (the client's words left without uptake).
 
-Lean: (u_C - u_T) / (u_C + u_T): the party who takes up less of the other holds the lever of selection.
+Lean: 1 - 2 u_T. The lever is the therapist's selection of what to respond to (DESIGN §1), so the lean
+reads the therapist's uptake alone: +1 when nothing the client said is taken up, -1 when everything is.
+The client's uptake is reported beside it but left out of the lean: a client answering a question or
+agreeing with a reflection is following, not selecting, and counting it would cancel the signal.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..model import Role
-from .base import BaseAnalyser, Config, DimensionResult, balance, mean, pick_evidence, ratio
+from .base import BaseAnalyser, Config, DimensionResult, clip, mean, pick_evidence, ratio
 from .text import content_words, looks_like_question, overlap
 
 if TYPE_CHECKING:
@@ -32,15 +35,15 @@ if TYPE_CHECKING:
 
 
 class ResponsivenessAnalyser(BaseAnalyser):
-    """Uptake of the other party's previous turn, in both directions."""
+    """Uptake of the other party's previous turn, in both directions; the lean reads the therapist's."""
 
     name = "responsiveness"
-    version = "1.0"
+    version = "1.1"
     requires = frozenset({"labels", "dyad"})
-    antisymmetric = True
-    description = ("How much each party takes up what the other just said (conversational uptake: "
-                   "repeated content words, and reflections), and how many substantive client turns are "
-                   "left without uptake.")
+    antisymmetric = False
+    description = ("How much the therapist takes up what the client just said (conversational uptake: "
+                   "reflections and repeated content words), and how many substantive client turns are "
+                   "left without uptake; the client's uptake of the therapist is shown beside it.")
     cannot_know = ("Uptake in other words than a reflection (lexical by default), uptake later in the "
                    "session, non-verbal attention; whether leaving a turn aside was a deliberate, "
                    "helpful choice.")
@@ -64,8 +67,9 @@ class ResponsivenessAnalyser(BaseAnalyser):
             is_reflection = labels.turns[pos].behaviour == "reflection"
             value = 1.0 if is_reflection or asked else lexical
             uptake[reply.role].append(value)
-            # Low uptake by the therapist pushes toward the therapist, low uptake by the client the other way.
-            contributions[reply.index] = (1.0 - value) * (1.0 if reply.role is Role.THERAPIST else -1.0)
+            if reply.role is Role.THERAPIST:
+                # A therapist reply with low uptake pushes the lean up, one with high uptake down.
+                contributions[reply.index] = 0.5 - value
             if reply.role is Role.THERAPIST and not asked:
                 lexical_t.append(lexical)
                 replies_t += 1
@@ -81,10 +85,10 @@ class ResponsivenessAnalyser(BaseAnalyser):
             "replies_therapist": float(replies_t),
             "replies_client": float(len(uptake[Role.CLIENT])),
         }
-        if u_t is None or u_c is None:
+        if u_t is None:
             return DimensionResult.unavailable(
-                "too few substantive turns answered by the other party to compare uptake", metrics)
-        lean = balance(u_c, u_t)
+                "no substantive client turn followed by a therapist turn, so no uptake to measure", metrics)
+        lean = clip(1.0 - 2.0 * u_t)
         return DimensionResult(lean=lean, metrics=metrics,
                                evidence=pick_evidence(contributions, lean, config.evidence_size))
 

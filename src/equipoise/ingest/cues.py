@@ -60,6 +60,28 @@ def timing_lines(path: Path, lines: Sequence[str], clock: re.Pattern[str], examp
     return found
 
 
+def orphan_blocks(path: Path, lines: Sequence[str], allowed: tuple[str, ...] = ()) -> list[str]:
+    """A notice for blocks of text with no timing line (an empty line inside a cue splits it).
+
+    The subtitle libraries skip such blocks without a word; blocks that start with one of ``allowed``
+    (WebVTT's ``WEBVTT`` header, ``NOTE``, ``STYLE``, ``REGION``) are legitimate and not counted.
+    """
+    orphans: list[int] = []
+    block: list[tuple[int, str]] = []
+    for number, line in [*enumerate(lines, start=1), (len(lines) + 1, "")]:
+        if line.strip():
+            block.append((number, line))
+            continue
+        if block and not any("-->" in text for _, text in block) \
+                and not block[0][1].lstrip("\ufeff").startswith(allowed):
+            orphans.append(block[0][0])
+        block = []
+    if not orphans:
+        return []
+    return [f"{path.name}: skipped {len(orphans)} block(s) of text without a timing line (line "
+            f"{_lines(orphans)}); an empty line inside a cue ends it"]
+
+
 def match_cues(path: Path, timings: Sequence[Cue], parsed: Sequence[tuple[float, str]]) -> list[Cue]:
     """Pair the cues a library parsed (start, text) with the timing lines found, in order.
 

@@ -48,6 +48,7 @@ _loaded: dict[str, Format] = {}
 
 
 def names() -> list[str]:
+    """Names of the built-in formats, in detection order."""
     return list(_BUILTIN)
 
 
@@ -64,6 +65,7 @@ def get(name: str) -> Format:
 
 
 def all_formats() -> list[Format]:
+    """Every built-in format, loading its reader module on first use."""
     return [get(name) for name in _BUILTIN]
 
 

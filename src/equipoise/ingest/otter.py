@@ -92,9 +92,12 @@ def read(path: Path) -> Parsed:
 
 
 def sniff(head: str) -> bool:
-    lines = [line for line in head.lstrip("\ufeff").splitlines() if line.strip()]
-    headers = sum(1 for line in lines[:60] if _HEADER.match(line.strip()))
-    return bool(lines) and bool(_HEADER.match(lines[0].strip())) and (headers >= 2 or len(lines) < 4)
+    # Otter alternates a header and a paragraph; a title line may come first.
+    lines = [line for line in head.lstrip("\ufeff").splitlines() if line.strip()][:60]
+    headers = sum(1 for line in lines if _HEADER.match(line.strip()))
+    if lines and _HEADER.match(lines[0].strip()):
+        return headers >= 2 or len(lines) < 4
+    return headers >= 2 and headers >= len(lines) / 4
 
 
 FORMAT = Format(

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .cues import match_cues, timing_lines, turns_from_cues
+from .cues import match_cues, orphan_blocks, timing_lines, turns_from_cues
 from .formats import Format
 from .raw import Parsed
 from .source import read_text
@@ -30,11 +30,13 @@ def read(path: Path) -> Parsed:
     import pysrt
 
     source = read_text(path)
-    timings = timing_lines(path, source.lines(), _CLOCK, "00:01:02,500")
+    lines = source.lines()
+    timings = timing_lines(path, lines, _CLOCK, "00:01:02,500")
     document = pysrt.SubRipFile.from_string(source.text.lstrip("\ufeff"))
     parsed = [(item.start.ordinal / 1000, item.text) for item in document]
     result = turns_from_cues(path, match_cues(path, timings, parsed))
     result.notices[:0] = source.notices
+    result.notices.extend(orphan_blocks(path, lines))
     return result
 
 

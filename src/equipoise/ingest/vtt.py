@@ -22,7 +22,7 @@ import re
 from pathlib import Path
 
 from ..errors import InputError
-from .cues import match_cues, timing_lines, turns_from_cues
+from .cues import match_cues, orphan_blocks, timing_lines, turns_from_cues
 from .formats import Format
 from .raw import Parsed
 from .source import read_text
@@ -43,6 +43,7 @@ def read(path: Path) -> Parsed:
     parsed = [(caption.start_time.in_milliseconds() / 1000, caption.raw_text) for caption in document]
     result = turns_from_cues(path, match_cues(path, timings, parsed))
     result.notices[:0] = source.notices
+    result.notices.extend(orphan_blocks(path, lines, ("WEBVTT", "NOTE", "STYLE", "REGION")))
     return result
 
 

@@ -9,13 +9,15 @@ and ``speaker`` (``SPEAKER_00`` from diarisation, or a name)::
 Each segment is one turn; messages name the segment by its position (1-based). Plain Whisper output
 has no speaker labels, and who said what cannot be recovered soundly from the text alone (segments
 follow pauses, not speaker changes), so such a file is refused with a request to diarise it first.
-Segments that diarisation left without a label (WhisperX does this for some) are kept under the speaker
-``Unknown`` (role other) and reported.
+A segment without a label takes the speaker of most of its ``words`` when those are labelled;
+segments left without any label (WhisperX leaves some) are kept under the speaker ``Unknown`` (role
+other) and reported.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 from ..errors import InputError
@@ -49,13 +51,15 @@ def read(path: Path) -> Parsed:
         text = segment.get("text")
         speaker = segment.get("speaker")
         if speaker is None or not str(speaker).strip():
+            speaker = _word_speaker(segment.get("words"))
+        if speaker is None or not str(speaker).strip():
             unlabelled.append(number)
             speaker = UNKNOWN_SPEAKER
         turns.append(RawTurn(str(speaker).strip(), text if isinstance(text, str) else "", number,
                              times["start"], times["end"]))
     if turns and len(unlabelled) == len(turns):
         raise InputError(path, "the segments have no speaker labels; Equipoise needs to know who said what",
-                         hint="run speaker diarisation first (for example WhisperX with --diarize), so that "
+                         hint="run speaker diarisation first, for example WhisperX with --diarize, so that "
                               "each segment has a 'speaker'")
     notices = list(source.notices)
     if unlabelled:
@@ -63,6 +67,14 @@ def read(path: Path) -> Parsed:
         notices.append(f"{path.name}: {len(unlabelled)} segment(s) have no speaker label and are kept "
                        f"under {UNKNOWN_SPEAKER!r} (segment {where})")
     return Parsed(turns, notices, unit="segment")
+
+
+def _word_speaker(words: object) -> str | None:
+    """The speaker of most of a segment's words, when diarisation labelled words but not the segment."""
+    if not isinstance(words, list):
+        return None
+    labels = Counter(str(w["speaker"]) for w in words if isinstance(w, dict) and w.get("speaker") is not None)
+    return labels.most_common(1)[0][0] if labels else None
 
 
 _SEGMENT_LIST = re.compile(r'\A\s*\[\s*\{[^{}]*"(?:start|text)"\s*:')

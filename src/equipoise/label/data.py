@@ -69,7 +69,8 @@ def annomi_file(data: Path) -> Path:
     if data.is_file():
         return data
     for base in (data, data / "annomi"):
-        for name in ("annomi-full-train.csv", "annomi-full.csv", "annomi-simple-train.csv", "annomi-simple.csv"):
+        for name in ("annomi-full-train.csv", "annomi-full.csv", "annomi-simple-train.csv",
+                     "annomi-simple.csv"):
             if (base / name).is_file():
                 return base / name
     raise InputError(data, "no AnnoMI CSV found here", hint="expected annomi-full-train.csv or "
@@ -108,8 +109,8 @@ def read_annomi(path: Path) -> list[Session]:
                 raise InputError(path, "utterance_id is not an integer", line=line) from None
             rows[key].append(row)
     sessions: dict[str, Session] = {}
-    for (tid, _), annotations in sorted(rows.items(), key=lambda kv: (_sort_key(kv[0][0]), kv[0][1])):
-        first = annotations[0]
+    for (tid, _), votes in sorted(rows.items(), key=lambda kv: (_sort_key(kv[0][0]), kv[0][1])):
+        first = votes[0]
         session = sessions.get(tid)
         if session is None:
             group = first.get("video_url") or first.get("video_title") or tid
@@ -118,7 +119,7 @@ def read_annomi(path: Path) -> list[Session]:
         role = Role.THERAPIST if who == "therapist" else Role.CLIENT if who == "client" else Role.OTHER
         session.texts.append(first["utterance_text"] or "")
         session.roles.append(role)
-        gold = _gold_labels(annotations) if role is not Role.OTHER else dict.fromkeys(LABEL_CLASSES)
+        gold = _gold_labels(votes) if role is not Role.OTHER else dict.fromkeys(LABEL_CLASSES)
         if role is not Role.THERAPIST:
             gold.update(dict.fromkeys(THERAPIST_LABELS))
         if role is not Role.CLIENT:

@@ -82,7 +82,7 @@ class TrainedLabeller:
             if role is Role.THERAPIST:
                 behaviour, p_b = pick("behaviour", i)
                 confidence = {"behaviour": p_b}
-                sub: dict[str, str | None] = {"question_type": None, "reflection_type": None, "input_type": None}
+                sub: dict[str, str | None] = dict.fromkeys(("question_type", "reflection_type", "input_type"))
                 field = {"question": "question_type", "reflection": "reflection_type",
                          "input": "input_type"}.get(behaviour)
                 if field is not None:

@@ -38,7 +38,8 @@ class Marker:
 MARKERS: tuple[Marker, ...] = (
     Marker(
         "question", "asks something: a question mark, or a clause opening like a question",
-        (r"\?", r"(?:^|[.!]\s+)(?:so,?\s+|and\s+)?(?:what|how|why|where|when|who|which)\s+(?:do|does|did|is|are|"
+        (r"\?", r"(?:^|[.!]\s+)(?:so,?\s+|and\s+)?(?:what|how|why|where|when|who|which)\s+(?:do|does|"
+         r"did|is|are|"
          r"was|were|would|could|can|will|have|has|made|makes|kind|sort|else|about|happens|brings)\b",
          r"(?:^|[.!]\s+)(?:do|does|did|are|is|have|has|can|could|would|will)\s+(?:you|it|that|this|they|he|"
          r"she|we|i)\b",
@@ -49,14 +50,15 @@ MARKERS: tuple[Marker, ...] = (
     ),
     Marker(
         "permission", "asks permission before giving information, advice or moving on",
-        (r"\b(?:is it|would it be|will it be|would that be)\s+(?:okay|ok|alright|all right|fine)\s+(?:if|with you|"
+        (r"\b(?:is it|would it be|will it be|would that be)\s+(?:okay|ok|alright|all right|"
+         r"fine)\s+(?:if|with you|"
          r"to (?:share|talk about|ask|go over|look at|discuss|give|spend|switch|change|move))\b",
          r"\b(?:may|can|could|might)\s+i\s+(?:share|tell|give|offer|suggest|ask|make|mention|add|"
          r"point out|bring up|show)\b",
          r"\b(?:do|would) you mind if\b", r"\bmind if i\b",
          r"\bwould you (?:like|want) (?:me to|to hear|some (?:information|ideas|suggestions|feedback))\b",
          r"\b(?:are|would) you (?:be )?(?:interested in|open to) (?:hearing|some|a few|learning)\b",
-         r"\bwith your permission\b", r"\bif (?:that's|it's) (?:okay|ok|alright) with you\b"),
+         r"\bwith your permission\b", r"\bwould it help if i\b", r"\bif (?:that's|it's) (?:okay|ok|alright) with you\b"),
         ("Is it okay if I share what other people have found helpful?", "Can I offer a suggestion?",
          "Would you like some information about that?", "Do you mind if we look at this form?",
          "Would you be open to hearing a few ideas?"),
@@ -84,14 +86,17 @@ MARKERS: tuple[Marker, ...] = (
          r"huge (?:step|achievement)|real achievement|admirable)\b",
          r"\b(?:well done|great job|nice job|good job|good for you|nice work|great work)\b",
          r"(?:^|[.!?]\s+)(?:good|great|excellent|wonderful|fantastic|awesome)\s*(?:[.!]|$)",
-         r"\bit takes (?:a lot of )?(?:courage|strength|guts)\b", r"\bi (?:really )?(?:admire|respect) (?:you|"
+         r"\b(?:it|that) (?:takes|took) (?:a lot of |real |so much )?(?:courage|strength|guts)\b", r"\bi (?:really )?(?:admire|"
+         r"respect) (?:you|"
          r"how|that)\b",
          r"\byou(?:'ve| have) (?:already )?(?:done|worked|managed|achieved|accomplished|come|made) (?:so |"
          r"really |a )*(?:well|hard|a lot|far|great|progress|real)\b",
-         r"\byou(?:'re| are) (?:clearly |really |very |obviously )*(?:strong|resourceful|determined|committed|"
+         r"\byou(?:'re| are) (?:clearly |really |very |obviously |such |a )*(?:strong|resourceful|determined|"
+         r"committed|"
          r"resilient|brave|capable|a (?:caring|good|loving))\b",
          r"\b(?:thank you|thanks) for (?:sharing|being (?:so )?(?:honest|open)|telling me|trusting)\b",
-         r"\byou should be proud\b", r"\byou (?:really |clearly |obviously |truly )*care (?:a lot |so much |deeply )?about\b"),
+         r"\byou should be proud\b", r"\bi (?:really )?appreciate (?:you|how|that|your)\b", r"\byou (?:really |clearly |obviously |truly )*care (?:a lot |"
+         r"so much |deeply )?about\b"),
         ("That's a big step.", "Good for you!", "It takes courage to talk about this.",
          "You've worked really hard on this.", "Thank you for being so honest with me.",
          "You clearly care about your kids."),
@@ -105,18 +110,19 @@ MARKERS: tuple[Marker, ...] = (
          r"\byou'd better\b", r"\b(?:i|i'd|i would) (?:strongly )?(?:suggest|recommend|advise|urge)\b",
          r"\bmy (?:advice|suggestion|recommendation)\b", r"\bwhy (?:don't|not) you\b", r"\bif i were you\b",
          r"\bthe best (?:thing|way|option) (?:to do |for you )?(?:is|would be)\b",
-         r"\bit(?:'s| is| would be) (?:really |very )?(?:important|better|best|a good idea|wise) (?:for you |that "
+         r"\bit(?:'s| is| would be) (?:really |very )?(?:important|better|best|a good idea|"
+         r"wise) (?:for you |that "
          r"you |to )",
          r"\bwhat (?:you need|you should|i'd do)\b", r"\bmake sure (?:you|to)\b", r"\btry (?:to|and|not)\b"),
         ("You should cut down on drinking.", "I'd suggest writing it down each night.",
          "Why don't you call your sister?", "It's important to take your medication every day.",
          "If I were you, I'd leave.", "You might want to talk to your doctor."),
         ("Should I go?", "I need to stop.", "What do you think you could do?", "You said you tried that."),
-        unless=(r"^\s*(?:do|did|should|would|could) i\b",),
+        unless=(r"^\s*(?:do|did|should|would|could) i\b", r"\byou should be (?:proud|pleased)\b"),
     ),
     Marker(
         "directive", "orders or instructs: an imperative, or 'I want you to', 'you have to'",
-        (r"(?:^|[.!?]\s+)(?:(?:so|now|okay|ok|well|just|please),?\s+)*(?:stop|quit|don't|do not|go|get|take|"
+        (r"(?:^|[.!?:;]\s+|whatever you do,?\s+)(?:(?:so|now|okay|ok|well|just|please),?\s+)*(?:stop|quit|don't|do not|go|get|take|"
          r"call|cut|start|put|throw|give up|make|avoid|remember|write|keep|listen|drink|eat|sleep|leave|"
          r"pour|use|never|always)\b(?! (?:me|on|ahead)\b)",
          r"\bi (?:want|need|expect) you to\b", r"\byou (?:have to|must|need to|are going to have to)\b",
@@ -128,13 +134,15 @@ MARKERS: tuple[Marker, ...] = (
     ),
     Marker(
         "confront", "confronts, labels, warns or argues against what the person says",
-        (r"\byou(?:'re| are) (?:just |only |clearly |obviously )?(?:in denial|making excuses|kidding yourself|"
+        (r"\byou(?:'re| are) (?:just |only |clearly |obviously )?(?:in denial|making excuses|"
+         r"kidding yourself|"
          r"fooling yourself|lying|an alcoholic|an addict|wrong|being (?:ridiculous|unreasonable|stubborn))\b",
          r"\b(?:that's|that is|it's) (?:just |only )?(?:an excuse|not true|nonsense|ridiculous|denial)\b",
          r"\b(?:face (?:it|the facts|reality)|be honest with yourself|admit (?:it|that you))\b",
-         r"\byou (?:have|'ve got) (?:a (?:serious |real |drinking |big )?problem)\b", r"\bcome on\b",
+         r"\byou(?:'ve got| have got| have| got) (?:a (?:serious |real |drinking |big )?problem)\b", r"\bcome on\b",
          r"\bhow (?:can|could) you (?:say|think|not|do)\b", r"\byou know (?:full well|perfectly well)\b",
-         r"\byou(?:'re| are| will|'ll) (?:going to |gonna )?(?:end up|die|kill yourself|lose (?:your|everything))\b",
+         r"\byou(?:'re| are| will|'ll) (?:going to |gonna )?(?:end up|die|kill yourself|lose (?:your|"
+         r"everything))\b",
          r"\b(?:do|did) you (?:really|honestly|seriously) (?:think|believe|expect)\b",
          r"\bif you (?:don't|keep|continue)\b.*\byou(?:'ll| will| are going to| could)\b(?! be able)"),
         ("You're just making excuses.", "That's not true and you know it.", "Face it, you have a problem.",
@@ -146,14 +154,17 @@ MARKERS: tuple[Marker, ...] = (
         "self_disclosure", "shares something personal about oneself: own feelings, history, family, habits",
         (rf"\b{_I} (?:really |also |too |still |once |personally |sometimes |never )*(?:was|were|had|felt|"
          r"struggled|went through|used to|grew up|lost|remember when|drank|smoked|quit|tried|divorced|got "
-         r"(?:divorced|sober|fired|sick)|have been (?:through|there|sober|depressed|struggling)|been there)\b",
-         rf"\b{_I} (?:am |'m )?(?:so |really |very |pretty |kind of |always |sometimes )*(?:scared|afraid|sad|"
+         r"(?:divorced|sober|fired|sick)|have been (?:through|there|sober|depressed|struggling)|"
+         r"been there)\b",
+         rf"\b{_I} (?:am |'m )?(?:so |really |very |pretty |kind of |always |sometimes )*(?:scared|"
+         rf"afraid|sad|"
          r"angry|worried|lonely|depressed|anxious|tired|exhausted|ashamed|frustrated|overwhelmed|happy|hurt|"
          r"stressed|addicted)\b",
          r"\bi (?:feel|felt|hate|love|miss|drink|smoke|struggle|worry|can't stop)\b",
          r"\bmy (?:own |ex-?)?(?:wife|husband|partner|boyfriend|girlfriend|kids|children|son|daughter|mother|"
          r"mom|mum|father|dad|family|brother|sister|parents|marriage|drinking|health|childhood|life)\b",
-         r"\bwhen i was (?:a |younger|little|your age|in)\b", r"\bme too\b", r"\bin my (?:own )?experience\b"),
+         r"\bwhen i was (?:a |younger|little|your age|"
+         r"in)\b", r"\bme too\b", r"\bin my (?:own )?experience\b"),
         ("I was scared all the time after the divorce.", "My mom drank too.", "I've been there myself.",
          "When I was your age I felt the same.", "I feel so alone lately.", "I smoke when I'm stressed."),
         ("I think we should look at that.", "I wonder what you make of it.", "I'm hearing that you're tired.",
@@ -168,7 +179,8 @@ MARKERS: tuple[Marker, ...] = (
     ),
     Marker(
         "hedge", "softens a claim: maybe, perhaps, might, I wonder, kind of, it seems",
-        (r"\b(?:maybe|perhaps|possibly|probably|might|i wonder|i'm wondering|i guess|i suppose|kind of|sort of|"
+        (r"\b(?:maybe|perhaps|possibly|probably|might|i wonder|i'm wondering|i guess|i suppose|kind of|"
+         r"sort of|"
          r"seems|it sounds like|a (?:little )?bit|somewhat|not sure|i think|could be|in a way|a little|"
          r"completely up|i'm not certain)\b",),
         ("Maybe we could try that.", "It sounds like you're exhausted.", "I wonder if that's part of it.",
@@ -183,7 +195,8 @@ MARKERS: tuple[Marker, ...] = (
          r"issue))\b",
          r"^\s*(?:yeah|yes|well|okay|ok|sure),? but\b", r"\bnot really\b",
          r"\byou (?:don't|do not) (?:understand|get it|know (?:me|what))\b",
-         r"\bi(?:'m| am) not (?:going to|gonna)\b", r"\bi won't\b", r"\bthat (?:won't|will not|doesn't) work\b",
+         r"\bi(?:'m| am) not (?:going to|gonna)\b", r"\bi won't\b", r"\bthat (?:won't|will not|"
+         r"doesn't) work\b",
          r"\bi'm not (?:an alcoholic|an addict|the problem)\b"),
         ("No, that's not what I said.", "Yeah, but I only drink on weekends.", "You don't understand me.",
          "I'm not going to stop.", "I don't think so."),
@@ -200,6 +213,17 @@ MARKERS: tuple[Marker, ...] = (
         ("There are a few options.", "Some people find that walking helps; others prefer journaling.",
          "You could either cut down or stop completely.", "Which of these appeals to you?"),
         ("You should stop.", "I have no idea.", "One day at a time."),
+    ),
+    Marker(
+        "collaboration", "seeks collaboration: works together, hands the agenda or the ideas to the person",
+        (r"\btogether\b", r"\blet's (?:figure|work|think|look|talk|put|find|plan|decide)\b",
+         r"\b(?:what|how) would you like to (?:focus|talk|work|do|use|cover|start|spend|go)\b",
+         r"\bwhat ideas do you have\b", r"\bwhat (?:might|would|could) (?:work|help) (?:best )?(?:for you)?\b",
+         r"\b(?:at|in) (?:your own|whatever) pace\b", r"\bwhatever pace\b",
+         r"\bwhat (?:would|do) you want to (?:focus|talk|work)\b"),
+        ("Let's figure out the next step together.", "What would you like to focus on today?",
+         "What ideas do you have about that?", "We can go at your own pace."),
+        ("Let's be clear: you need to stop.", "What would you like to drink?", "I'll do it myself."),
     ),
     Marker(
         "feedback_request", "asks for the other person's view of what was just said or proposed",

@@ -9,7 +9,7 @@ learned ``input_type``, following the MI-adherent / MI-non-adherent split of MIT
    previous turn) or autonomy or options are offered in this turn; **directive** otherwise
    (advice without permission, directing).
 3. otherwise **collaborative** for MI-adherent moves: ``permission``, ``autonomy``, ``affirmation``,
-   ``options``, ``feedback_request`` markers, or learned ``input_type`` ``options`` / ``negotiation``
+   ``options``, ``feedback_request``, ``collaboration`` markers, or learned ``input_type`` ``options`` / ``negotiation``
    (offering choices, agreeing an agenda together);
 4. otherwise **neutral** (plain questions, reflections, information, small talk).
 
@@ -29,7 +29,8 @@ from .labels import Stance
 
 STANCE_CLASSES: tuple[Stance, ...] = ("directive", "collaborative", "neutral")
 _SOFTENERS = frozenset({"permission", "autonomy", "options"})
-_ADHERENT = frozenset({"permission", "autonomy", "affirmation", "options", "feedback_request"})
+_ADHERENT = frozenset({"permission", "autonomy", "affirmation", "options", "feedback_request",
+                       "collaboration"})
 
 
 def derive_stance(markers: Collection[str], behaviour: str | None, input_type: str | None, *,

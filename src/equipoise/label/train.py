@@ -106,7 +106,7 @@ def fit_artifact(sessions: Sequence[Session], config: TrainConfig, report: dict[
 
 
 def video_folds(sessions: Sequence[Session], config: TrainConfig) -> list[np.ndarray]:
-    """Session indices of each test fold, grouped by source video and stratified on behaviour and talk type."""
+    """Session indices of each test fold: grouped by source video, stratified on behaviour and talk type."""
     from sklearn.model_selection import StratifiedGroupKFold
 
     y = [f"{s.roles[i].value}:{s.gold['behaviour'][i] or s.gold['talk_type'][i] or ''}"

@@ -74,7 +74,8 @@ def dimensions_chart(view: SessionView, width: int | str = "container") -> dict[
     base = alt.Chart(data).encode(y=y)
     band = base.mark_bar(height=14, color="#dfe6ee", cornerRadius=3).encode(
         x=alt.X("low:Q", scale=x_scale, title=axis_title,
-                                       axis=alt.Axis(values=[-1, -0.5, 0, 0.5, 1], format="+.1f")), x2="high:Q",
+                axis=alt.Axis(values=[-1, -0.5, 0, 0.5, 1], format="+.1f")),
+        x2="high:Q",
         tooltip=[alt.Tooltip("low:Q", title="reference from", format=".2f"),
                  alt.Tooltip("high:Q", title="reference to", format=".2f")],
     ).transform_filter("isValid(datum.low)")
@@ -87,7 +88,7 @@ def dimensions_chart(view: SessionView, width: int | str = "container") -> dict[
                  alt.Tooltip("words:N", title="in words")])
     chart = alt.layer(band, median, zero, points).properties(
         width=width, height=max(120, 34 * len(rows)), usermeta={"equipoise": "dimensions"})
-    return _config(chart).to_dict()
+    return _config(chart).to_dict(validate=False)  # the tests validate the specs against the schema
 
 
 def timeline_chart(view: SessionView, width: int | str = "container") -> dict[str, Any] | None:
@@ -101,7 +102,8 @@ def timeline_chart(view: SessionView, width: int | str = "container") -> dict[st
     colour = alt.Color("dimension:N", sort=order, title=None, scale=alt.Scale(scheme="tableau10"))
     axis_title = CLIENT_LEAN_AXIS if view.audience == "client" else LEAN_AXIS
     chart = alt.Chart(alt.Data(values=list(view.timeline))).mark_line(
-        point=alt.OverlayMarkDef(size=30, filled=True, cursor="pointer"), strokeWidth=2, interpolate="monotone",
+        point=alt.OverlayMarkDef(size=30, filled=True, cursor="pointer"), strokeWidth=2,
+        interpolate="monotone",
     ).encode(
         x=alt.X("turn:Q", title="turn (centre of the window)"),
         y=alt.Y("lean:Q", scale=alt.Scale(domain=[-1, 1]), title=axis_title.replace(" \u00b7 ", " / ")),
@@ -110,7 +112,7 @@ def timeline_chart(view: SessionView, width: int | str = "container") -> dict[st
         tooltip=[alt.Tooltip("dimension:N"), alt.Tooltip("turn:Q", format=".0f"),
                  alt.Tooltip("lean:Q", format="+.2f")],
     ).add_params(select).properties(width=width, height=240, usermeta={"equipoise": "timeline"})
-    return _config(chart).to_dict()
+    return _config(chart).to_dict(validate=False)  # the tests validate the specs against the schema
 
 
 def talk_share_chart(view: SessionView, width: int | str = "container") -> dict[str, Any]:
@@ -128,7 +130,7 @@ def talk_share_chart(view: SessionView, width: int | str = "container") -> dict[
         tooltip=[alt.Tooltip("who:N", title="who"), alt.Tooltip("measure:N"),
                  alt.Tooltip("share:Q", format=".0%")],
     ).properties(width=width, height=80, usermeta={"equipoise": "talk-share"})
-    return _config(chart).to_dict()
+    return _config(chart).to_dict(validate=False)  # the tests validate the specs against the schema
 
 
 def course_chart(rows: Sequence[Mapping[str, Any]], session_order: Iterable[str], audience: Audience,
@@ -148,7 +150,7 @@ def course_chart(rows: Sequence[Mapping[str, Any]], session_order: Iterable[str]
         width=width, height=110).facet(
         facet=alt.Facet("dimension:N", sort=dims, title=None, header=alt.Header(labelFontSize=13)),
         columns=4).properties(usermeta={"equipoise": "course"})
-    return _config(chart).to_dict()
+    return _config(chart).to_dict(validate=False)  # the tests validate the specs against the schema
 
 
 def course_summary_chart(rows: Sequence[Mapping[str, Any]], session_order: Iterable[str],
@@ -163,4 +165,4 @@ def course_summary_chart(rows: Sequence[Mapping[str, Any]], session_order: Itera
         color=alt.Color("measure:N", title=None, scale=alt.Scale(range=["#1f3b5a", "#d9822b"])),
         tooltip=[alt.Tooltip("session:N"), alt.Tooltip("measure:N"), alt.Tooltip("value:Q", format="+.2f")],
     ).properties(width=width, height=200, usermeta={"equipoise": "course-summary"})
-    return _config(chart).to_dict()
+    return _config(chart).to_dict(validate=False)  # the tests validate the specs against the schema

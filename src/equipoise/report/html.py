@@ -110,10 +110,30 @@ def course_view(profiles: Sequence[Any], audience: Audience, links: Mapping[str,
                          "power_lean": "\u2013" if power is None else f"{power:+.2f}",
                          "partnership": format_value(partnership)})
     order = [k for k in DIMENSIONS if k in seen_dims] + [k for k in seen_dims if k not in DIMENSIONS]
-    return {"title": title or (f"{ids[0]} \u2026 {ids[-1]}" if len(ids) > 1 else ids[0]),
+    return {"statements": _course_statements(ids, lean_rows, summary_rows, audience),
+            "title": title or (f"{ids[0]} \u2026 {ids[-1]}" if len(ids) > 1 else ids[0]),
             "sessions": sessions, "ids": ids, "lean_rows": lean_rows, "summary_rows": summary_rows,
             "dimensions": [(k, seen_dims[k]) for k in order],
             "n_turns": sum(s["n_turns"] for s in sessions)}
+
+
+def _course_statements(ids: Sequence[str], lean_rows: Sequence[Mapping[str, Any]],
+                       summary_rows: Sequence[Mapping[str, Any]], audience: Audience) -> list[str]:
+    """The shifts the course analysis finds, in sentences (see :mod:`equipoise.course`)."""
+    from ..course import build_course_from_leans
+
+    summary_names = {"power lean": "power_lean", "partnership": "partnership_index"}
+    series: dict[str, list[float | None]] = {}
+    for row in lean_rows:
+        series.setdefault(row["key"], [None] * len(ids))[ids.index(row["session"])] = row["lean"]
+    for row in summary_rows:
+        name = summary_names[row["measure"]]
+        series.setdefault(name, [None] * len(ids))[ids.index(row["session"])] = row["value"]
+    statements = build_course_from_leans(list(ids), series).statements()
+    if audience == "client":
+        statements = [s.replace("toward the client", "toward you")
+                      .replace("toward the therapist", "toward your therapist") for s in statements]
+    return statements
 
 
 def render_course(profiles: Sequence[Any], *, audience: str = "therapist", static: bool = False,

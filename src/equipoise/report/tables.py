@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
-from .view import flatten, as_dict, number, parse_norm, turn_indexes
+from .view import as_dict, flatten, number, parse_norm, turn_indexes
 
 LABEL_FIELDS = ("behaviour", "question_type", "reflection_type", "input_type", "stance", "talk_type")
-TURN_COLUMNS = ("session", "index", "speaker", "role", "start", "end", *LABEL_FIELDS, "markers", "evidence_for")
-METRIC_COLUMNS = ("session", "dimension", "metric", "value", "norm_low", "norm_median", "norm_high", "norm_span",
-                  "n_evidence")
+TURN_COLUMNS = ("session", "index", "speaker", "role", "start", "end", *LABEL_FIELDS, "markers",
+                "evidence_for")
+METRIC_COLUMNS = ("session", "dimension", "metric", "value", "norm_low", "norm_median", "norm_high",
+                  "norm_span", "n_evidence")
 SESSION_HEAD = ("session", "n_turns", "n_speakers", "labeller", "labeller_version", "equipoise_version",
                 "power_lean", "partnership")
 

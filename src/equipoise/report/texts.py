@@ -49,9 +49,9 @@ DIMENSIONS: dict[str, DimensionText] = {
         "deliberate, agreed choice."),
     "directiveness": DimensionText(
         "Directiveness", "Advice and direction",
-        "Advice and directives (\u201cyou should\u201d, imperatives), persuasion, confrontation and information "
-        "given without asking, against asking permission, offering options and stressing the client's "
-        "autonomy.",
+        "Advice and directives (\u201cyou should\u201d, imperatives), persuasion, confrontation and "
+        "information given without asking, against asking permission, offering options and stressing the "
+        "client's autonomy.",
         "How often your therapist suggested what to do, and how often they asked first, offered choices or "
         "said the decision was yours.",
         "Whether the client asked for direction, and the settings in which direction is exactly what is "
@@ -91,12 +91,11 @@ INTRO: dict[Audience, str] = {
         "Who held which lever of power in this session, along eight dimensions. Each lean runs from "
         "\u22121 (the client holds that lever) through 0 (shared) to +1 (the therapist holds it), beside "
         "the range seen in high-quality reference sessions. These are descriptions, not grades: a number "
-        "here is a starting point for reflection or supervision. Click a number to see the turns behind it."),
+        "here is a starting point for reflection or supervision."),
     "client": (
         "This is a picture of how the conversation went: who talked, who chose the subjects, who "
         "suggested what to do. It is not a score for you or for your therapist, and there are no right "
-        "answers. It may help you talk with your therapist about how the sessions feel. Click a number to "
-        "see the moments in the conversation it comes from."),
+        "answers. It may help you talk with your therapist about how the sessions feel."),
 }
 
 COURSE_INTRO: dict[Audience, str] = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
@@ -30,6 +30,7 @@ class Norm:
     high: float
     median: float | None
     span: str
+    percentile: float | None = None
 
     def position(self, value: float) -> str:
         if value < self.low:
@@ -69,6 +70,11 @@ class DimensionView:
     reason: str | None
     metrics: tuple[MetricView, ...]
     evidence: tuple[int, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def has_norms(self) -> bool:
+        return any(m.norm is not None for m in self.metrics)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +107,12 @@ class SessionView:
     talk_share: tuple[dict[str, Any], ...]
     turns: tuple[TurnView, ...]
     has_text: bool
-    extra: dict[str, Any] = field(default_factory=dict)
+    summary_evidence: tuple[int, ...] = ()
+
+    @property
+    def has_norms(self) -> bool:
+        """Whether any reference range is known (the norms table may not be installed)."""
+        return any(d.has_norms or d.lean_norm is not None for d in self.dimensions)
 
 
 def as_dict(profile: Any) -> dict[str, Any]:
@@ -137,9 +148,9 @@ def format_value(value: Any) -> str:
     if isinstance(value, float):
         if not math.isfinite(value):
             return "\u2013"
-        if value.is_integer() and abs(value) >= 10:
+        if value.is_integer() and not 0 <= value <= 1:
             return f"{int(value):,}"
-        return f"{value:.2f}"
+        return f"{value:,.1f}" if abs(value) >= 10 else f"{value:.2f}"
     return str(value)
 
 
@@ -151,7 +162,7 @@ def parse_norm(raw: Any) -> Norm | None:
             low, high = number(raw.get(low_key)), number(raw.get(high_key))
             if low is not None and high is not None:
                 span = f"{low_key}\u2013{high_key}" if low_key.startswith("p") else "range"
-                return Norm(min(low, high), max(low, high), median, span)
+                return Norm(min(low, high), max(low, high), median, span, number(raw.get("percentile")))
         return None
     if isinstance(raw, Sequence) and not isinstance(raw, str) and len(raw) >= 2:
         values = [number(v) for v in raw]
@@ -197,17 +208,25 @@ def _metric_evidence(dim: Mapping[str, Any], key: str, n_turns: int) -> tuple[in
     return None
 
 
-def dimension_view(key: str, dim: Mapping[str, Any], n_turns: int, audience: Audience) -> DimensionView:
+def dimension_view(key: str, dim: Mapping[str, Any], n_turns: int, audience: Audience,
+                   roles: frozenset[str] = frozenset({"therapist", "client", "other"})) -> DimensionView:
     """One dimension in words; every metric links to its own evidence, or the dimension's."""
     text = DIMENSIONS.get(key)
     title = (text.client_title if audience == "client" else text.title) if text else humanise(key).title()
-    measures = (text.client_measures if audience == "client" else text.measures) if text else \
-        str(dim.get("description", ""))
+    # The client version keeps our plain words; the therapist version prefers the analyser's own account.
+    own_measures, own_limits = str(dim.get("description") or ""), str(dim.get("what_it_cannot_know") or "")
+    if audience == "client" and text:
+        measures, cannot_know = text.client_measures, text.cannot_know
+    else:
+        measures = own_measures or (text.measures if text else "")
+        cannot_know = own_limits or (text.cannot_know if text else "")
     evidence = turn_indexes(dim.get("evidence"), n_turns)
     norms = dim.get("norms") or {}
     flat_norms = {k: v for k, v in norms.items()} if isinstance(norms, Mapping) else {}
     metrics = []
     for name, value in flatten(dim.get("metrics") or {}).items():
+        if name.endswith("_other") and "other" not in roles:
+            continue  # per-role metrics of a role nobody has in this session
         norm = parse_norm(flat_norms.get(name))
         numeric = number(value)
         position = norm.position(numeric) if norm and numeric is not None else None
@@ -215,13 +234,16 @@ def dimension_view(key: str, dim: Mapping[str, Any], n_turns: int, audience: Aud
         if norm:
             span = "" if norm.span == "p10\u2013p90" else f" ({norm.span})"
             norm_text = f"{format_value(norm.low)}\u2013{format_value(norm.high)}{span}"
+            if norm.percentile is not None:
+                norm_text += f" \u00b7 percentile {norm.percentile:.0f}"
         own = _metric_evidence(dim, name, n_turns)
         metrics.append(MetricView(name, humanise(name), numeric, format_value(value), norm, position,
                                   norm_text, evidence if own is None else own))
     lean = number(dim.get("lean"))
     available = bool(dim.get("available", lean is not None))
     return DimensionView(
-        key=key, title=title, measures=measures, cannot_know=text.cannot_know if text else "",
+        key=key, title=title, measures=measures, cannot_know=cannot_know,
+        notes=tuple(str(n) for n in dim.get("notes") or ()),
         lean=lean, lean_text="\u2013" if lean is None else f"{lean:+.2f}",
         lean_phrase=lean_phrase(lean, audience) if available else "not measured",
         lean_norm=parse_norm(flat_norms.get("lean")), available=available,
@@ -255,7 +277,9 @@ def _window_centre(entry: Mapping[str, Any]) -> float | None:
         if number(entry.get(key)) is not None:
             return number(entry[key])
     window = entry.get("window") or entry.get("turns")
-    if isinstance(window, Sequence) and len(window) == 2:
+    if "first_turn" in entry:  # the pipeline's form; its "start" and "end" are times, not turns
+        start, end = number(entry.get("first_turn")), number(entry.get("last_turn"))
+    elif isinstance(window, Sequence) and len(window) == 2:
         start, end = number(window[0]), number(window[1])
     else:
         start = number(entry.get("start_turn", entry.get("start")))
@@ -315,7 +339,8 @@ def session_view(profile: Any, transcript: Transcript | None = None,
                          "were they made from the same file?")
     dims_raw: Mapping[str, Any] = data["dimensions"]
     order = [k for k in DIMENSION_ORDER if k in dims_raw] + [k for k in dims_raw if k not in DIMENSIONS]
-    dims = tuple(dimension_view(k, dims_raw[k], n_turns, audience) for k in order)
+    roles = frozenset(str(t.get("role")) for t in turns)
+    dims = tuple(dimension_view(k, dims_raw[k], n_turns, audience, roles) for k in order)
     evidence_for: dict[int, list[str]] = {}
     for dim in dims:
         for index in dim.evidence:
@@ -339,7 +364,8 @@ def session_view(profile: Any, transcript: Transcript | None = None,
         power_lean=number(summary.get("power_lean")), partnership=number(summary.get("partnership")),
         dimensions=dims, timeline=timeline_rows(data.get("timeline"), titles),
         talk_share=talk_share(turns, transcript), turns=tuple(turn_views),
-        has_text=transcript is not None)
+        has_text=transcript is not None,
+        summary_evidence=turn_indexes(summary.get("evidence"), n_turns))
 
 
 def summary_words(view: SessionView) -> str:

@@ -28,11 +28,12 @@ CSP = ("default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' 
 
 
 def create_app(settings: Settings | None = None, *, analyse: Callable[..., dict[str, Any]] | None = None,
-               migrate: bool = True) -> FastAPI:
+               migrate: bool = True, passwords: Any = None) -> FastAPI:
     """Build the web app: open the database (running migrations), templates, routes and error pages.
 
     ``analyse`` replaces the function that turns a Transcript into Profile JSON (default:
-    :func:`equipoise.web.reports.analyse`).
+    :func:`equipoise.web.reports.analyse`); ``passwords`` the password hasher (default: argon2id with
+    argon2-cffi's parameters; tests pass cheaper ones).
     """
     import jinja2
     from fastapi import FastAPI
@@ -41,7 +42,7 @@ def create_app(settings: Settings | None = None, *, analyse: Callable[..., dict[
     from .. import __version__
     from ..store import actions, open_engine, session_factory
     from ..store import migrate as run_migrations
-    from . import perception, security
+    from . import charts, perception, security
     from .core import AppState
     from .routes import register
 
@@ -59,15 +60,20 @@ def create_app(settings: Settings | None = None, *, analyse: Callable[..., dict[
                                    undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     templates.globals.update(ITEMS=perception.ITEMS, SCALE=perception.SCALE, WHO_HELD=perception.WHO_HELD,
                              WHO_HELD_THIRD=perception.WHO_HELD_THIRD, PROMPTS=perception.REFLECTION_PROMPTS,
-                             WHO_HELD_QUESTION=perception.WHO_HELD_QUESTION, version=__version__)
+                             WHO_HELD_QUESTION=perception.WHO_HELD_QUESTION, version=__version__,
+                             bars=charts.bars, course_svg=charts.course_svg, items_svg=charts.items_svg,
+                             legend=charts.legend_html, SERIES=charts.SERIES)
+    templates.filters["pairs"] = lambda rows: [(r["label"], r["count"]) for r in rows]
 
-    app = FastAPI(title="Equipoise", version=__version__, docs_url="/api/docs", redoc_url=None,
+    app = FastAPI(title="Equipoise", version=__version__, docs_url=None, redoc_url=None,
+                  swagger_ui_oauth2_redirect_url=None,
                   openapi_url="/api/openapi.json",
                   description="Every HTML page of Equipoise has a JSON twin under /api. Sign in through "
                               "the web form; JSON clients send the session cookie and, for form posts, "
                               "the X-CSRF-Token header.")
     app.state.equipoise = AppState(
-        settings=settings, sessions=sessions, templates=templates, passwords=security.Passwords(),
+        settings=settings, sessions=sessions, templates=templates,
+        passwords=passwords or security.Passwords(),
         limiter=security.LoginLimiter(settings.login_max_failures, settings.login_window_seconds),
         secret=secret, analyse=analyse)
     app.state.engine = engine
@@ -108,8 +114,10 @@ def _unexpected(request: Request, exc: Exception) -> Response:
     while tb is not None and tb.tb_next is not None:
         tb = tb.tb_next
     place = f"{Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno}" if tb else "?"
+    # The route's pattern, not the address: an address can hold an invitation token.
+    route = request.scope.get("route")
     log.error("unexpected %s at %s while serving %s %s", exc.__class__.__name__, place, request.method,
-              request.url.path)
+              getattr(route, "path", "(unknown route)"))
     return request.app.state.answer_error(
         request, 500, "Something went wrong on our side; it has been logged without any transcript "
                       "content. Please try again or report it.")

@@ -8,7 +8,7 @@ A page is written once, as a function returning JSON-ready data; :func:`twin` re
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -94,8 +94,9 @@ class Ctx:
 
     def render(self, template: str, data: dict[str, Any], status: int = 200) -> HTMLResponse:
         page = self.state.templates.get_template(template)
-        html = page.render(**data, data=data, user=self.user, csrf=self.csrf, csrf_field=security.CSRF_FIELD,
-                           settings=self.settings, path=self.request.url.path)
+        html = page.render({**data, "data": data, "user": self.user, "csrf": self.csrf,
+                            "csrf_field": security.CSRF_FIELD, "settings": self.settings,
+                            "path": self.request.url.path})
         return HTMLResponse(html, status_code=status)
 
     def done(self, url: str, data: dict[str, Any] | None = None) -> Response:
@@ -145,11 +146,12 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 
 def too_large_message(limit: int) -> str:
-    return (f"The upload is larger than the limit of {limit / 1_000_000:.1f} MB. Split the transcript or ask "
-            f"the administrator to raise max_upload_bytes.")
+    size = f"{limit / 1_000_000:.1f} MB" if limit >= 100_000 else f"{limit / 1000:.1f} kB"
+    return (f"The upload is larger than the limit of {size}. Split the transcript or ask the administrator "
+            "to raise max_upload_bytes.")
 
 
-async def checked_form(request: Request, state: State) -> FormData:
+async def checked_form(request: Request, state: State) -> AsyncIterator[FormData]:
     """The submitted form, after the size limit and the CSRF check."""
     limit = state.settings.max_upload_bytes
     body = await read_body(request, limit)
@@ -159,10 +161,13 @@ async def checked_form(request: Request, state: State) -> FormData:
     except Exception:  # a malformed body: its content must not reach a message
         raise WebError(400, "The form could not be read. Please reload the page and try again.") from None
     token = str(form.get(security.CSRF_FIELD) or request.headers.get(security.CSRF_HEADER) or "")
-    if not security.csrf_valid(state.secret, request.state.csrf_seed, token):
-        raise WebError(403, "The form has expired or did not come from this site (CSRF check failed). "
-                            "Please reload the page and try again.")
-    return form
+    try:
+        if not security.csrf_valid(state.secret, request.state.csrf_seed, token):
+            raise WebError(403, "The form has expired or did not come from this site (CSRF check failed). "
+                                "Please reload the page and try again.")
+        yield form
+    finally:
+        await form.close()  # uploaded files are spooled to temporary files
 
 
 def twin(router: APIRouter, path: str, template: str, *, summary: str, tags: list[str]) -> Callable:

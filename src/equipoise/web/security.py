@@ -30,12 +30,12 @@ CSRF_HEADER = "x-csrf-token"
 
 
 class Passwords:
-    """argon2id hashing and checking of passwords."""
+    """argon2id hashing and checking of passwords (argon2-cffi's defaults unless told otherwise)."""
 
-    def __init__(self) -> None:
+    def __init__(self, **parameters: int) -> None:
         from argon2 import PasswordHasher
 
-        self._hasher = PasswordHasher()
+        self._hasher = PasswordHasher(**parameters)
 
     def hash(self, password: str) -> str:
         return self._hasher.hash(password)

@@ -63,6 +63,8 @@ def course_points(sessions: Iterable[TherapySession]) -> list[dict[str, Any]]:
             "predicted_answer": session.reflection.who_held if session.reflection else None,
             "client_items": ({k: getattr(session.check_in, k) for k in perception.ITEM_KEYS}
                              if session.check_in else None),
+            "predicted_items": ({k: getattr(reflection, k) for k in perception.ITEM_KEYS}
+                                if reflection else None),
         })
     return points
 

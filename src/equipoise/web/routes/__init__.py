@@ -5,12 +5,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from fastapi import FastAPI
+    from fastapi import APIRouter, FastAPI
+
+
+def routers() -> list[APIRouter]:
+    """Every router of the app, in the order they are added."""
+    from . import account, admin, client, practice, sessions, supervision
+
+    return [m.router for m in (account, practice, sessions, client, supervision, admin)]
 
 
 def register(app: FastAPI) -> None:
     """Add every router to ``app``."""
-    from . import account, admin, client, practice, sessions, supervision
-
-    for module in (account, practice, sessions, client, supervision, admin):
-        app.include_router(module.router)
+    for router in routers():
+        app.include_router(router)

@@ -1,0 +1,75 @@
+"""The client's own pages: their sessions and check-ins, and their consent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from ...store import actions
+from ...store.models import Client, User
+from .. import perception, views
+from ..core import CtxDep, FormDep, WebError, twin
+
+router = APIRouter()
+TAGS = ["client"]
+
+
+def own_client(ctx: CtxDep) -> tuple[User, Client]:
+    user = ctx.require("client")
+    client = actions.client_of_user(ctx.db, user)
+    if client is None:
+        raise WebError(404, "Your account is not linked to a therapist.")
+    return user, client
+
+
+@twin(router, "/me", "me.html", summary="My sessions and check-ins", tags=TAGS)
+def me(ctx: CtxDep) -> dict[str, Any]:
+    """The client's sessions (with their client reports) and their check-in history."""
+    user, client = own_client(ctx)
+    sessions = []
+    for session in client.sessions:
+        sessions.append({
+            "id": session.id, "number": session.number, "title": session.title,
+            "created_at": views.when(session.created_at),
+            "report_href": f"/sessions/{session.id}/report" if session.profile else None,
+            "check_in_href": f"/sessions/{session.id}/check-in",
+            "check_in": perception.answers_of(session.check_in),
+            "comment": session.check_in.comment if session.check_in else None,
+        })
+    return {"name": user.display_name, "has_consent": client.has_consent,
+            "consent_at": views.when(client.consent_at), "revoked_at": views.when(client.revoked_at),
+            "sessions": sessions, "course_href": f"/clients/{client.id}/course"}
+
+
+@twin(router, "/consent", "consent.html", summary="My consent to analysis", tags=TAGS)
+def consent(ctx: CtxDep) -> dict[str, Any]:
+    """Whether the client consents to the analysis of their sessions, and how to give or revoke it."""
+    _user, client = own_client(ctx)
+    return {"has_consent": client.has_consent, "consent_at": views.when(client.consent_at),
+            "revoked_at": views.when(client.revoked_at), "n_sessions": len(client.sessions),
+            "csrf_token": ctx.csrf, "give_action": "/consent", "revoke_action": "/consent/revoke"}
+
+
+@router.post("/consent", tags=TAGS, summary="Give consent to analysis")
+def give_consent(ctx: CtxDep, form: FormDep) -> Response:
+    """Record the client's consent; the therapist can then add sessions."""
+    _user, client = own_client(ctx)
+    if str(form.get("agree") or "") != "yes":
+        raise WebError(400, "Please tick the box to say that you agree.")
+    actions.give_consent(ctx.db, client)
+    return ctx.done("/me")
+
+
+@router.post("/consent/revoke", tags=TAGS, summary="Revoke consent (deletes the client's data)")
+def revoke_consent(ctx: CtxDep, form: FormDep) -> Response:
+    """Withdraw consent: delete every transcript, profile and check-in of the client, and say so."""
+    _user, client = own_client(ctx)
+    deleted = actions.revoke_consent(ctx.db, client)
+    data = {"deleted": {"sessions": deleted.sessions, "transcripts": deleted.transcripts,
+                        "profiles": deleted.profiles, "check_ins": deleted.check_ins,
+                        "reflections": deleted.reflections}}
+    if "application/json" in ctx.request.headers.get("accept", ""):
+        return ctx.done("/consent", data)
+    return ctx.render("revoked.html", data)

@@ -1,0 +1,182 @@
+"""The therapist's practice: the caseload, a client, inviting them, uploading a session, the course."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
+
+from ...errors import EquipoiseError, InputError
+from ...store import actions
+from ...store.models import Client
+from .. import views
+from ..access import access_to_client, require_owner
+from ..core import CtxDep, FormDep, WebError, twin
+from ..reports import course_report
+
+router = APIRouter()
+TAGS = ["practice"]
+
+
+@twin(router, "/clients", "clients.html", summary="My clients and the caseload's answers", tags=TAGS)
+def clients(ctx: CtxDep) -> dict[str, Any]:
+    """The therapist's clients, and how clients and therapist answered "who held the power?"."""
+    user = ctx.require("therapist")
+    rows = list(ctx.db.scalars(select(Client).where(Client.therapist_id == user.id).order_by(Client.id)))
+    sessions = [s for c in rows for s in c.sessions]
+    client_answers = views.who_held_counts(s.check_in.who_held if s.check_in else None for s in sessions)
+    predicted = views.who_held_counts(s.reflection.who_held if s.reflection else None for s in sessions)
+    return {"clients": [{**views.client_view(ctx.db, access_to_client(ctx.db, user, c.id)),
+                         "n_sessions": len(c.sessions)} for c in rows],
+            "who_held": {"clients": client_answers, "predicted": predicted}}
+
+
+@router.post("/clients", tags=TAGS, summary="Add a client")
+def add_client(ctx: CtxDep, form: FormDep) -> Response:
+    """Add a client (``label``: what you call them; they choose their own name when they join)."""
+    user = ctx.require("therapist")
+    label = str(form.get("label") or "").strip()[:200]
+    if not label:
+        raise WebError(400, "Please give the client a name or a pseudonym.")
+    client = actions.create_client(ctx.db, user, label)
+    return ctx.done(f"/clients/{client.id}", {"client_id": client.id})
+
+
+@twin(router, "/clients/{client_id}", "client.html", summary="A client: consent, sessions, invitation",
+      tags=TAGS)
+def client(ctx: CtxDep, client_id: int) -> dict[str, Any]:
+    """One client's consent, account and sessions, as the therapist (or a supervisor) sees them."""
+    access = access_to_client(ctx.db, ctx.require("therapist", "supervisor"), client_id)
+    return {"client": views.client_view(ctx.db, access), "read_only": access.read_only,
+            "sessions": [views.session_row(s) for s in access.client.sessions],
+            "course_href": f"/clients/{client_id}/course"}
+
+
+@router.post("/clients/{client_id}/invite", tags=TAGS, summary="Make a one-time invitation link")
+def invite(ctx: CtxDep, client_id: int, form: FormDep) -> Response:
+    """A new one-time link for the client to create their account (earlier unused links stop working)."""
+    access = access_to_client(ctx.db, ctx.require("therapist"), client_id)
+    require_owner(access)
+    if access.client.user_id is not None:
+        raise WebError(409, "This client already has an account.")
+    token = actions.new_invite(ctx.db, access.client, ctx.settings.invite_max_age_seconds)
+    url = str(ctx.request.base_url).rstrip("/") + f"/invite/{token}"
+    data = {"invite_url": url, "client": views.client_view(ctx.db, access),
+            "valid_days": round(ctx.settings.invite_max_age_seconds / 86400, 1)}
+    if "application/json" in ctx.request.headers.get("accept", ""):
+        return ctx.done(f"/clients/{client_id}", data)
+    return ctx.render("invite_created.html", data)
+
+
+@twin(router, "/clients/{client_id}/upload", "upload.html", summary="Form to add a session", tags=TAGS)
+def upload_form(ctx: CtxDep, client_id: int) -> dict[str, Any]:
+    """What the session form posts: a transcript file or pasted text, an optional title and format."""
+    from ...ingest import formats
+
+    access = access_to_client(ctx.db, ctx.require("therapist"), client_id)
+    require_owner(access)
+    return {"client": views.client_view(ctx.db, access), "formats": formats.names(),
+            "max_upload_bytes": ctx.settings.max_upload_bytes, "action": f"/clients/{client_id}/sessions",
+            "csrf_token": ctx.csrf, "error": None}
+
+
+_SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def _load_upload(data: bytes, filename: str, input_format: str | None, therapist: list[str]) -> Any:
+    """Read an uploaded transcript through the normal readers (a temporary file with the same extension)."""
+    from ...ingest import load
+
+    name = _SAFE.sub("_", Path(filename).name)[-120:] or "pasted.txt"
+    with tempfile.TemporaryDirectory(prefix="equipoise-upload-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        try:
+            return load(path, input_format=input_format or None, therapist=therapist)
+        except InputError as exc:
+            # The reader names our temporary file: name the user's file instead.
+            message = exc.describe().replace(str(path), filename).replace(folder, "")
+            raise WebError(422, f"The transcript could not be read: {message}") from None
+        except EquipoiseError as exc:
+            raise WebError(422, f"The transcript could not be read: {exc}") from None
+
+
+@router.post("/clients/{client_id}/sessions", tags=TAGS, summary="Add a session (upload or paste)")
+def add_session(ctx: CtxDep, client_id: int, form: FormDep) -> Response:
+    """Read the transcript, compute its profile and store both; then show the session."""
+    access = access_to_client(ctx.db, ctx.require("therapist"), client_id)
+    require_owner(access)
+    if not access.client.has_consent:
+        raise WebError(409, "This client has not given consent to analysis (or has revoked it), so no "
+                            "session can be added.")
+    upload = form.get("file")
+    pasted = str(form.get("text") or "")
+    input_format = str(form.get("input_format") or "").strip() or None
+    therapist = [n.strip() for n in str(form.get("therapist_name") or "").split(",") if n.strip()]
+    if upload is not None and not isinstance(upload, str) and upload.filename:
+        data = upload.file.read()
+        filename = upload.filename
+    elif pasted.strip():
+        data, filename = pasted.encode("utf-8"), "pasted.txt"
+        input_format = input_format or "plain"
+    else:
+        raise WebError(400, "Please choose a transcript file or paste the transcript text.")
+    if not data.strip():
+        raise WebError(400, f"The file {filename} is empty.")
+    transcript = _load_upload(data, filename, input_format, therapist)
+    analyse = ctx.state.analyse or _default_analyse
+    try:
+        profile = analyse(transcript)
+    except EquipoiseError as exc:
+        raise WebError(422, f"The session could not be analysed: {exc}") from None
+    title = str(form.get("title") or "").strip()[:200]
+    session = actions.add_session(ctx.db, access.client, title=title, source_name=filename,
+                                  source_format=transcript.source_format or "unknown",
+                                  turns=actions.turns_of(transcript), profile=profile)
+    notices = [n.replace(str(Path(tempfile.gettempdir())), "") for n in transcript.notices]
+    return ctx.done(f"/sessions/{session.id}", {"session_id": session.id, "notices": notices})
+
+
+def _default_analyse(transcript: Any) -> dict[str, Any]:
+    from ..reports import analyse
+
+    return analyse(transcript)
+
+
+@twin(router, "/clients/{client_id}/course", "course.html", summary="The course of therapy", tags=TAGS)
+def course(ctx: CtxDep, client_id: int) -> dict[str, Any]:
+    """Per session: the measured power lean beside the client's and the therapist's answers."""
+    access = access_to_client(ctx.db, ctx.require("therapist", "supervisor", "client"), client_id)
+    sessions = list(access.client.sessions)
+    points = views.course_points(sessions)
+    if access.mode == "self":  # the client sees their own answers, not the therapist's private ones
+        for point in points:
+            point["predicted"] = point["predicted_answer"] = point["predicted_items"] = None
+    return {"client": views.client_view(ctx.db, access), "mode": access.mode, "points": points,
+            "sessions": [views.session_row(s) for s in sessions],
+            "report_href": (f"/clients/{client_id}/course/report" if any(s.profile for s in sessions)
+                            else None)}
+
+
+@router.get("/clients/{client_id}/course/report", include_in_schema=False, response_class=HTMLResponse)
+def course_report_page(ctx: CtxDep, client_id: int) -> Response:
+    """The measured course report (from equipoise.report) as its own document, for a sandboxed frame."""
+    from .sessions import report_response
+
+    access = access_to_client(ctx.db, ctx.require("therapist", "supervisor", "client"), client_id)
+    with_profiles = [s for s in access.client.sessions if s.profile is not None]
+    if not with_profiles:
+        raise WebError(404, "There are no analysed sessions for this client yet.")
+    profiles = [views.profile_for_viewer(access, s) or {} for s in with_profiles]
+    links = {str(p.get("transcript", {}).get("id")): f"/sessions/{s.id}/report"
+             for p, s in zip(profiles, with_profiles, strict=True)}
+    audience = "client" if access.mode == "self" else "therapist"
+    title = "your sessions" if access.mode == "self" else views.client_view(ctx.db, access)["name"]
+    return report_response(course_report(profiles, audience, links, title))
+
+

@@ -1,0 +1,146 @@
+"""One session: its page, its report, the two voices about it (check-in, reflection) and the comparison."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse, Response
+
+from ...store import actions
+from ...store.models import CheckIn, Reflection
+from .. import perception, views
+from ..access import access_to_session, require_owner
+from ..core import CtxDep, FormDep, WebError, twin, wants_json
+from ..reports import session_report, transcript_from_turns
+
+router = APIRouter()
+TAGS = ["sessions"]
+REFLECTION_EXTRA = tuple(perception.REFLECTION_PROMPTS)
+
+# The report draws its charts with inlined JavaScript and styles. It runs in a sandboxed frame (no access
+# to this site's cookies or pages) and may load nothing from anywhere.
+REPORT_CSP = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
+              "img-src data: blob:; font-src data:; frame-ancestors 'self'; sandbox allow-scripts")
+
+
+def report_response(html: str) -> HTMLResponse:
+    return HTMLResponse(html, headers={"Content-Security-Policy": REPORT_CSP})
+
+
+@twin(router, "/sessions/{session_id}", "session.html", summary="A session", tags=TAGS)
+def session_page(ctx: CtxDep, session_id: int) -> dict[str, Any]:
+    """A session's summary, what is stored about it and where its report and comparison are."""
+    user = ctx.require("therapist", "supervisor", "client")
+    access, session = access_to_session(ctx.db, user, session_id)
+    data: dict[str, Any] = {
+        "session": views.session_row(session), "client": views.client_view(ctx.db, access),
+        "mode": access.mode, "report_href": f"/sessions/{session_id}/report" if session.profile else None,
+        "check_in": perception.answers_of(session.check_in, extra=("comment",)),
+    }
+    if access.mode != "self":
+        data["reflection"] = perception.answers_of(session.reflection, extra=REFLECTION_EXTRA)
+        data["compare_href"] = f"/sessions/{session_id}/compare"
+    return data
+
+
+@router.get("/sessions/{session_id}/report", include_in_schema=False, response_class=HTMLResponse)
+def report(ctx: CtxDep, session_id: int) -> Response:
+    """The session's report (the same as the HTML output); the client reads the client version."""
+    access, session = access_to_session(ctx.db, ctx.require("therapist", "supervisor", "client"), session_id)
+    profile = views.profile_for_viewer(access, session)
+    if profile is None:
+        raise WebError(404, "This session has no profile.")
+    transcript = None
+    if access.show_names and session.transcript is not None:
+        transcript = transcript_from_turns(str(profile.get("transcript", {}).get("id") or session.title),
+                                           session.transcript.turns, session.source_format)
+    audience = "client" if access.mode == "self" else "therapist"
+    return report_response(session_report(profile, transcript, audience))
+
+
+@router.get("/api/sessions/{session_id}/profile", tags=TAGS, summary="A session's profile (JSON twin of "
+            "its report)")
+def profile_json(ctx: CtxDep, session_id: int) -> dict[str, Any]:
+    """The stored Profile JSON (schema_version 1; speaker names hidden from supervisors unless shared)."""
+    access, session = access_to_session(ctx.db, ctx.require("therapist", "supervisor", "client"), session_id)
+    profile = views.profile_for_viewer(access, session)
+    if profile is None:
+        raise WebError(404, "This session has no profile.")
+    return profile
+
+
+@twin(router, "/sessions/{session_id}/compare", "compare.html", summary="Perceived vs measured", tags=TAGS)
+def compare(ctx: CtxDep, session_id: int) -> dict[str, Any]:
+    """The client's answers, the therapist's expectation and the measured profile, with the gaps."""
+    access, session = access_to_session(ctx.db, ctx.require("therapist", "supervisor"), session_id)
+    check_in = perception.answers_of(session.check_in, extra=("comment",))
+    prediction = perception.answers_of(session.reflection, extra=REFLECTION_EXTRA)
+    result = perception.compare(check_in, prediction, session.profile.data if session.profile else None)
+    return {"session": views.session_row(session), "client": views.client_view(ctx.db, access),
+            "mode": access.mode, "check_in": check_in, "reflection": prediction, **result}
+
+
+@twin(router, "/sessions/{session_id}/reflection", "reflection.html", summary="Self-reflection form",
+      tags=TAGS)
+def reflection_form(ctx: CtxDep, session_id: int) -> dict[str, Any]:
+    """The therapist's reflection: expected client answers and prompts on their own use of power."""
+    access, session = access_to_session(ctx.db, ctx.require("therapist"), session_id)
+    require_owner(access)
+    return {"session": views.session_row(session), "client": views.client_view(ctx.db, access),
+            "values": perception.answers_of(session.reflection, extra=REFLECTION_EXTRA) or {},
+            "prompts": perception.REFLECTION_PROMPTS, "items": [i.prediction for i in perception.ITEMS],
+            "action": f"/sessions/{session_id}/reflection", "csrf_token": ctx.csrf, "errors": []}
+
+
+@router.post("/sessions/{session_id}/reflection", tags=TAGS, summary="Save the self-reflection")
+def save_reflection(ctx: CtxDep, session_id: int, form: FormDep) -> Response:
+    """Store the therapist's reflection, then show the comparison."""
+    access, session = access_to_session(ctx.db, ctx.require("therapist"), session_id)
+    require_owner(access)
+    values, problems = perception.parse_answers(form, extra=REFLECTION_EXTRA)
+    if problems:
+        if wants_json(ctx.request):
+            raise WebError(400, " ".join(problems))
+        data = reflection_form(ctx=ctx, session_id=session_id)
+        return ctx.render("reflection.html", {**data, "values": values, "errors": problems}, status=400)
+    actions.save_answers(ctx.db, Reflection, session, values)
+    return ctx.done(f"/sessions/{session_id}/compare")
+
+
+@twin(router, "/sessions/{session_id}/check-in", "checkin.html", summary="The client's check-in form",
+      tags=TAGS)
+def check_in_form(ctx: CtxDep, session_id: int) -> dict[str, Any]:
+    """The one-minute check-in after a session: four items, who held the power, an optional comment."""
+    _access, session = access_to_session(ctx.db, ctx.require("client"), session_id)
+    return {"session": views.session_row(session), "values": perception.answers_of(session.check_in) or {},
+            "items": [i.text for i in perception.ITEMS], "who_held": perception.WHO_HELD,
+            "action": f"/sessions/{session_id}/check-in", "csrf_token": ctx.csrf, "errors": [],
+            "done": False}
+
+
+@router.post("/sessions/{session_id}/check-in", tags=TAGS, summary="Send the check-in")
+def save_check_in(ctx: CtxDep, session_id: int, form: FormDep) -> Response:
+    """Store the client's answers (sending again replaces them)."""
+    _access, session = access_to_session(ctx.db, ctx.require("client"), session_id)
+    values, problems = perception.parse_answers(form)
+    values["comment"] = str(form.get("comment") or "").strip()[:5000] or None
+    if problems:
+        if wants_json(ctx.request):
+            raise WebError(400, " ".join(problems))
+        data = check_in_form(ctx=ctx, session_id=session_id)
+        return ctx.render("checkin.html", {**data, "values": values, "errors": problems}, status=400)
+    actions.save_answers(ctx.db, CheckIn, session, values)
+    if wants_json(ctx.request):
+        return ctx.done("/me")
+    data = check_in_form(ctx=ctx, session_id=session_id)
+    return ctx.render("checkin.html", {**data, "done": True})
+
+
+@router.post("/sessions/{session_id}/delete", tags=TAGS, summary="Delete a session")
+def delete_session(ctx: CtxDep, session_id: int, form: FormDep) -> Response:
+    """Delete a session with its transcript, profile, check-in and reflection."""
+    access, session = access_to_session(ctx.db, ctx.require("therapist"), session_id)
+    require_owner(access)
+    ctx.db.delete(session)
+    return ctx.done(f"/clients/{access.client.id}")

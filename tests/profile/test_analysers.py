@@ -1,0 +1,138 @@
+"""Each dimension analyser on tiny hand-built sessions: formulas, leans, evidence, unavailability."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from profile_builders import build, collaborative_session, directive_session
+
+from equipoise.analysers import Config, registry
+from equipoise.analysers.accommodation import _coordination
+from equipoise.analysers.base import balance, pick_evidence
+
+CONFIG = Config()
+
+
+def run(name: str, session):  # type: ignore[no-untyped-def]
+    transcript, labels = session
+    return registry.get(name).analyse(transcript, labels, CONFIG)
+
+
+def test_every_dimension_of_the_design_is_registered_in_order() -> None:
+    assert registry.names()[:8] == ["floor", "agenda", "responsiveness", "directiveness", "partnership",
+                                    "disclosure", "accommodation", "client_agency"]
+
+
+@pytest.mark.parametrize("name", registry.BUILTIN_MODULES)
+def test_every_analyser_declares_itself_and_cites_its_formula(name: str) -> None:
+    analyser = registry.get(name)
+    module = __import__(f"equipoise.analysers.{name}", fromlist=["x"])
+    assert analyser.version and analyser.description and analyser.cannot_know
+    assert "lean" in (module.__doc__ or "").lower()
+    assert analyser.requires <= {"labels", "timestamps", "dyad", "embeddings"}
+
+
+@pytest.mark.parametrize("name", registry.BUILTIN_MODULES)
+def test_leans_are_in_range_and_evidence_points_at_real_turns(name: str) -> None:
+    for session in (directive_session(), collaborative_session()):
+        result = run(name, session)
+        assert result.available, result.reason
+        assert -1.0 <= result.lean <= 1.0
+        assert set(result.evidence) <= {t.index for t in session[0].turns}
+
+
+@pytest.mark.parametrize("name", ["floor", "agenda", "responsiveness", "directiveness", "partnership",
+                                  "client_agency"])
+def test_the_directive_session_leans_further_to_the_therapist_than_the_collaborative(name: str) -> None:
+    assert run(name, directive_session()).lean > run(name, collaborative_session()).lean
+
+
+def test_floor_word_shares_follow_the_words_spoken() -> None:
+    result = run("floor", build([("T", "one two three"), ("C", "one")]))
+    assert result.metrics["word_share_therapist"] == pytest.approx(0.75)
+    assert result.metrics["word_share_client"] == pytest.approx(0.25)
+    assert result.lean == pytest.approx(0.5)
+    assert result.evidence == (0,)   # only turns that push toward the therapist
+    assert any("no timestamps" in note for note in result.notes)
+    assert "time_share_therapist" not in result.metrics
+
+
+def test_floor_uses_speaking_time_and_counts_cut_offs_with_timestamps() -> None:
+    transcript, labels = build([("T", "a b c d"), ("C", "e f"), ("T", "g h")], times=True)
+    result = registry.get("floor").analyse(transcript, labels, CONFIG)
+    assert result.metrics["time_share_therapist"] == pytest.approx(6 / 8)
+    assert result.metrics["overlaps_client"] == 0.0
+    assert result.metrics["longest_monologue_therapist"] == 4.0
+
+
+def test_agenda_counts_questions_and_closed_questions() -> None:
+    result = run("agenda", directive_session())
+    assert result.metrics["questions_therapist"] == 2.0
+    assert result.metrics["closed_question_share"] == 1.0
+
+
+def test_responsiveness_counts_reflections_as_uptake() -> None:
+    result = run("responsiveness", collaborative_session())
+    assert result.metrics["reflection_reply_share"] == pytest.approx(2 / 3)
+    directive = run("responsiveness", directive_session())
+    assert directive.metrics["unanswered_share"] == 1.0
+
+
+def test_partnership_scores_against_miti_thresholds() -> None:
+    result = run("partnership", collaborative_session())
+    assert result.metrics["reflection_question_ratio"] == pytest.approx(1.0)   # 2 reflections, 2 questions
+    assert result.metrics["complex_reflection_share"] == 1.0
+    # 2 x min(1/2, 1) + 1 x 1 + 1 x min((2/5) / 0.1, 1) over 4
+    assert result.metrics["score"] == pytest.approx((2 * 0.5 + 1 + 1) / 4)
+    assert result.lean == pytest.approx(1 - 2 * 0.75)
+
+
+def test_partnership_without_reflections_or_questions_says_rq_is_undefined() -> None:
+    result = run("partnership", build([("T", "Hello.", {"behaviour": "other"}), ("C", "Hi.")]))
+    assert result.metrics["reflection_question_ratio"] is None
+    assert result.notes
+
+
+def test_directiveness_counts_advice_and_confrontation_against_autonomy_support() -> None:
+    result = run("directiveness", directive_session())
+    assert result.metrics["advice_therapist"] == 3.0
+    assert result.metrics["confront_therapist"] == 1.0
+    assert result.lean == pytest.approx(math.tanh(3 * 3 / 5))
+    assert set(result.evidence) == {2, 6, 8}
+
+
+def test_disclosure_lean_is_positive_when_only_the_client_discloses() -> None:
+    result = run("disclosure", collaborative_session())
+    assert result.metrics["disclosure_rate_client"] == pytest.approx(2 / 5)
+    assert result.lean == 1.0
+    assert result.evidence == (1, 3)
+
+
+def test_coordination_is_conditional_minus_base_rate() -> None:
+    article = frozenset({"article"})
+    none: frozenset[str] = frozenset()
+    # The reply has an article in 2 of 2 exchanges after an article, 0 of 2 otherwise: 1 - 0.5.
+    pairs = [(article, article, 0), (article, article, 1), (none, none, 2), (none, none, 3)]
+    assert _coordination(pairs) == pytest.approx(0.5)
+    assert _coordination([]) is None
+
+
+def test_client_agency_sees_pushback_met_by_confrontation() -> None:
+    result = run("client_agency", directive_session())
+    # Sustain talk after advice (turn 3) is met by a question, the disagreement (turn 7) by confrontation.
+    assert result.metrics["pushbacks"] == 2.0
+    assert result.metrics["pushback_confronted_share"] == 0.5
+    assert result.metrics["pushback_followed_share"] == 0.0
+    assert 8 in result.evidence
+
+
+def test_a_dimension_that_cannot_be_computed_says_why() -> None:
+    result = run("responsiveness", build([("T", "Hi."), ("C", "Hi.")]))
+    assert not result.available and result.lean is None and result.reason
+
+
+def test_balance_and_evidence_helpers() -> None:
+    assert balance(3, 1) == 0.5 and balance(0, 0) == 0.0
+    assert pick_evidence({1: 0.2, 2: -0.9, 3: 0.7}, 0.4, 1) == (3,)
+    assert pick_evidence({1: 0.2, 2: -0.9, 3: 0.7}, 0.0, 1) == (2,)

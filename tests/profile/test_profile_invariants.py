@@ -1,0 +1,111 @@
+"""Hypothesis invariants of the power profile: shares sum to 1; renaming speakers or scaling timestamps
+changes nothing; swapping the therapist and client roles flips every antisymmetric lean."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from equipoise.analysers import Config, registry
+from equipoise.label.labels import Labels, TurnLabels
+from equipoise.model import Role, Speaker, Transcript, Turn
+from equipoise.pipeline import analyse
+
+WORDS = ["I", "you", "we", "the", "a", "drink", "work", "sleep", "brother", "worried", "maybe", "should",
+         "and", "but", "to", "of", "it", "that", "all", "some", "really", "change", "weekend", "?"]
+LABELS = st.builds(
+    TurnLabels,
+    behaviour=st.sampled_from([None, "reflection", "question", "input", "other"]),
+    question_type=st.sampled_from([None, "open", "closed"]),
+    reflection_type=st.sampled_from([None, "simple", "complex"]),
+    input_type=st.sampled_from([None, "information", "advice", "negotiation", "options"]),
+    stance=st.sampled_from([None, "directive", "collaborative", "neutral"]),
+    talk_type=st.sampled_from([None, "change", "neutral", "sustain"]),
+    markers=st.lists(st.sampled_from(["permission", "autonomy", "affirmation", "directive", "confront",
+                                      "self_disclosure", "we", "disagreement", "options", "advice"]),
+                     max_size=3, unique=True).map(tuple),
+)
+TURN = st.tuples(st.booleans(), st.lists(st.sampled_from(WORDS), min_size=1, max_size=12), LABELS,
+                 st.floats(0.5, 30))
+
+
+@st.composite
+def sessions(draw: st.DrawFn) -> tuple[Transcript, Labels]:
+    rows = draw(st.lists(TURN, min_size=2, max_size=24))
+    rows[0] = (True, *rows[0][1:])
+    rows[1] = (False, *rows[1][1:])
+    therapist, client = Speaker("Ana", Role.THERAPIST), Speaker("Sam", Role.CLIENT)
+    turns, clock = [], 0.0
+    for i, (is_t, words, _, seconds) in enumerate(rows):
+        turns.append(Turn(i, therapist if is_t else client, " ".join(words), clock, clock + seconds))
+        clock += seconds
+    return Transcript.from_turns("h", turns), Labels(tuple(r[2] for r in rows), "hand", "1")
+
+
+def _with_speakers(transcript: Transcript, mapping: dict[str, Speaker]) -> Transcript:
+    return Transcript.from_turns(transcript.id, [replace(t, speaker=mapping[t.speaker.name])
+                                                 for t in transcript.turns])
+
+
+def _leans(transcript: Transcript, labels: Labels) -> dict[str, float | None]:
+    out = {}
+    for analyser in registry.all_analysers():
+        result = analyser.analyse(transcript, labels, Config())
+        out[analyser.name] = result.lean if result.available else None
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(sessions())
+def test_floor_shares_sum_to_one(session: tuple[Transcript, Labels]) -> None:
+    result = registry.get("floor").analyse(*session, Config())
+    for kind in ("word", "turn", "time"):
+        total = sum(result.metrics[f"{kind}_share_{r}"] or 0.0 for r in ("therapist", "client", "other"))
+        assert total == pytest.approx(1.0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(sessions())
+def test_renaming_speakers_changes_nothing(session: tuple[Transcript, Labels]) -> None:
+    transcript, labels = session
+    renamed = _with_speakers(transcript, {"Ana": Speaker("Dr X", Role.THERAPIST),
+                                          "Sam": Speaker("Y", Role.CLIENT)})
+    before = analyse(transcript, labels=labels).to_dict()
+    after = analyse(renamed, labels=labels).to_dict()
+    for key in ("dimensions", "summary", "timeline"):
+        assert before[key] == after[key]
+
+
+@settings(max_examples=40, deadline=None)
+@given(sessions(), st.floats(0.01, 1000))
+def test_scaling_timestamps_changes_no_metric(session: tuple[Transcript, Labels], factor: float) -> None:
+    transcript, labels = session
+    scaled = Transcript.from_turns(transcript.id, [
+        replace(t, start=t.start * factor, end=t.end * factor) for t in transcript.turns])  # type: ignore[operator]
+    for analyser in registry.all_analysers():
+        a = analyser.analyse(transcript, labels, Config())
+        b = analyser.analyse(scaled, labels, Config())
+        assert a.available == b.available
+        assert a.metrics.keys() == b.metrics.keys()
+        for name, value in a.metrics.items():
+            assert b.metrics[name] == pytest.approx(value, abs=1e-9), (analyser.name, name)
+
+
+@settings(max_examples=60, deadline=None)
+@given(sessions())
+def test_swapping_roles_flips_every_antisymmetric_lean(session: tuple[Transcript, Labels]) -> None:
+    transcript, labels = session
+    swapped = _with_speakers(transcript, {"Ana": Speaker("Ana", Role.CLIENT),
+                                          "Sam": Speaker("Sam", Role.THERAPIST)})
+    before, after = _leans(transcript, labels), _leans(swapped, labels)
+    checked = [a.name for a in registry.all_analysers() if a.antisymmetric]
+    expected = {"floor", "agenda", "directiveness", "disclosure", "accommodation"}
+    assert expected <= set(checked)
+    for name in checked:
+        assert (before[name] is None) == (after[name] is None), name
+        if before[name] is not None:
+            assert math.isclose(after[name], -before[name], abs_tol=1e-9), name

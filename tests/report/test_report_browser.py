@@ -1,0 +1,94 @@
+"""The HTML report in a real browser: Debian's Chromium, headless, driven by Playwright.
+
+No browser is downloaded: the test uses the system Chromium and is skipped, with the reason, when it or
+Playwright is missing (``.ci/run`` installs Chromium in CI).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from equipoise.report import write, write_course
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (test extra)")
+if not Path(CHROMIUM).is_file():
+    pytest.skip("Debian chromium is not installed (apt-get install chromium); no browser is downloaded",
+                allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Any:
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def _open(browser: Any, path: Path) -> tuple[Any, list[str], list[str]]:
+    """Open a report offline; collect console errors, page errors and any request leaving the file."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    problems: list[str] = []
+    outside: list[str] = []
+    page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}")
+            if msg.type in ("error", "warning") else None)
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+
+    def refuse(route: Any) -> None:
+        if not route.request.url.startswith(("file:", "data:")):
+            outside.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/*", refuse)
+    page.goto(path.as_uri())
+    page.wait_for_function("[...document.querySelectorAll('figure.chart')]"
+                           ".every(f => f.dataset.rendered === 'true' && f.querySelector('svg'))",
+                           timeout=20_000)
+    return page, problems, outside
+
+
+def test_session_report_opens_with_its_charts_and_no_errors(browser, profile, transcript, tmp_path) -> None:
+    [path] = write(profile, transcript, tmp_path, "html")
+    page, problems, outside = _open(browser, path)
+    charts = page.eval_on_selector_all("figure.chart", "els => els.map(e => e.id)")
+    assert sorted(charts) == ["chart-dimensions", "chart-talk", "chart-timeline"]
+    # The dimension chart draws one point per dimension with a lean (7 of 8 here).
+    points = page.locator("#chart-dimensions svg path[role='graphics-symbol'], "
+                          "#chart-dimensions svg .mark-symbol path").count()
+    assert points >= 7
+    assert problems == [] and outside == []
+    page.close()
+
+
+def test_clicking_a_number_highlights_its_turns(browser, profile, transcript, tmp_path) -> None:
+    [path] = write(profile, transcript, tmp_path, "html")
+    page, problems, _ = _open(browser, path)
+    page.click('#dim-client_agency a.num[data-turns="11 13 15"]')
+    assert page.eval_on_selector_all(".turn.evidence", "els => els.map(e => e.id)") == \
+        ["turn-11", "turn-13", "turn-15"]
+    assert page.locator("#evidence-bar").is_visible()
+    assert "turn 11 (1 of 3)" in page.inner_text("#evidence-bar")
+    page.click("#evidence-bar .next")
+    assert page.get_attribute("#turn-13", "class").split().count("current") == 1
+    page.keyboard.press("Escape")
+    assert page.locator(".turn.evidence").count() == 0
+    assert problems == []
+    page.close()
+
+
+def test_client_and_course_reports_open_cleanly(browser, profile, transcript, tmp_path) -> None:
+    [client] = write(profile, transcript, tmp_path, "html", audience="client")
+    course = write_course([profile, profile], tmp_path, "html")
+    for path in (client, course):
+        page, problems, outside = _open(browser, path)
+        assert problems == [] and outside == []
+        page.close()

@@ -1,0 +1,117 @@
+"""The HTML reports: self-contained, escaped, evidence one click from each number, two audiences."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from equipoise.errors import UsageError
+from equipoise.model import Role, Speaker, Transcript, Turn
+from equipoise.report import WRITERS, get_writer, write, write_course
+from equipoise.report.html import render_course, render_session
+
+
+def _charts(html: str) -> dict[str, Any]:
+    found = re.search(r'<script type="application/json" id="equipoise-charts">(.*?)</script>', html, re.S)
+    assert found, "the chart specs are missing"
+    return json.loads(found.group(1))
+
+
+def test_session_report_needs_nothing_from_the_network(profile, transcript) -> None:
+    html = render_session(profile, transcript)
+    markup = re.sub(r"<script>.*?</script>", "<script></script>", html, flags=re.S)  # code, not markup
+    assert not re.search(r'<(script|img|iframe)[^>]+src=|<link[^>]+href=', markup)
+    assert "window.vegaEmbed" in html                     # the library itself is inside the file
+    assert "default-src 'none'" in html                   # and the page may not fetch anything
+
+
+def test_session_report_has_its_three_charts_as_vega_lite(profile, transcript) -> None:
+    charts = _charts(render_session(profile, transcript))
+    assert set(charts) == {"chart-dimensions", "chart-timeline", "chart-talk"}
+    assert all("vega-lite" in spec["$schema"] for spec in charts.values())
+    leans = {row["key"]: row["lean"] for row in charts["chart-dimensions"]["datasets"].popitem()[1]} \
+        if "datasets" in charts["chart-dimensions"] else None
+    if leans is not None:
+        assert leans["floor"] == profile["dimensions"]["floor"]["lean"]
+
+
+def test_chart_specs_are_valid_vega_lite(profile, transcript) -> None:
+    alt = pytest.importorskip("altair")
+    specs = {**_charts(render_session(profile, transcript, audience="client")),
+             **_charts(render_course([profile, profile]))}
+    assert len(specs) == 5
+    for spec in specs.values():
+        alt.Root.from_dict(spec, validate=True)           # raises on anything outside the schema
+
+
+def test_every_number_links_to_the_turns_behind_it(profile, transcript) -> None:
+    html = render_session(profile, transcript)
+    links = re.findall(r'<a class="num" href="#turn-(\d+)" data-turns="([\d ]+)"', html)
+    assert links, "no evidence links"
+    for first, turns in links:
+        assert first == turns.split()[0]
+        for index in turns.split():
+            assert f'id="turn-{index}"' in html
+    assert 'data-turns="11 13 15"' in html                # a metric with evidence of its own
+
+
+def test_transcript_text_is_escaped(profile) -> None:
+    speakers = [Speaker("Therapist", Role.THERAPIST), Speaker("Client", Role.CLIENT)]
+    turns = [Turn(i, speakers[i % 2], f"turn {i}") for i in range(16)]
+    turns[3] = Turn(3, speakers[1], "</script><script>alert('x')</script>")
+    html = render_session(profile, Transcript.from_turns("sample", turns))
+    assert "<script>alert" not in html
+    assert "&lt;/script&gt;&lt;script&gt;alert" in html
+
+
+def test_client_version_speaks_to_the_client(profile, transcript) -> None:
+    html = render_session(profile, transcript, audience="client")
+    assert "How the conversation went" in html and "It is not a score" in html
+    assert "Who did the talking" in html and "your therapist" in html
+    assert "Power profile" not in html
+
+
+def test_unknown_audience_lists_the_valid_ones(profile) -> None:
+    with pytest.raises(UsageError, match="therapist, client"):
+        render_session(profile, audience="supervisor")
+
+
+def test_report_without_transcript_still_shows_labels(profile) -> None:
+    html = render_session(profile)
+    assert html.count("(text not included in this report)") == len(profile["turns"])
+    assert "complex reflection" in html
+
+
+def test_course_report_shows_every_session_and_the_shifts(profile) -> None:
+    later = json.loads(json.dumps(profile))
+    later["transcript"]["id"] = "later"
+    for dim in later["dimensions"].values():
+        if dim["lean"] is not None:
+            dim["lean"] = -0.8
+    html = render_course([profile, profile, later, later])
+    charts = _charts(html)
+    assert set(charts) == {"chart-course-summary", "chart-course"}
+    assert ">later<" in html and "sample (2)" in html
+    assert "toward the client from session 3 on" in html
+
+
+def test_writers_cover_every_output_format() -> None:
+    assert set(WRITERS) == {"json", "html", "pdf", "csv", "parquet"}
+    with pytest.raises(UsageError, match="available formats: json, html"):
+        get_writer("docx")
+
+
+def test_write_names_files_by_stem_and_audience(profile, transcript, tmp_path: Path) -> None:
+    assert write(profile, transcript, tmp_path, "html") == [tmp_path / "sample.html"]
+    client = write(profile, transcript, tmp_path, "html", audience="client")
+    assert client == [tmp_path / "sample.client.html"]
+    assert write(profile, None, tmp_path, "json", stem="x") == [tmp_path / "x.json"]
+    assert json.loads((tmp_path / "x.json").read_text()) == profile
+    course = write_course([profile], tmp_path, "html")
+    assert 'href="sample.html"' in course.read_text()     # links to the session's own report
+    with pytest.raises(UsageError, match="html, pdf"):
+        write_course([profile], tmp_path, "csv")

@@ -1,0 +1,88 @@
+"""What a report shows, computed from the profile's JSON form: norms, evidence, timeline, words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from equipoise.errors import UsageError
+from equipoise.report.texts import lean_phrase
+from equipoise.report.view import format_value, parse_norm, session_view, timeline_rows, turn_indexes
+
+
+def test_norms_are_read_from_percentiles_or_pairs() -> None:
+    norm = parse_norm({"percentile": 62.0, "p10": 0.1, "p25": 0.2, "p50": 0.3, "p75": 0.4, "p90": 0.5})
+    assert (norm.low, norm.high, norm.median, norm.percentile) == (0.1, 0.5, 0.3, 62.0)
+    assert norm.span == "p10\u2013p90"
+    assert parse_norm({"p25": 0.2, "p75": 0.4}).span == "p25\u2013p75"
+    assert (parse_norm([0.4, 0.1]).low, parse_norm([0.4, 0.1]).high) == (0.1, 0.4)
+    assert parse_norm({"percentile": 50}) is None
+    assert parse_norm("wide") is None
+    assert norm.position(0.05) == "below" and norm.position(0.3) == "within" and norm.position(0.9) == "above"
+
+
+def test_evidence_keeps_only_valid_turn_indexes_in_order() -> None:
+    assert turn_indexes([7, 3, 3, -1, 99, True, "4", {"turn": 5}, {"index": 2}], n_turns=10) == (2, 3, 5, 7)
+    assert turn_indexes({"a": [1], "b": 0}, n_turns=3) == (0, 1)
+    assert turn_indexes(None, n_turns=3) == ()
+
+
+def test_timeline_reads_the_pipeline_form_by_turn_not_by_time() -> None:
+    rows = timeline_rows([{"first_turn": 10, "last_turn": 20, "start": 600.0, "end": 900.0,
+                           "leans": {"floor": 0.5, "agenda": None}}], {"floor": "Floor"})
+    assert rows == ({"turn": 15.0, "dimension": "Floor", "key": "floor", "lean": 0.5},)
+
+
+def test_timeline_reads_long_form_rows() -> None:
+    rows = timeline_rows([{"turn": 4, "dimension": "agenda", "lean": -0.25}, "junk", {"lean": 1}], {})
+    assert rows == ({"turn": 4.0, "dimension": "agenda", "key": "agenda", "lean": -0.25},)
+
+
+def test_values_are_formatted_for_reading() -> None:
+    assert [format_value(v) for v in (None, 4.0, 0.5, 1.0, 1234, float("nan"), True)] == \
+        ["\u2013", "4", "0.50", "1.00", "1,234", "\u2013", "yes"]
+
+
+def test_lean_words_depend_on_the_audience_and_never_grade() -> None:
+    assert lean_phrase(0.8, "therapist") == "mostly the therapist"
+    assert lean_phrase(0.8, "client") == "mostly your therapist"
+    assert lean_phrase(-0.3, "client") == "leaning towards you"
+    assert lean_phrase(0.1, "therapist") == "shared"
+    assert lean_phrase(None, "therapist") == "not measured"
+
+
+def test_session_view_links_each_metric_to_its_evidence(profile: dict[str, Any], transcript) -> None:
+    view = session_view(profile, transcript)
+    agency = next(d for d in view.dimensions if d.key == "client_agency")
+    by_name = {m.key: m for m in agency.metrics}
+    assert by_name["change_talk"].evidence == (11, 13, 15)        # its own evidence
+    assert by_name["change_share"].evidence == (7, 11, 13, 15)    # falls back on the dimension's
+    assert view.turns[7].evidence_for == ("client_agency",)
+    assert view.turns[0].text == transcript.turns[0].text
+    assert "open question" in view.turns[0].chips
+
+
+def test_session_view_keeps_dimension_order_and_unavailable_ones(profile: dict[str, Any]) -> None:
+    view = session_view(profile)
+    assert [d.key for d in view.dimensions][:3] == ["floor", "agenda", "responsiveness"]
+    accommodation = next(d for d in view.dimensions if d.key == "accommodation")
+    assert not accommodation.available and "40 turns" in accommodation.reason
+    assert all(t.text is None for t in view.turns)
+
+
+def test_a_transcript_of_another_session_is_refused(profile: dict[str, Any], transcript) -> None:
+    profile["turns"] = profile["turns"][:-1]
+    with pytest.raises(UsageError, match="16 turns but the profile 15"):
+        session_view(profile, transcript)
+
+
+@pytest.mark.parametrize("change", [{"schema_version": 2}, {"dimensions": None}])
+def test_profiles_outside_the_contract_are_refused(profile: dict[str, Any], change: dict) -> None:
+    for key, value in change.items():
+        if value is None:
+            del profile[key]
+        else:
+            profile[key] = value
+    with pytest.raises(UsageError):
+        session_view(profile)

@@ -1,0 +1,152 @@
+"""Browser tests: Playwright driving Debian's chromium headless against the app served on 127.0.0.1.
+
+Screenshots go to a temporary folder, or to $EQUIPOISE_SCREENSHOTS when set (to look at them).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import EXAMPLES, PASSWORD, Practice, make_app, seed_practice
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it); browser tests skipped")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM if Path(CHROMIUM).exists()
+                                              else shutil.which("chromium"), headless=True, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Practice]]:
+    import uvicorn
+
+    app = make_app(f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.db'}")
+    practice = seed_practice(app)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    uv = uvicorn.Server(config)
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not uv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert uv.started, "the app did not start"
+    yield f"http://127.0.0.1:{port}", practice
+    uv.should_exit = True
+    thread.join(10)
+    app.state.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = os.environ.get("EQUIPOISE_SCREENSHOTS")
+    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def sign_in(page: Any, base: str, who: str) -> None:
+    page.set_default_timeout(15_000)
+    page.goto(f"{base}/login")
+    page.fill("input[name=email]", f"{who}@test.example")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+
+
+def test_therapist_uploads_a_session_and_opens_its_report(browser: Any, server: tuple[str, Practice],
+                                                          shots: Path) -> None:
+    base, _practice = server
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    sign_in(page, base, "therapist_a")
+    page.click("text=My clients")
+    page.click("text=Secret Name A")
+    page.click("text=Add a session")
+    page.fill("input[name=title]", "Week four")
+    page.set_input_files("input[name=file]", str(EXAMPLES / "course" / "session4.txt"))
+    page.screenshot(path=str(shots / "upload.png"), full_page=True)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Week four"
+    frame = page.frame_locator("iframe.report")
+    frame.locator("body").wait_for()
+    assert "Floor" in frame.locator("body").inner_text()
+    page.screenshot(path=str(shots / "session.png"), full_page=True)
+    with context.expect_page() as opened:  # target=_blank opens a new page
+        page.click("text=Open the report on its own page")
+    report = opened.value
+    report.wait_for_load_state()
+    assert "Floor" in report.locator("body").inner_text()
+    report.screenshot(path=str(shots / "report.png"))
+    context.close()
+
+
+def test_client_completes_a_check_in_on_a_phone(browser: Any, server: tuple[str, Practice],
+                                                shots: Path) -> None:
+    base, practice = server
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  device_scale_factor=2)
+    page = context.new_page()
+    sign_in(page, base, "client_a")
+    page.goto(f"{base}/me")
+    page.screenshot(path=str(shots / "client-home.png"), full_page=True)
+    page.goto(f"{base}/sessions/{practice.ids['session_a2']}/check-in")
+    for name, value in (("heard", "4"), ("say", "3"), ("disagree", "5"), ("matters", "4")):
+        page.check(f"input[name={name}][value='{value}']")
+    page.check("input[name=who_held][value=shifted]")
+    page.fill("textarea[name=comment]", "Better than last time.")
+    page.screenshot(path=str(shots / "check-in.png"), full_page=True)
+    # Phone-sized: nothing runs off the side of the screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    assert "Thank you" in page.locator("h1").inner_text()
+    page.screenshot(path=str(shots / "check-in-done.png"), full_page=True)
+    page.goto(f"{base}/me")
+    assert "it shifted back and forth" in page.locator("main").inner_text()
+    context.close()
+
+
+def test_perceived_vs_measured_shows_both_voices(browser: Any, server: tuple[str, Practice],
+                                                 shots: Path) -> None:
+    base, practice = server
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    sign_in(page, base, "therapist_a")
+    page.goto(f"{base}/sessions/{practice.ids['session_a1']}/compare")
+    client_cells = page.locator("td.voice-client").all_inner_texts()
+    therapist_cells = page.locator("td.voice-therapist").all_inner_texts()
+    assert "1 · not at all" in client_cells and "4 · mostly" in therapist_cells
+    assert "the therapist" in client_cells and "we held it more or less equally" in therapist_cells
+    gaps = page.locator("ul.gaps").inner_text()
+    assert "your estimate was 3 points higher" in gaps
+    page.screenshot(path=str(shots / "compare.png"), full_page=True)
+    page.goto(f"{base}/clients/{practice.ids['record_a']}/course")
+    assert page.locator("svg.course-chart").count() == 5  # who held the power, then the four items
+    page.frame_locator("iframe.report").locator("h1").wait_for()
+    page.screenshot(path=str(shots / "course.png"), full_page=True)
+    page.goto(f"{base}/clients")
+    page.screenshot(path=str(shots / "caseload.png"), full_page=True)
+    context.close()
