@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= out/demo
 
-.PHONY: demo test lint fuzz train clean
+.PHONY: demo test lint fuzz train norms clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Equipoise needs Python 3.11 or newer")'
@@ -39,6 +39,10 @@ fuzz: $(VENV)/.installed-test
 
 train: $(VENV)/.installed-demo
 	$(BIN)/equipoise train --data ../shared/data/annomi
+
+# Rebuild src/equipoise/data/norms.json (out-of-fold labels: trains the labeller five times, a few minutes)
+norms: $(VENV)/.installed-demo
+	$(BIN)/python scripts/build_norms.py --data ../shared/data
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .ruff_cache .hypothesis

@@ -7,7 +7,7 @@ The corpus is the AnnoMI training transcripts (``$EQUIPOISE_DATA`` or ``../share
 generic CSV files into a temporary folder that is deleted afterwards; when the data is absent the example
 sessions are used instead. Sessions are repeated to reach the larger sizes.
 
-    .venv/bin/python benchmarks/pipeline_throughput.py                  # defaults: 100 sessions, sizes 25..200
+    .venv/bin/python benchmarks/pipeline_throughput.py       # defaults: 100 sessions, sizes 25..200
     .venv/bin/python benchmarks/pipeline_throughput.py --sessions 300 --format html --no-dask
 """
 
@@ -88,8 +88,9 @@ def main() -> None:
         total = write_corpus(corpus, sessions, args.sessions)
         print(f"\n{args.sessions} sessions, {total} turns (whole pipeline incl. reading and writing)")
         print(f"{'run':<28}{'seconds':>9}{'turns/s':>10}{'sessions/s':>12}")
-        # One warm-up session so the labeller and norms loading is not counted in the first run only.
-        run_batch(corpus, root / "warm", fmt=args.format, workers=1)
+        # One warm-up session, so that loading the labeller and norms is not charged to the first run.
+        write_corpus(root / "warm", sessions, 1)
+        run_batch(root / "warm", root / "warm-out", fmt=args.format, workers=1)
         for label, kwargs in (("1 worker (in process)", {"workers": 1}),
                               ("2 local worker processes", {"workers": 2})):
             seconds, turns = timed(corpus, root / "out", args.format, **kwargs)

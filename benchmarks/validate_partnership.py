@@ -10,8 +10,8 @@ are reflections).
 
 The partnership weights shipped in :mod:`equipoise.summary` were fitted here (``--fit`` prints them): a
 class-balanced logistic regression on the eight (1 - lean) / 2 values with weights constrained to be
-non-negative (so the index stays a weighted mean) and an L2 penalty of 1, then rounded to steps of 0.5
-and scaled to sum to 8. Their AUC on the same sessions is optimistic; the honest estimate is the nested
+non-negative (so the index stays a weighted mean) and an L2 penalty of 1, then scaled to sum to 8 and
+rounded to steps of 0.5. Their AUC on the same sessions is optimistic; the honest estimate is the nested
 one printed below: the whole procedure (fit, round) rerun inside grouped 5-fold cross-validation by
 ``video_url`` (no video on both sides), over three fold seeds. An unconstrained logistic regression (signs
 free, not shippable as a weighted mean) is shown for comparison.

@@ -245,24 +245,26 @@ def test_empty_text_cell_in_a_table_is_skipped_and_reported_by_row(tmp_path: Pat
     assert any("no text" in n and "row 3" in n for n in transcript.notices)
 
 
-def test_unknown_therapist_name_is_a_usage_error(tmp_path: Path) -> None:
+def test_unknown_therapist_name_fails_that_file(tmp_path: Path) -> None:
     path = write(tmp_path, "session.txt", GOOD)
-    with pytest.raises(UsageError) as info:
+    with pytest.raises(InputError) as info:
         equipoise.load(path, therapist=["Dr Nobody"])
     message = str(info.value)
     assert "Dr Nobody" in message and "Therapist" in message  # says what was asked and what exists
     assert_names(message, path)
 
     result = run_cli("analyse", "--therapist", "Dr Nobody", str(path))
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert "Dr Nobody" in result.stderr
     assert_clean(result.output)
 
 
-def test_unknown_client_name_is_a_usage_error(tmp_path: Path) -> None:
+def test_unknown_client_name_fails_that_file_and_not_the_others(tmp_path: Path) -> None:
     path = write(tmp_path, "session.txt", GOOD)
-    result = run_cli("analyse", "--client", "Someone Else", str(path))
-    assert result.exit_code == 2
+    other = write(tmp_path, "other.txt", GOOD.replace("Client:", "Someone Else:"))
+    result = run_cli("analyse", "--client", "Someone Else", str(path), str(other))
+    assert result.exit_code == 1
+    assert "other" in result.stdout  # the file that has the speaker was still analysed
     assert "Someone Else" in result.stderr
     assert_clean(result.output)
 

@@ -41,9 +41,14 @@ SCHEDULER_TIMEOUT = "20s"
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """One input and where its output goes (plain, picklable values only)."""
+    """One input and where its output goes (plain, picklable values only).
+
+    ``source`` is the path to read; ``name`` is the input's path relative to the batch folder, which names
+    it in the record, the tables and the failures.
+    """
 
     source: str
+    name: str
     output: str
     fmt: str
     audience: str = "therapist"
@@ -53,9 +58,9 @@ class Job:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What became of one job; ``reason`` never quotes the transcript."""
+    """What became of one job (``name`` as in :class:`Job`); ``reason`` never quotes the transcript."""
 
-    source: str
+    name: str
     ok: bool
     reason: str | None = None
     n_turns: int = 0
@@ -123,7 +128,8 @@ def plan_jobs(inputs: Sequence[Path], root: Path, out: Path, fmt: str, audience:
     for path in inputs:
         stem = _stem(path) if stems[(path.parent, _stem(path))] == 1 else path.name
         target = writer.path_for(out / path.parent.relative_to(root), stem, audience)
-        jobs.append(Job(str(path), str(target), fmt, audience, dict(options or {}), labeller))
+        jobs.append(Job(str(path), path.relative_to(root).as_posix(), str(target), fmt, audience,
+                        dict(options or {}), labeller))
     return jobs
 
 
@@ -145,18 +151,18 @@ def process_job(job: Job) -> Outcome:
         target = Path(job.output)
         target.parent.mkdir(parents=True, exist_ok=True)
         outputs = get_writer(job.fmt).write(profile, transcript, target, job.audience)
-        row = {"file": job.source, **session_row(profile)}
+        row = {"file": job.name, **session_row(profile)}
     except InputError as exc:
         where = f"{exc.unit} {exc.line}: " if exc.line is not None else ""
         reason = f"{where}{exc.reason}" + (f" ({exc.hint})" if exc.hint else "")
-        return Outcome(job.source, False, reason, seconds=time.perf_counter() - started)
+        return Outcome(job.name, False, reason, seconds=time.perf_counter() - started)
     except EquipoiseError as exc:  # library errors name what and where, never transcript text
-        return Outcome(job.source, False, str(exc), seconds=time.perf_counter() - started)
+        return Outcome(job.name, False, str(exc), seconds=time.perf_counter() - started)
     except Exception as exc:
         # Only the type: a message from deeper code could quote the transcript.
-        return Outcome(job.source, False, f"unexpected {exc.__class__.__name__}; please report this",
+        return Outcome(job.name, False, f"unexpected {exc.__class__.__name__}; please report this",
                        seconds=time.perf_counter() - started)
-    return Outcome(job.source, True, None, transcript.n_turns, time.perf_counter() - started,
+    return Outcome(job.name, True, None, transcript.n_turns, time.perf_counter() - started,
                    tuple(str(p) for p in outputs), row)
 
 
@@ -168,28 +174,36 @@ def _sequential(jobs: Iterable[Job]) -> Iterator[Outcome]:
 def _local_pool(jobs: Iterable[Job], workers: int) -> Iterator[Outcome]:
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
 
     # spawn: fork would copy the progress bar's thread state into the children.
     context = multiprocessing.get_context("spawn")
     pending: dict[Future[Outcome], Job] = {}
     queue = iter(jobs)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for job in islice(queue, workers * IN_FLIGHT_PER_WORKER):
-            pending[pool.submit(process_job, job)] = job
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                job = pending.pop(future)
-                yield _result(future, job)
-                for nxt in islice(queue, 1):
-                    pending[pool.submit(process_job, nxt)] = nxt
+        try:
+            for job in islice(queue, workers * IN_FLIGHT_PER_WORKER):
+                pending[pool.submit(process_job, job)] = job
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    job = pending.pop(future)
+                    yield _result(future, job)
+                    for nxt in islice(queue, 1):
+                        pending[pool.submit(process_job, nxt)] = nxt
+        except BrokenProcessPool:
+            # A worker was killed (out of memory, a signal): what was not finished fails, and a rerun
+            # resumes from the record.
+            for job in [*pending.values(), *queue]:
+                yield Outcome(job.name, False, "the worker processes stopped (BrokenProcessPool); "
+                                               "run the batch again to resume")
 
 
 def _result(future: Any, job: Job) -> Outcome:
     try:
         return future.result()
     except Exception as exc:
-        return Outcome(job.source, False, f"the worker stopped ({exc.__class__.__name__})")
+        return Outcome(job.name, False, f"the worker stopped ({exc.__class__.__name__})")
 
 
 def _dask(jobs: Iterable[Job], scheduler: str) -> Iterator[Outcome]:
@@ -223,7 +237,7 @@ def _dask(jobs: Iterable[Job], scheduler: str) -> Iterator[Outcome]:
 
 
 def read_journal(out: Path) -> dict[str, dict[str, Any]]:
-    """Finished inputs recorded in ``out``: source path -> its record (the last one wins)."""
+    """Finished inputs recorded in ``out``: input name -> its record (the last one wins)."""
     records: dict[str, dict[str, Any]] = {}
     journal = out / JOURNAL
     if journal.is_file():
@@ -233,16 +247,30 @@ def read_journal(out: Path) -> dict[str, dict[str, Any]]:
                     record = json.loads(line)
                 except json.JSONDecodeError:  # a line cut short by an interrupted run
                     continue
-                records[record["source"]] = record
+                if isinstance(record, dict) and isinstance(record.get("name"), str):
+                    records[record["name"]] = record
     return records
 
 
-def write_sessions_table(out: Path, fmt: str, sources: set[str] | None = None) -> Path | None:
+def _compact_journal(out: Path) -> None:
+    """Rewrite the record with one line per input when reruns (``--force``) left older lines behind."""
+    journal = out / JOURNAL
+    records = read_journal(out)
+    with journal.open(encoding="utf-8") as handle:
+        lines = sum(1 for _ in handle)
+    if lines > len(records):
+        fresh = journal.with_suffix(".tmp")
+        with fresh.open("w", encoding="utf-8") as handle:
+            handle.writelines(json.dumps(r, allow_nan=False) + "\n" for r in records.values())
+        fresh.replace(journal)
+
+
+def write_sessions_table(out: Path, fmt: str, names: set[str] | None = None) -> Path | None:
     """Write the combined one-row-per-session table from the journal (CSV, or Parquet for parquet)."""
     from .report.tables import SESSION_HEAD, union_columns, write_csv, write_parquet
 
     records = read_journal(out)
-    rows = [r["row"] for s, r in sorted(records.items()) if sources is None or s in sources]
+    rows = [r["row"] for n, r in sorted(records.items()) if names is None or n in names]
     if not rows:
         return None
     columns = union_columns(rows, ("file", *SESSION_HEAD))
@@ -280,7 +308,7 @@ def run_batch(root: Path, out: Path, *, fmt: str = "json", audience: str = "ther
     inputs = find_inputs(root, exclude=out)
     jobs = plan_jobs(inputs, root, out, fmt, audience, options, labeller)
     journal = read_journal(out)
-    todo = [j for j in jobs if force or not (j.source in journal and Path(j.output).exists())]
+    todo = [j for j in jobs if force or not (j.name in journal and Path(j.output).exists())]
     result = BatchResult(n_inputs=len(jobs), skipped=len(jobs) - len(todo))
     if on_start:
         on_start(len(jobs), result.skipped)
@@ -296,16 +324,17 @@ def run_batch(root: Path, out: Path, *, fmt: str = "json", audience: str = "ther
             if outcome.ok:
                 result.done += 1
                 result.turns += outcome.n_turns
-                record.write(json.dumps({"source": outcome.source, "outputs": outcome.outputs,
+                record.write(json.dumps({"name": outcome.name, "outputs": outcome.outputs,
                                          "row": outcome.row}, allow_nan=False) + "\n")
                 record.flush()
             else:
-                result.failures.append((outcome.source, outcome.reason or "unknown"))
+                result.failures.append((outcome.name, outcome.reason or "unknown"))
             if on_outcome:
                 on_outcome(outcome)
     result.seconds = time.perf_counter() - started
+    _compact_journal(out)
     write_failures(out, result.failures)
-    result.sessions_table = write_sessions_table(out, fmt, {j.source for j in jobs})
+    result.sessions_table = write_sessions_table(out, fmt, {j.name for j in jobs})
     return result
 
 

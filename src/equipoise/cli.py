@@ -77,7 +77,7 @@ def read_inputs(
             continue
         except (click.UsageError, EquipoiseError):
             raise
-        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
+        except Exception as exc:  # one bad file must not stop the others
             # Only the exception type: its message could quote the transcript.
             reason = f"unexpected {exc.__class__.__name__} while reading; please report this"
             _err(f"error: {path}: {reason}")
@@ -106,8 +106,9 @@ def main() -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Write OUT/<input stem>.<ext> for each file (json goes to stdout without it).")
 @click.option("--course", is_flag=True,
-              help="Describe the course across FILES: by the date in their names if every name has one, "
-                   "else in the order given.")
+              help="Describe the course across FILES (by the date in their names if every name has one, "
+                   "else in the order given); written as OUT/course.json, or with --format json and no "
+                   "--out printed as {course, profiles}.")
 @click.option("--labeller", metavar="NAME", help="Labeller to use (default: the packaged one).")
 @click.option("--audience", type=click.Choice(["therapist", "client"]), default="therapist",
               show_default=True,
@@ -133,8 +134,11 @@ def analyse(files: tuple[Path, ...], input_format: str | None, therapist: tuple[
         try:
             with _usage_errors():
                 profiles.append((path, transcript, _analyse(transcript, labeller)))
-        except (click.UsageError, RequirementError):
+        except click.UsageError:
             raise
+        except RequirementError as exc:  # no labeller at all: nothing can be analysed
+            _err(f"error: {exc}")
+            sys.exit(EXIT_SOME_FAILED)
         except EquipoiseError as exc:
             _err(f"error: {path}: {exc}")
             failed.append((path, str(exc)))
@@ -255,8 +259,8 @@ def batch(folder: Path, out_dir: Path, fmt: str, audience: str, workers: int | N
     rate = f", {result.turns / result.seconds:,.0f} turns/s" if result.seconds and result.turns else ""
     _err(f"{result.done} analysed, {result.skipped} skipped, {result.failed} failed "
          f"in {result.seconds:.1f} s{rate}", "green" if not result.failed else "yellow")
-    for path, reason in result.failures[:20]:
-        _err(f"failed: {path}: {reason}")
+    for name, reason in result.failures[:20]:
+        _err(f"failed: {folder / name}: {reason}")
     if result.failed > 20:
         _err(f"... and {result.failed - 20} more")
     if result.failed:
@@ -290,12 +294,81 @@ def formats() -> None:
               help="SQLAlchemy URL (default: EQUIPOISE_DATABASE_URL, else sqlite:///equipoise.db).")
 @click.option("--demo", is_flag=True,
               help="Start with a demo practice in a fresh temporary database and print its logins.")
-def serve(host: str, port: int, database_url: str | None, demo: bool) -> None:
+@click.option("--admin", metavar="EMAIL", default=None,
+              help="Create this administrator account first (asks for its password) if it does not exist.")
+def serve(host: str, port: int, database_url: str | None, demo: bool, admin: str | None) -> None:
     """Run the web app: therapist, client and supervisor pages, each with a JSON twin under /api."""
     from .web.serve import run
 
     with _usage_errors():
-        run(host=host, port=port, database_url=database_url, demo=demo)
+        run(host=host, port=port, database_url=database_url, demo=demo, admin=admin)
+
+
+@main.command()
+@click.option("--data", "data", required=True, type=click.Path(exists=True, path_type=Path),
+              help="AnnoMI folder (e.g. ../shared/data/annomi) or an AnnoMI-format CSV.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Artifact folder to write [default: the model shipped in the package].")
+@click.option("--seed", default=0, show_default=True, help="Seed of the folds and the classifiers.")
+@click.option("--no-cv", is_flag=True, help="Skip the grouped cross-validation (faster).")
+@click.option("--json", "as_json", is_flag=True, help="Print the training report as JSON.")
+def train(data: Path, out_dir: Path | None, seed: int, no_cv: bool, as_json: bool) -> None:
+    """Train the turn labeller on AnnoMI; print grouped 5-fold cross-validation macro-F1 per label."""
+    import json
+
+    from rich.console import Console
+
+    from .label.evaluate import report_tables
+    from .label.labeller import DEFAULT_MODEL, MODELS_DIR
+    from .label.train import TrainConfig
+    from .label.train import train as run_training
+
+    out = out_dir or MODELS_DIR / DEFAULT_MODEL
+    progress = None if as_json else (lambda line: _err(line, "blue"))
+    with _usage_errors():
+        try:
+            report = run_training(data, out, TrainConfig(seed=seed), cv=not no_cv, progress=progress)
+        except InputError as exc:
+            _err(f"error: {exc.describe()}")
+            sys.exit(EXIT_USAGE)
+    if as_json:
+        click.echo(json.dumps(report, indent=2, sort_keys=True))
+    else:
+        console = Console()
+        if "cross_validation" in report:
+            for table in report_tables(report):
+                console.print(table)
+        console.print(f"Artifact written to {out}")
+
+
+@main.command()
+@click.option("--data", "data", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="AnnoMI-format CSV (simple or full layout) with gold labels.")
+@click.option("--labeller", "labeller_name", default=None, metavar="NAME|DIR",
+              help="Labeller to evaluate [default: the shipped model].")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+def evaluate(data: Path, labeller_name: str | None, as_json: bool) -> None:
+    """Score the turn labeller on an AnnoMI-format CSV: macro-F1, per-class F1, confusion matrices."""
+    import json
+
+    from rich.console import Console
+
+    from .label import load_labeller
+    from .label.evaluate import evaluate as run_evaluation
+    from .label.evaluate import report_tables
+
+    with _usage_errors():
+        try:
+            report = run_evaluation(load_labeller(labeller_name), data)
+        except InputError as exc:
+            _err(f"error: {exc.describe()}")
+            sys.exit(EXIT_USAGE)
+    if as_json:
+        click.echo(json.dumps(report, indent=2, sort_keys=True))
+        return
+    console = Console()
+    for table in report_tables(report):
+        console.print(table)
 
 
 if __name__ == "__main__":  # pragma: no cover

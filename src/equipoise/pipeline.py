@@ -21,6 +21,7 @@ from .profile import DimensionProfile, Profile, TurnRecord
 
 if TYPE_CHECKING:
     from .label.labels import Labels
+    from .norms import Norms
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +45,10 @@ def missing_inputs(analyser: Analyser, transcript: Transcript, *, labelled: bool
             lacking = "therapist" if not transcript.therapists else "client"
             missing.append(f"a therapist and a client, and no speaker has the role {lacking} "
                            f"(name one with --{lacking} NAME)")
-        elif need == "embeddings" and config.similarity != "embedding":
-            missing.append("a sentence-embedding backend (set similarity='embedding')")
+        elif need == "embeddings":
+            # No sentence-embedding backend ships with Equipoise (no PyPI package carries usable
+            # weights offline), so an analyser that needs one is reported, not run.
+            missing.append("a sentence-embedding backend, and none is installed")
     return missing
 
 
@@ -136,7 +139,7 @@ def _label(transcript: Transcript, labeller: Any) -> Labels:
     return labeller.label(transcript)
 
 
-def _norms():  # type: ignore[no-untyped-def]
+def _norms() -> Norms | None:
     from .norms import load_norms
 
     return load_norms()

@@ -6,8 +6,8 @@
 ``w`` (POWER_WEIGHTS) treats every lever alike: the power lean is the average lever. ``v``
 (PARTNERSHIP_WEIGHTS) was fitted on expert judgement: a class-balanced logistic regression of AnnoMI's
 high- vs low-quality rating on the eight (1 - lean) / 2 values (out-of-fold labels), with weights held
-non-negative so the index stays a weighted mean, rounded to steps of 0.5 and scaled to sum to 8
-(``benchmarks/validate_partnership.py --fit``; nested grouped cross-validation AUC 0.87, see
+non-negative so the index stays a weighted mean, scaled to sum to 8 and rounded to steps of 0.5
+(``benchmarks/validate_partnership.py --fit``; nested grouped cross-validation AUC 0.876, see
 docs/power-model.md). Agenda, disclosure and accommodation get weight 0: they describe power, but did
 not separate the ratings.
 
@@ -17,7 +17,7 @@ dimension        power  partnership
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 POWER_WEIGHTS: dict[str, float] = {
@@ -25,13 +25,13 @@ POWER_WEIGHTS: dict[str, float] = {
     "disclosure": 1.0, "accommodation": 1.0, "client_agency": 1.0,
 }
 PARTNERSHIP_WEIGHTS: dict[str, float] = {
-    "floor": 1.0, "agenda": 0.0, "responsiveness": 1.0, "directiveness": 2.5, "partnership": 2.0,
+    "floor": 0.5, "agenda": 0.0, "responsiveness": 1.0, "directiveness": 2.0, "partnership": 2.0,
     "disclosure": 0.0, "accommodation": 0.0, "client_agency": 1.5,
 }
 #: Both weight tables, printable: ``equipoise.profile.SUMMARY_WEIGHTS``.
 SUMMARY_WEIGHTS: dict[str, dict[str, float]] = {
     "power_lean": POWER_WEIGHTS, "partnership": PARTNERSHIP_WEIGHTS}
-SUMMARY_VERSION = "1.0"
+SUMMARY_VERSION = "1.1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +88,8 @@ def summarise(leans: Mapping[str, float | None],
                    contributions=contributions)
 
 
-def _weighted(leans: Mapping[str, float], weights: Mapping[str, float], transform) -> float | None:  # type: ignore[no-untyped-def]
+def _weighted(leans: Mapping[str, float], weights: Mapping[str, float],
+              transform: Callable[[float], float]) -> float | None:
     total = sum(weights.get(d, 0.0) for d in leans)
     if total <= 0:
         return None

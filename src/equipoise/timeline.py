@@ -52,7 +52,8 @@ def build_timeline(transcript: Transcript, labels: Labels | None, analysers: Seq
         leans: dict[str, float | None] = {}
         for analyser in analysers:
             result = analyser.analyse(part, part_labels, config) if _has_dyad(part) else None
-            leans[analyser.name] = None if result is None or not result.available else result.lean
+            available = result is not None and result.available and result.lean is not None
+            leans[analyser.name] = round(float(result.lean), 6) if available else None  # type: ignore[union-attr,arg-type]
         summary = summarise(leans)
         windows.append(TimelineWindow(
             first_turn=turns[0].index, last_turn=turns[-1].index,

@@ -62,10 +62,12 @@ def test_batch_writes_outputs_tables_and_failures_without_text(corpus: Path, tmp
     assert (out / "directive.csv").is_file() and (out / "directive.metrics.csv").is_file()
     assert (out / "course" / "session1.csv").is_file()
     failures = _rows(out / "failures.csv")
-    assert [Path(f["file"]).name for f in failures] == ["broken.vtt"]
+    assert [f["file"] for f in failures] == ["broken.vtt"]          # relative to the batch folder
     assert "line 3" in failures[0]["reason"]
     sessions = _rows(out / "sessions.csv")
     assert sorted(r["session"] for r in sessions) == ["directive", "reverse_shift", "session1"]
+    assert sorted(r["file"] for r in sessions) == ["course/session1.txt", "directive.txt",
+                                                   "reverse_shift.jsonl"]
     assert all(float(r["n_turns"]) > 0 and r["floor.lean"] for r in sessions)
     for path in out.rglob("*"):
         if path.is_file():
@@ -84,13 +86,14 @@ def test_batch_resumes_and_force_redoes(corpus: Path, tmp_path: Path) -> None:
     forced = run_batch(corpus, out, fmt="json", workers=1, force=True)
     assert (forced.done, forced.skipped) == (3, 0)
     assert len(read_journal(out)) == 3
+    assert len((out / JOURNAL).read_text().splitlines()) == 3          # older records compacted away
 
 
 def test_an_interrupted_journal_line_is_ignored(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     run_batch(corpus, out, fmt="json", workers=1)
     with (out / JOURNAL).open("a") as handle:
-        handle.write('{"source": "cut sh')
+        handle.write('{"name": "cut sh')
     assert len(read_journal(out)) == 3
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import pytest
 
@@ -107,3 +108,13 @@ def test_loading_is_cached() -> None:
 def test_unknown_labeller_names_the_available_ones() -> None:
     with pytest.raises(UsageError, match="available names: annomi-linear"):
         load_labeller("no-such-model")
+
+
+def test_shipped_artifact_round_trips_byte_for_byte(tmp_path: Path) -> None:
+    from equipoise.label.artifact import Artifact
+    from equipoise.label.labeller import DEFAULT_MODEL, MODELS_DIR
+
+    shipped = MODELS_DIR / DEFAULT_MODEL
+    Artifact.load(shipped).save(tmp_path)
+    for name in ("manifest.json", "vocab.json", "weights.npz"):
+        assert (tmp_path / name).read_bytes() == (shipped / name).read_bytes(), name

@@ -149,3 +149,20 @@ def test_summary_evidence_comes_from_the_dimensions() -> None:
     profile = analyse(transcript, labels=labels)
     pooled = {i for d in profile.dimensions.values() for i in d.evidence}
     assert profile.summary.evidence and set(profile.summary.evidence) <= pooled
+
+
+class _Semantic(_Echo):
+    name = "semantic"
+    requires = frozenset({"embeddings"})
+
+
+def test_an_analyser_needing_embeddings_is_reported_not_run_when_no_backend_is_installed() -> None:
+    registry.register(_Semantic())
+    try:
+        transcript, labels = directive_session()
+        dim = analyse(transcript, labels=labels).dimensions["semantic"]
+        assert not dim.available and "sentence-embedding backend" in (dim.reason or "")
+        with pytest.raises(RequirementError, match="'semantic'"):
+            analyse(transcript, labels=labels, analysers=["semantic"])
+    finally:
+        registry.unregister("semantic")

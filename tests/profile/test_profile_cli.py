@@ -63,3 +63,15 @@ def test_a_bad_file_among_good_ones_exits_1_and_the_rest_are_written(tmp_path: P
 ])
 def test_usage_errors_exit_2(args: list[str]) -> None:
     assert run(*args).exit_code == 2
+
+
+def test_course_orders_sessions_by_the_dates_in_their_names(tmp_path: Path) -> None:
+    names = {1: "priya_2024-03-05.txt", 2: "priya_2024-03-12.txt", 3: "priya_2024-03-19.txt",
+             4: "priya_2024-03-26.txt"}
+    for i, name in names.items():
+        (tmp_path / name).write_bytes((EXAMPLES / "course" / f"session{i}.txt").read_bytes())
+    given = [str(tmp_path / names[i]) for i in (3, 1, 4, 2)]
+    result = run("analyse", "--course", "--format", "json", *given)
+    assert result.exit_code == 0 and "course order: date" in result.stderr
+    course = json.loads(result.stdout)["course"]
+    assert course["sessions"] == [Path(names[i]).stem for i in (1, 2, 3, 4)]

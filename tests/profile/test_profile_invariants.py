@@ -109,3 +109,32 @@ def test_swapping_roles_flips_every_antisymmetric_lean(session: tuple[Transcript
         assert (before[name] is None) == (after[name] is None), name
         if before[name] is not None:
             assert math.isclose(after[name], -before[name], abs_tol=1e-9), name
+
+
+@st.composite
+def any_sessions(draw: st.DrawFn) -> tuple[Transcript, Labels]:
+    roles = st.sampled_from([Role.THERAPIST, Role.CLIENT, Role.OTHER])
+    rows = draw(st.lists(st.tuples(roles, st.lists(st.sampled_from(WORDS), min_size=1, max_size=8), LABELS),
+                         min_size=1, max_size=20))
+    timed = draw(st.sampled_from(["none", "starts", "both"]))
+    turns = []
+    for i, (role, words, _) in enumerate(rows):
+        start = None if timed == "none" else float(i)
+        end = float(i) + 0.8 if timed == "both" else None
+        turns.append(Turn(i, Speaker(role.value, role), " ".join(words), start, end))
+    return Transcript.from_turns("any", turns), Labels(tuple(r[2] for r in rows), "hand", "1")
+
+
+@settings(max_examples=80, deadline=None)
+@given(any_sessions())
+def test_any_session_gives_a_valid_profile_or_says_why(session: tuple[Transcript, Labels]) -> None:
+    transcript, labels = session
+    profile = analyse(transcript, labels=labels)
+    profile.to_json()                      # finite numbers only: to_json refuses NaN
+    for dim in profile.dimensions.values():
+        if dim.available:
+            assert dim.lean is not None and -1.0 <= dim.lean <= 1.0
+        else:
+            assert dim.lean is None and dim.reason
+    if profile.partnership is not None:
+        assert 0.0 <= profile.partnership <= 1.0 and -1.0 <= profile.power_lean <= 1.0  # type: ignore[operator]

@@ -97,3 +97,4 @@ def test_sessions_are_ordered_by_the_dates_in_their_names_when_all_have_one() ->
     assert session_date(Path("session1.txt")) is None
     mixed = [Path("b.txt"), Path("2024-01-01.txt")]
     assert order_paths(mixed) == (mixed, "argument order")
+

@@ -85,6 +85,21 @@ def test_clicking_a_number_highlights_its_turns(browser, profile, transcript, tm
     page.close()
 
 
+def test_clicking_chart_points_leads_to_the_transcript(browser, profile, transcript, tmp_path) -> None:
+    [path] = write(profile, transcript, tmp_path, "html")
+    page, problems, _ = _open(browser, path)
+    # The first point of the dimension chart is Floor: its evidence is highlighted.
+    page.locator("#chart-dimensions svg .mark-symbol path").first.click(force=True)
+    assert page.eval_on_selector_all(".turn.evidence", "els => els.map(e => e.id)") == \
+        ["turn-6", "turn-10", "turn-14"]
+    assert page.get_attribute("#dim-floor", "class").split()[-1] == "active"
+    # A point of the timeline jumps to the turn at the centre of its window.
+    page.locator("#chart-timeline svg .mark-symbol path").first.click(force=True)
+    assert page.locator(".turn.current").count() == 1
+    assert problems == []
+    page.close()
+
+
 def test_client_and_course_reports_open_cleanly(browser, profile, transcript, tmp_path) -> None:
     [client] = write(profile, transcript, tmp_path, "html", audience="client")
     course = write_course([profile, profile], tmp_path, "html")

@@ -33,10 +33,10 @@ def test_session_report_has_its_three_charts_as_vega_lite(profile, transcript) -
     charts = _charts(render_session(profile, transcript))
     assert set(charts) == {"chart-dimensions", "chart-timeline", "chart-talk"}
     assert all("vega-lite" in spec["$schema"] for spec in charts.values())
-    leans = {row["key"]: row["lean"] for row in charts["chart-dimensions"]["datasets"].popitem()[1]} \
-        if "datasets" in charts["chart-dimensions"] else None
-    if leans is not None:
-        assert leans["floor"] == profile["dimensions"]["floor"]["lean"]
+    rows = charts["chart-dimensions"]["datasets"]["dimensions"]
+    assert {r["key"]: r["lean"] for r in rows} == {k: d["lean"] for k, d in profile["dimensions"].items()
+                                                   if d["lean"] is not None}
+    assert len(charts["chart-timeline"]["datasets"]["timeline"]) == 6 * 5   # windows x dimensions
 
 
 def test_chart_specs_are_valid_vega_lite(profile, transcript) -> None:
@@ -115,3 +115,20 @@ def test_write_names_files_by_stem_and_audience(profile, transcript, tmp_path: P
     assert 'href="sample.html"' in course.read_text()     # links to the session's own report
     with pytest.raises(UsageError, match="html, pdf"):
         write_course([profile], tmp_path, "csv")
+
+
+def test_cli_analyse_writes_both_audiences_and_a_course(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from equipoise.cli import main
+
+    examples = Path(__file__).resolve().parents[2] / "examples" / "course"
+    files = [str(examples / "session1.txt"), str(examples / "session2.txt")]
+    runner = CliRunner()
+    for audience in ("therapist", "client"):
+        result = runner.invoke(main, ["analyse", *files, "--course", "--format", "html",
+                                      "--audience", audience, "--out", str(tmp_path)])
+        assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert {"session1.html", "session1.client.html", "course.html", "course.client.html"} <= set(names)
+    assert 'href="session2.client.html"' in (tmp_path / "course.client.html").read_text()

@@ -204,7 +204,9 @@ def test_a_supervisor_sees_no_client_names_unless_shared(shared: tuple[Practice,
     supervisor = users["supervisor"]
     ids = practice.ids
     for url in (f"/api/supervisees/{ids['therapist_a']}", f"/api/clients/{ids['record_a']}",
-                f"/api/sessions/{ids['session_a1']}/profile", f"/sessions/{ids['session_a1']}/compare"):
+                f"/api/sessions/{ids['session_a1']}/profile", f"/sessions/{ids['session_a1']}/compare",
+                f"/api/sessions/{ids['session_a1']}", f"/sessions/{ids['session_a1']}/report",
+                f"/clients/{ids['record_a']}/course", f"/clients/{ids['record_a']}/course/report"):
         body = supervisor.get(url).text
         assert "Secret Name" not in body and "Dr Okafor" not in body and "Priya" not in body, url
     assert "Client 1" in supervisor.get(f"/api/clients/{ids['record_a']}").text

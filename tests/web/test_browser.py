@@ -144,8 +144,11 @@ def test_perceived_vs_measured_shows_both_voices(browser: Any, server: tuple[str
     assert "your estimate was 3 points higher" in gaps
     page.screenshot(path=str(shots / "compare.png"), full_page=True)
     page.goto(f"{base}/clients/{practice.ids['record_a']}/course")
-    assert page.locator("svg.course-chart").count() == 5  # who held the power, then the four items
+    assert page.locator("figure.chart svg").count() == 2  # who held the power; the four items
     page.frame_locator("iframe.report").locator("h1").wait_for()
+    page.locator("iframe.report").scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    page.locator("iframe.report").screenshot(path=str(shots / "course-report.png"))
     page.screenshot(path=str(shots / "course.png"), full_page=True)
     page.goto(f"{base}/clients")
     page.screenshot(path=str(shots / "caseload.png"), full_page=True)

@@ -28,7 +28,7 @@ REQUIREMENTS: dict[str, str] = {
     "labels": "turn labels from a labeller",
     "timestamps": "start times on every turn",
     "dyad": "at least one therapist turn and one client turn",
-    "embeddings": "a sentence-embedding backend",
+    "embeddings": "a sentence-embedding backend (none is installed by default)",
 }
 
 
@@ -37,13 +37,14 @@ class Config:
     """Settings that change numbers; every field is recorded in the profile.
 
     ``window`` and ``step`` are the timeline's sliding window in turns (0 = chosen from the session
-    length, see :func:`equipoise.timeline.window_for`). ``similarity`` is ``lexical`` (default) or
-    ``embedding`` (needs the optional backend).
+    length, see :func:`equipoise.timeline.window_for`). The ``topic_*`` settings define a topic opening
+    (:mod:`equipoise.analysers.topics`), ``substantive_words`` a turn worth taking up and
+    ``uptake_threshold`` a reply that leaves it without uptake (responsiveness); ``evidence_size`` is the
+    number of evidence turns per dimension.
     """
 
     window: int = 0
     step: int = 0
-    similarity: str = "lexical"
     topic_context: int = 3
     topic_threshold: float = 0.15
     topic_min_words: int = 3

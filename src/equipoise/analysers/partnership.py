@@ -1,12 +1,12 @@
 """Partnership: guiding with the client rather than steering them ("not there to tell ... but to guide").
 
-Therapist behaviour counts from the labels, scored against MITI 4.2.1 (Moyers, Manuel, Ernst & Glynn
-2014/2016) summary-score thresholds:
+Therapist behaviour counts from the labels, scored against the summary-score thresholds of the MITI 4.2.1
+coding manual (Moyers, Manuel & Ernst 2014):
   - ``reflection_question_ratio`` R:Q = reflections / questions; fair 1:1, good 2:1.
   - ``complex_reflection_share`` %CR = complex / all reflections; fair 40%, good 50%.
-  - ``collaboration_rate``: therapist turns with an affirmation, permission, options, autonomy or
-    feedback-request marker (asking for the client's view), per therapist turn: MITI's "Seeking
-    Collaboration", "Emphasizing Autonomy" and "Affirm".
+  - ``collaboration_rate``: therapist turns with an affirmation, permission, options, autonomy,
+    collaboration or feedback-request marker (asking for the client's view), per therapist turn: MITI's
+    "Seeking Collaboration", "Emphasizing Autonomy" and "Affirm".
 Also reported, outside the score: ``open_question_share`` (MITI 3.1.1 had %OQ; MITI 4 dropped it),
 ``we_rate`` ("we" language: in AnnoMI it goes with low rather than high quality, AUC 0.35, because "we
 need to" is often directive), ``reflection_share`` of therapist turns and the counts.
@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from ..label.labels import Labels
     from ..model import Transcript
 
-COLLABORATION_MARKERS = frozenset({"affirmation", "permission", "options", "autonomy", "feedback_request"})
+COLLABORATION_MARKERS = frozenset({"affirmation", "permission", "options", "autonomy", "feedback_request",
+                                   "collaboration"})
 RQ_GOOD, CR_GOOD, COLLABORATION_GOOD = 2.0, 0.5, 0.1
 WEIGHTS = {"rq": 2.0, "cr": 1.0, "collaboration": 1.0}
 
@@ -38,7 +39,7 @@ class PartnershipAnalyser(BaseAnalyser):
     """Reflections against questions, complex reflections and collaborative acts, against MITI 4.2.1."""
 
     name = "partnership"
-    version = "1.0"
+    version = "1.1"
     requires = frozenset({"labels", "dyad"})
     antisymmetric = False
     description = ("Guiding with the client rather than steering: reflections against questions (R:Q) and "

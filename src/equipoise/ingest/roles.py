@@ -79,9 +79,9 @@ def assign_roles(
         for wanted in names:
             found = by_key.get(wanted.strip().casefold())
             if found is None:
-                raise UsageError(
-                    f"{path}: no speaker named {wanted!r}; speakers found: {', '.join(order)}"
-                )
+                # Per file, not a usage error: with several inputs the name may fit only some of them.
+                raise InputError(path, f"no speaker named {wanted!r}; speakers found: {', '.join(order)}",
+                                 hint="check the spelling given to --therapist/--client")
             if roles.get(found, role) is not role:
                 raise UsageError(f"{path}: {found!r} was named both therapist and client")
             roles[found] = role

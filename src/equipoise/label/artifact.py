@@ -22,19 +22,26 @@ from scipy import sparse
 
 from ..errors import UsageError
 from ..model import Role
-from .features import CUE_NAMES, NgramVectoriser, cue_features, neighbour
+from .features import CUE_NAMES, NgramVectoriser, cue_features, neighbour, sentence_part
 
 FORMAT = 1
 
 
 @dataclass(frozen=True)
 class Block:
-    """One block of the feature vector: an n-gram vectoriser over the turn at ``offset`` and its weight."""
+    """One block of the feature vector: an n-gram vectoriser over a part (``all``, ``first`` or ``last``
+    sentence) of the turn at ``offset`` (0: the turn itself, -1: the previous turn ...), and its weight."""
 
     name: str
     offset: int
     vectoriser: NgramVectoriser
     weight: float
+    part: str = "all"
+
+    def texts(self, texts: Sequence[str]) -> list[str]:
+        """The texts this block reads, one per turn."""
+        source = texts if self.offset == 0 else neighbour(texts, self.offset)
+        return [sentence_part(t, self.part) for t in source]
 
 
 @dataclass(frozen=True)
@@ -51,16 +58,28 @@ class FeatureSpace:
     def transform(self, texts: Sequence[str], roles: Sequence[Role]) -> sparse.csr_matrix:
         """The feature matrix of every turn of one session (context comes from the same session)."""
         parts = []
+        # Blocks that read the same part of a turn with the same n-grams share one extraction: the
+        # previous- and next-turn blocks are the turn's own n-grams shifted by one position.
+        grams: dict[tuple[object, ...], list[list[str]]] = {}
+        n = len(texts)
         for block in self.blocks:
-            source = texts if block.offset == 0 else neighbour(texts, block.offset)
-            parts.append(block.vectoriser.transform(source) * block.weight)
+            vec = block.vectoriser
+            key = (vec.kind, vec.ngram, block.part)
+            if key not in grams:
+                grams[key] = [vec.grams(sentence_part(t, block.part)) for t in texts]
+            own = grams[key]
+            shifted = [own[i + block.offset] if 0 <= i + block.offset < n else [] for i in range(n)]
+            parts.append(vec.transform_grams(shifted) * block.weight)
         parts.append(sparse.csr_matrix(cue_features(texts, roles) * self.cue_weight))
         return sparse.hstack(parts, format="csr")
 
 
 @dataclass(frozen=True)
 class Head:
-    """A multinomial linear classifier: class probabilities are ``softmax(X @ coef.T + intercept)``."""
+    """A linear classifier: class scores are ``softmax(X @ coef.T + intercept)``.
+
+    For the default linear SVM these scores rank the classes but are not calibrated probabilities.
+    """
 
     classes: tuple[str, ...]
     coef: np.ndarray
@@ -92,7 +111,8 @@ class Artifact:
         arrays: dict[str, np.ndarray] = {}
         blocks = []
         for block in self.space.blocks:
-            blocks.append({"name": block.name, "offset": block.offset, "weight": block.weight,
+            blocks.append({"name": block.name, "offset": block.offset, "part": block.part,
+                           "weight": block.weight,
                            "kind": block.vectoriser.kind, "ngram": list(block.vectoriser.ngram)})
             arrays[f"idf__{block.name}"] = block.vectoriser.idf.astype(np.float32)
         heads = {}
@@ -127,7 +147,8 @@ class Artifact:
             vec = NgramVectoriser.from_json({"kind": spec["kind"], "ngram": spec["ngram"],
                                              "terms": vocab[spec["name"]]},
                                             arrays[f"idf__{spec['name']}"].astype(np.float64))
-            blocks.append(Block(spec["name"], int(spec["offset"]), vec, float(spec["weight"])))
+            blocks.append(Block(spec["name"], int(spec["offset"]), vec, float(spec["weight"]),
+                                spec.get("part", "all")))
         heads = {name: Head(tuple(classes), arrays[f"coef__{name}"].astype(np.float64),
                             arrays[f"intercept__{name}"].astype(np.float64))
                  for name, classes in manifest["heads"].items()}

@@ -94,24 +94,25 @@ class NgramVectoriser:
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """One l2-normalised TF-IDF row per text (an empty text gives an all-zero row)."""
-        indptr = [0]
-        indices: list[int] = []
-        values: list[float] = []
-        vocab = self.vocabulary
-        for text in texts:
-            counts = Counter(i for g in self.grams(text) if (i := vocab.get(g)) is not None)
-            if counts:
-                cols = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-                tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
-                w = tf * self.idf[cols]
-                w /= np.sqrt(np.dot(w, w))
-                indices.extend(cols.tolist())
-                values.extend(w.tolist())
-            indptr.append(len(indices))
-        return sparse.csr_matrix(
-            (np.asarray(values, dtype=np.float64), np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
-            shape=(len(texts), len(vocab)),
-        )
+        return self.transform_grams([self.grams(t) for t in texts])
+
+    def transform_grams(self, gram_lists: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+        """Like :meth:`transform`, from n-gram lists already extracted by :meth:`grams`."""
+        get = self.vocabulary.get
+        rows: list[int] = []
+        cols: list[int] = []
+        for r, grams in enumerate(gram_lists):
+            ids = [i for i in map(get, grams) if i is not None]
+            cols.extend(ids)
+            rows.extend([r] * len(ids))
+        counts = sparse.csr_matrix((np.ones(len(cols)), (np.asarray(rows, dtype=np.int64),
+                                                        np.asarray(cols, dtype=np.int64))),
+                                   shape=(len(gram_lists), len(self.vocabulary)))
+        counts.sum_duplicates()
+        counts.data = (1.0 + np.log(counts.data)) * self.idf[counts.indices]
+        norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return sparse.csr_matrix(sparse.diags(1.0 / norms) @ counts)
 
     def to_json(self) -> dict[str, object]:
         terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
@@ -181,6 +182,23 @@ def cue_features(texts: Sequence[str], roles: Sequence[Role]) -> np.ndarray:
             float(i == n - 1),
         )
     return out
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def sentence_part(text: str, part: str) -> str:
+    """The whole text (``all``), or its first or last sentence (``first``, ``last``).
+
+    >>> sentence_part("Okay. So what happened next?", "last")
+    'So what happened next?'
+    """
+    if part == "all":
+        return text
+    sentences = [s for s in _SENTENCE_END.split(text.strip()) if s]
+    if not sentences:
+        return ""
+    return sentences[0] if part == "first" else sentences[-1]
 
 
 def neighbour(texts: Sequence[str], offset: int) -> list[str]:

@@ -58,7 +58,8 @@ MARKERS: tuple[Marker, ...] = (
          r"\b(?:do|would) you mind if\b", r"\bmind if i\b",
          r"\bwould you (?:like|want) (?:me to|to hear|some (?:information|ideas|suggestions|feedback))\b",
          r"\b(?:are|would) you (?:be )?(?:interested in|open to) (?:hearing|some|a few|learning)\b",
-         r"\bwith your permission\b", r"\bwould it help if i\b", r"\bif (?:that's|it's) (?:okay|ok|alright) with you\b"),
+         r"\bwith your permission\b", r"\bwould it help if i\b", r"\bif (?:that's|it's) (?:okay|ok|"
+         r"alright) with you\b"),
         ("Is it okay if I share what other people have found helpful?", "Can I offer a suggestion?",
          "Would you like some information about that?", "Do you mind if we look at this form?",
          "Would you be open to hearing a few ideas?"),
@@ -86,7 +87,9 @@ MARKERS: tuple[Marker, ...] = (
          r"huge (?:step|achievement)|real achievement|admirable)\b",
          r"\b(?:well done|great job|nice job|good job|good for you|nice work|great work)\b",
          r"(?:^|[.!?]\s+)(?:good|great|excellent|wonderful|fantastic|awesome)\s*(?:[.!]|$)",
-         r"\b(?:it|that) (?:takes|took) (?:a lot of |real |so much )?(?:courage|strength|guts)\b", r"\bi (?:really )?(?:admire|"
+         r"\b(?:takes|took) (?:a lot of |real |so much )?(?:courage|strength|guts)\b",
+         r"\byou(?:'re| are) doing (?:so |really |very )?(?:amazing|great|well|brilliantly|"
+         r"a great job)\b", r"\bi (?:really )?(?:admire|"
          r"respect) (?:you|"
          r"how|that)\b",
          r"\byou(?:'ve| have) (?:already )?(?:done|worked|managed|achieved|accomplished|come|made) (?:so |"
@@ -95,7 +98,8 @@ MARKERS: tuple[Marker, ...] = (
          r"committed|"
          r"resilient|brave|capable|a (?:caring|good|loving))\b",
          r"\b(?:thank you|thanks) for (?:sharing|being (?:so )?(?:honest|open)|telling me|trusting)\b",
-         r"\byou should be proud\b", r"\bi (?:really )?appreciate (?:you|how|that|your)\b", r"\byou (?:really |clearly |obviously |truly )*care (?:a lot |"
+         r"\byou should be proud\b", r"\bi (?:really )?appreciate (?:you|how|that|"
+         r"your)\b", r"\byou (?:really |clearly |obviously |truly )*care (?:a lot |"
          r"so much |deeply )?about\b"),
         ("That's a big step.", "Good for you!", "It takes courage to talk about this.",
          "You've worked really hard on this.", "Thank you for being so honest with me.",
@@ -107,25 +111,37 @@ MARKERS: tuple[Marker, ...] = (
         "advice", "recommends what the other person should do",
         (r"\byou (?:really |definitely |probably |just )?(?:should|ought to|need to|have to|must|"
          r"might want to|may want to|could try|might try|had better|'d better)\b",
-         r"\byou'd better\b", r"\b(?:i|i'd|i would) (?:strongly )?(?:suggest|recommend|advise|urge)\b",
+         r"\byou'd better\b",
+         r"\b(?:i|we|i'd|we'd|i would|we would) (?:strongly |really |would |do )?(?:suggest|recommend|"
+         r"advise|urge|"
+         r"encourage you)\b",
+         r"\b(?:i'm|i am|we're|we are) (?:gonna|going to) (?:recommend|suggest|advise)\b",
+         r"\b(?:a|one|the) (?:good|better|best) (?:option|idea|thing|step) (?:would be|is|might be) to\b",
+         r"\byou can (?:try|avoid|start by)\b", r"\b(?:you|they|it|this|that|drinking|"
+         r"smoking) (?:really )?(?:need|needs) to (?:stop|quit|cut)\b",
          r"\bmy (?:advice|suggestion|recommendation)\b", r"\bwhy (?:don't|not) you\b", r"\bif i were you\b",
          r"\bthe best (?:thing|way|option) (?:to do |for you )?(?:is|would be)\b",
          r"\bit(?:'s| is| would be) (?:really |very )?(?:important|better|best|a good idea|"
          r"wise) (?:for you |that "
          r"you |to )",
-         r"\bwhat (?:you need|you should|i'd do)\b", r"\bmake sure (?:you|to)\b", r"\btry (?:to|and|not)\b"),
+         r"\bwhat (?:you need|you should|i'd do)\b", r"\bmake sure (?:you|to)\b", r"\btry (?:to|and|not)\b",
+         r"(?:^|[.!?]\s+)(?:(?:maybe|perhaps|just|so),?\s+)*try (?:a|an|some|it|this|that|doing|going|"
+         r"talking)\b"),
         ("You should cut down on drinking.", "I'd suggest writing it down each night.",
          "Why don't you call your sister?", "It's important to take your medication every day.",
-         "If I were you, I'd leave.", "You might want to talk to your doctor."),
+         "If I were you, I'd leave.", "You might want to talk to your doctor.",
+         "We strongly recommend that people finish the whole course.", "One good option would be to walk."),
         ("Should I go?", "I need to stop.", "What do you think you could do?", "You said you tried that."),
         unless=(r"^\s*(?:do|did|should|would|could) i\b", r"\byou should be (?:proud|pleased)\b"),
     ),
     Marker(
         "directive", "orders or instructs: an imperative, or 'I want you to', 'you have to'",
-        (r"(?:^|[.!?:;]\s+|whatever you do,?\s+)(?:(?:so|now|okay|ok|well|just|please),?\s+)*(?:stop|quit|don't|do not|go|get|take|"
+        (r"(?:^|[.!?:;]\s+|whatever you do,?\s+)(?:(?:so|now|okay|ok|well|just|please),?\s+)*(?:stop|"
+         r"quit|don't|do not|go|get|take|"
          r"call|cut|start|put|throw|give up|make|avoid|remember|write|keep|listen|drink|eat|sleep|leave|"
          r"pour|use|never|always)\b(?! (?:me|on|ahead)\b)",
-         r"\bi (?:want|need|expect) you to\b", r"\byou (?:have to|must|need to|are going to have to)\b",
+         r"\bi (?:want|need|expect) you to\b", r"\bi(?:'d| would) like you to\b", r"\byou (?:have to|"
+         r"must|need to|are going to have to)\b",
          r"\byou(?:'re| are) (?:going to|gonna) have to\b", r"\byou can't (?:keep|go on|continue)\b"),
         ("Stop drinking before it kills you.", "Just call them tomorrow.", "I want you to write it down.",
          "You have to take the pills.", "Don't go back to him.", "You can't keep doing this."),
@@ -139,7 +155,8 @@ MARKERS: tuple[Marker, ...] = (
          r"fooling yourself|lying|an alcoholic|an addict|wrong|being (?:ridiculous|unreasonable|stubborn))\b",
          r"\b(?:that's|that is|it's) (?:just |only )?(?:an excuse|not true|nonsense|ridiculous|denial)\b",
          r"\b(?:face (?:it|the facts|reality)|be honest with yourself|admit (?:it|that you))\b",
-         r"\byou(?:'ve got| have got| have| got) (?:a (?:serious |real |drinking |big )?problem)\b", r"\bcome on\b",
+         r"\byou(?:'ve got| have got| have| got) (?:a (?:serious |real |drinking |"
+         r"big )?problem)\b", r"\bcome on\b",
          r"\bhow (?:can|could) you (?:say|think|not|do)\b", r"\byou know (?:full well|perfectly well)\b",
          r"\byou(?:'re| are| will|'ll) (?:going to |gonna )?(?:end up|die|kill yourself|lose (?:your|"
          r"everything))\b",
@@ -206,7 +223,7 @@ MARKERS: tuple[Marker, ...] = (
         "options", "offers a menu of options or ideas rather than one answer",
         (r"\b(?:options|choices|alternatives|possibilities)\b",
          r"\b(?:one|another|other) (?:option|choice|possibility|alternative|idea)\b",
-         r"\bsome (?:people|folks|clients) (?:find|try|choose|decide|prefer|have found)\b",
+         r"\bsome (?:people|folks|clients) (?:find|try|choose|decide|prefer|like|have found)\b",
          r"\b(?:a (?:few|couple of|number of)|several|different|various) (?:ways|things|ideas|approaches|"
          r"strategies|routes|places)\b(?! (?:about|in|that happened))",
          r"\byou could (?:either|also)\b", r"\beither\b.*\bor\b", r"\bwhich (?:of these|one|option)\b"),
@@ -218,7 +235,8 @@ MARKERS: tuple[Marker, ...] = (
         "collaboration", "seeks collaboration: works together, hands the agenda or the ideas to the person",
         (r"\btogether\b", r"\blet's (?:figure|work|think|look|talk|put|find|plan|decide)\b",
          r"\b(?:what|how) would you like to (?:focus|talk|work|do|use|cover|start|spend|go)\b",
-         r"\bwhat ideas do you have\b", r"\bwhat (?:might|would|could) (?:work|help) (?:best )?(?:for you)?\b",
+         r"\bwhat ideas do you have\b", r"\bwhat (?:might|would|could) (?:work|"
+         r"help) (?:best )?(?:for you)?\b",
          r"\b(?:at|in) (?:your own|whatever) pace\b", r"\bwhatever pace\b",
          r"\bwhat (?:would|do) you want to (?:focus|talk|work)\b"),
         ("Let's figure out the next step together.", "What would you like to focus on today?",
@@ -247,11 +265,22 @@ MARKERS: tuple[Marker, ...] = (
 MARKER_NAMES: tuple[str, ...] = tuple(m.name for m in MARKERS)
 _COMPILED = tuple((m.name, *m.compiled()) for m in MARKERS)
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
+# Chat spellings seen in text-based support services, mapped to the forms the rules are written against.
+_CHAT = {"u": "you", "ur": "you're", "r": "are", "im": "i'm", "ive": "i've", "dont": "don't", "cant": "can't",
+         "wont": "won't", "youre": "you're", "thats": "that's", "lets": "let's", "idk": "i don't know",
+         "pls": "please", "plz": "please"}
+_CHAT_WORD = re.compile(r"\b(?:" + "|".join(_CHAT) + r")\b")
 
 
 def normalise(text: str) -> str:
-    """Lower case, straight apostrophes and single spaces: the form every rule is written against."""
-    return " ".join(text.translate(_APOSTROPHES).lower().split())
+    """Lower case, straight apostrophes, common chat spellings spelled out, single spaces: the form every
+    rule is written against.
+
+    >>> normalise("Ur  doing GREAT, u know")
+    "you're doing great, you know"
+    """
+    low = text.translate(_APOSTROPHES).lower()
+    return " ".join(_CHAT_WORD.sub(lambda m: _CHAT[m.group(0)], low).split())
 
 
 def find_markers(text: str) -> tuple[str, ...]:

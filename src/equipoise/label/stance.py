@@ -9,8 +9,8 @@ learned ``input_type``, following the MI-adherent / MI-non-adherent split of MIT
    previous turn) or autonomy or options are offered in this turn; **directive** otherwise
    (advice without permission, directing).
 3. otherwise **collaborative** for MI-adherent moves: ``permission``, ``autonomy``, ``affirmation``,
-   ``options``, ``feedback_request``, ``collaboration`` markers, or learned ``input_type`` ``options`` / ``negotiation``
-   (offering choices, agreeing an agenda together);
+   ``options``, ``feedback_request``, ``collaboration`` markers, or learned ``input_type`` ``options`` or
+   ``negotiation`` (offering choices, agreeing an agenda together);
 4. otherwise **neutral** (plain questions, reflections, information, small talk).
 
 >>> derive_stance(("advice",), "input", "advice", previous_permission=False)

@@ -1,8 +1,9 @@
 """Train the labeller on AnnoMI: grouped cross-validation report, then one final fit written as an artifact.
 
-Every learned label is a multinomial logistic regression (scikit-learn, imported here only) over the
-features of :mod:`equipoise.label.features`: TF-IDF of the turn (word 1-3-grams and character 2-5-grams),
-word TF-IDF of the previous and the next turn, and hand-made cues. Cross-validation folds are grouped by
+Every learned label is a linear classifier (scikit-learn, imported here only: a linear SVM by default,
+multinomial logistic regression as an option) over the features of :mod:`equipoise.label.features`: TF-IDF
+of the turn (word 1-3-grams, character 2-5-grams, and word n-grams of its first and of its last sentence),
+word TF-IDF of the previous and of the next turn, and hand-made cues. Cross-validation folds are grouped by
 source video (``video_url``), so that no conversation and no video's people are on both sides of a split;
 vocabularies and idf are refitted inside each fold. Same data and seed give a byte-identical artifact.
 """
@@ -38,6 +39,7 @@ class BlockConfig:
     weight: float
     min_df: int
     max_features: int | None = None
+    part: str = "all"
 
 
 @dataclass(frozen=True)
@@ -47,26 +49,31 @@ class TrainConfig:
     blocks: tuple[BlockConfig, ...] = (
         BlockConfig("turn_word", 0, "word", (1, 3), 1.0, 2, 30000),
         BlockConfig("turn_char", 0, "char", (2, 5), 1.0, 3, 40000),
+        BlockConfig("first_word", 0, "word", (1, 3), 0.5, 2, 20000, "first"),
+        BlockConfig("last_word", 0, "word", (1, 3), 0.7, 2, 20000, "last"),
         BlockConfig("prev_word", -1, "word", (1, 2), 0.6, 2, 15000),
         BlockConfig("next_word", 1, "word", (1, 2), 0.4, 2, 15000),
     )
     cue_weight: float = 1.0
+    classifier: str = "svm"
     c: dict[str, float] = field(default_factory=lambda: {
-        "behaviour": 4.0, "question_type": 4.0, "reflection_type": 2.0, "input_type": 4.0, "talk_type": 1.0})
+        "behaviour": 0.2, "question_type": 0.1, "reflection_type": 0.3, "input_type": 0.1, "talk_type": 0.1})
     class_weight: str | None = "balanced"
     seed: int = 0
     folds: int = 5
 
 
 def fit_space(sessions: Sequence[Session], config: TrainConfig) -> FeatureSpace:
-    """Fit the vocabularies and idf of every block on the texts of ``sessions``."""
-    texts = [t for s in sessions for t in s.texts]
-    blocks = tuple(
-        Block(b.name, b.offset,
-              NgramVectoriser.fit(texts, kind=b.kind, ngram=b.ngram, min_df=b.min_df,  # type: ignore[arg-type]
-                                  max_features=b.max_features), b.weight)
-        for b in config.blocks)
-    return FeatureSpace(blocks, config.cue_weight)
+    """Fit the vocabularies and idf of every block on the texts that block reads in ``sessions``."""
+    blocks = []
+    for b in config.blocks:
+        probe = Block(b.name, b.offset, NgramVectoriser(b.kind, b.ngram, {}, np.zeros(0)),  # type: ignore[arg-type]
+                      b.weight, b.part)
+        texts = [t for s in sessions for t in probe.texts(s.texts)]
+        vectoriser = NgramVectoriser.fit(texts, kind=b.kind, ngram=b.ngram, min_df=b.min_df,  # type: ignore[arg-type]
+                                         max_features=b.max_features)
+        blocks.append(Block(b.name, b.offset, vectoriser, b.weight, b.part))
+    return FeatureSpace(tuple(blocks), config.cue_weight)
 
 
 def featurise(space: FeatureSpace, sessions: Sequence[Session]) -> sparse.csr_matrix:
@@ -80,13 +87,20 @@ def gold_column(sessions: Sequence[Session], name: str) -> np.ndarray:
 
 
 def fit_head(features: sparse.csr_matrix, y: np.ndarray, name: str, config: TrainConfig) -> Head:
-    """Fit one label's logistic regression on the rows that have that label."""
-    from sklearn.linear_model import LogisticRegression
-
+    """Fit one label's linear classifier on the rows that have that label."""
     rows = np.flatnonzero(y != "")
     classes = LABEL_CLASSES[name]
-    model = LogisticRegression(C=config.c[name], class_weight=config.class_weight, max_iter=3000,
-                               random_state=config.seed)
+    model: Any
+    if config.classifier == "svm":
+        from sklearn.svm import LinearSVC
+
+        model = LinearSVC(C=config.c[name], class_weight=config.class_weight, random_state=config.seed,
+                          max_iter=5000)
+    else:
+        from sklearn.linear_model import LogisticRegression
+
+        model = LogisticRegression(C=config.c[name], class_weight=config.class_weight, max_iter=3000,
+                                   random_state=config.seed)
     model.fit(features[rows], y[rows].astype(str))
     order = [list(model.classes_).index(c) for c in classes if c in model.classes_]
     if len(model.classes_) == 2:

@@ -50,6 +50,17 @@ def _config(chart: Any) -> Any:
     ).configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom")
 
 
+def _finish(chart: Any, datasets: dict[str, list[Any]]) -> dict[str, Any]:
+    """The spec as a dict, with its rows attached as named datasets.
+
+    Altair deep-copies inline rows several times while building a spec; naming the data and attaching the
+    rows afterwards keeps a long session cheap. Schema validation is left to the tests.
+    """
+    spec = _config(chart).to_dict(validate=False)
+    spec["datasets"] = {**spec.get("datasets", {}), **datasets}
+    return spec
+
+
 def _role_words(role: str, audience: Audience) -> str:
     return CLIENT_ROLE_WORDS.get(role, role) if audience == "client" else role
 
@@ -67,7 +78,7 @@ def dimensions_chart(view: SessionView, width: int | str = "container") -> dict[
                      "low": norm.low if norm else None, "high": norm.high if norm else None,
                      "median": norm.median if norm else None})
     order = [r["dimension"] for r in rows]
-    data = alt.Data(values=rows)
+    data = alt.Data(name="dimensions")
     y = alt.Y("dimension:N", sort=order, title=None, axis=alt.Axis(labelLimit=220, labelPadding=8))
     x_scale = alt.Scale(domain=[-1, 1], nice=False)
     axis_title = CLIENT_LEAN_AXIS if view.audience == "client" else LEAN_AXIS
@@ -88,7 +99,7 @@ def dimensions_chart(view: SessionView, width: int | str = "container") -> dict[
                  alt.Tooltip("words:N", title="in words")])
     chart = alt.layer(band, median, zero, points).properties(
         width=width, height=max(120, 34 * len(rows)), usermeta={"equipoise": "dimensions"})
-    return _config(chart).to_dict(validate=False)  # the tests validate the specs against the schema
+    return _finish(chart, {"dimensions": rows})
 
 
 def timeline_chart(view: SessionView, width: int | str = "container") -> dict[str, Any] | None:
@@ -101,7 +112,7 @@ def timeline_chart(view: SessionView, width: int | str = "container") -> dict[st
     order = [d.title for d in view.dimensions]
     colour = alt.Color("dimension:N", sort=order, title=None, scale=alt.Scale(scheme="tableau10"))
     axis_title = CLIENT_LEAN_AXIS if view.audience == "client" else LEAN_AXIS
-    chart = alt.Chart(alt.Data(values=list(view.timeline))).mark_line(
+    chart = alt.Chart(alt.Data(name="timeline")).mark_line(
         point=alt.OverlayMarkDef(size=30, filled=True, cursor="pointer"), strokeWidth=2,
         interpolate="monotone",
     ).encode(
@@ -112,7 +123,7 @@ def timeline_chart(view: SessionView, width: int | str = "container") -> dict[st
         tooltip=[alt.Tooltip("dimension:N"), alt.Tooltip("turn:Q", format=".0f"),
                  alt.Tooltip("lean:Q", format="+.2f")],
     ).add_params(select).properties(width=width, height=240, usermeta={"equipoise": "timeline"})
-    return _config(chart).to_dict(validate=False)  # the tests validate the specs against the schema
+    return _finish(chart, {"timeline": list(view.timeline)})
 
 
 def talk_share_chart(view: SessionView, width: int | str = "container") -> dict[str, Any]:
@@ -123,14 +134,14 @@ def talk_share_chart(view: SessionView, width: int | str = "container") -> dict[
     roles = list(dict.fromkeys(row["role"] for row in rows))
     scale = alt.Scale(domain=[_role_words(r, view.audience) for r in roles],
                       range=[ROLE_COLOURS.get(r, "#9a9a9a") for r in roles])
-    chart = alt.Chart(alt.Data(values=rows)).mark_bar(height=22).encode(
+    chart = alt.Chart(alt.Data(name="talk")).mark_bar(height=22).encode(
         y=alt.Y("measure:N", title=None, sort=["words", "turns"]),
         x=alt.X("share:Q", stack="normalize", title="share", axis=alt.Axis(format="%")),
         color=alt.Color("who:N", scale=scale, title=None),
         tooltip=[alt.Tooltip("who:N", title="who"), alt.Tooltip("measure:N"),
                  alt.Tooltip("share:Q", format=".0%")],
     ).properties(width=width, height=80, usermeta={"equipoise": "talk-share"})
-    return _config(chart).to_dict(validate=False)  # the tests validate the specs against the schema
+    return _finish(chart, {"talk": rows})
 
 
 def course_chart(rows: Sequence[Mapping[str, Any]], session_order: Iterable[str], audience: Audience,
@@ -146,11 +157,11 @@ def course_chart(rows: Sequence[Mapping[str, Any]], session_order: Iterable[str]
     line = base.mark_line(point=alt.OverlayMarkDef(size=40, filled=True), color="#1f3b5a").encode(
         y=alt.Y("lean:Q", scale=alt.Scale(domain=[-1, 1]), title=axis_title),
         tooltip=[alt.Tooltip("session:N"), alt.Tooltip("dimension:N"), alt.Tooltip("lean:Q", format="+.2f")])
-    chart = alt.layer(zero, line, data=alt.Data(values=list(rows))).properties(
+    chart = alt.layer(zero, line, data=alt.Data(name="course")).properties(
         width=width, height=110).facet(
         facet=alt.Facet("dimension:N", sort=dims, title=None, header=alt.Header(labelFontSize=13)),
         columns=4).properties(usermeta={"equipoise": "course"})
-    return _config(chart).to_dict(validate=False)  # the tests validate the specs against the schema
+    return _finish(chart, {"course": list(rows)})
 
 
 def course_summary_chart(rows: Sequence[Mapping[str, Any]], session_order: Iterable[str],
@@ -158,11 +169,11 @@ def course_summary_chart(rows: Sequence[Mapping[str, Any]], session_order: Itera
     """Overall power lean and partnership across sessions."""
     import altair as alt
 
-    chart = alt.Chart(alt.Data(values=list(rows))).mark_line(
+    chart = alt.Chart(alt.Data(name="course-summary")).mark_line(
         point=alt.OverlayMarkDef(size=50, filled=True), strokeWidth=2).encode(
         x=alt.X("session:N", sort=list(session_order), title=None, axis=alt.Axis(labelAngle=-40)),
         y=alt.Y("value:Q", scale=alt.Scale(domain=[-1, 1]), title=None),
         color=alt.Color("measure:N", title=None, scale=alt.Scale(range=["#1f3b5a", "#d9822b"])),
         tooltip=[alt.Tooltip("session:N"), alt.Tooltip("measure:N"), alt.Tooltip("value:Q", format="+.2f")],
     ).properties(width=width, height=200, usermeta={"equipoise": "course-summary"})
-    return _config(chart).to_dict(validate=False)  # the tests validate the specs against the schema
+    return _finish(chart, {"course-summary": list(rows)})

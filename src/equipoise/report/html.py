@@ -36,6 +36,17 @@ def _environment() -> jinja2.Environment:
                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
+@functools.cache
+def _asset(name: str) -> str:
+    return (TEMPLATES / name).read_text(encoding="utf-8")
+
+
+@functools.cache
+def _vega_script() -> str:
+    # The bundle is inlined in a <script> element, which must not see "</script" inside it.
+    return charts.javascript_bundle().replace("</script", "<\\/script")
+
+
 def check_audience(audience: str) -> Audience:
     """The audience, or a usage error that lists the valid ones."""
     if audience not in AUDIENCES:
@@ -54,9 +65,8 @@ def _render(template: str, specs: Mapping[str, dict[str, Any] | None], static: b
     specs = {k: v for k, v in specs.items() if v is not None}
     svgs = {k: charts.to_svg(v) for k, v in specs.items()} if static else {}
     return _environment().get_template(template).render(
-        css=(TEMPLATES / "report.css").read_text(encoding="utf-8"),
-        js="" if static else (TEMPLATES / "report.js").read_text(encoding="utf-8"),
-        vega_js="" if static else charts.javascript_bundle().replace("</script", "<\\/script"),
+        css=_asset("report.css"), js="" if static else _asset("report.js"),
+        vega_js="" if static else _vega_script(),
         libs=charts.library_versions(), charts=specs, charts_json=_script_json(specs), svgs=svgs,
         static=static, audience=audience, limits=LIMITS[audience],
         lean_words=lambda lean: lean_phrase(lean, audience),

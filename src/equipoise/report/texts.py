@@ -86,6 +86,31 @@ DIMENSIONS: dict[str, DimensionText] = {
 
 DIMENSION_ORDER: tuple[str, ...] = tuple(DIMENSIONS)
 
+# What each dimension cannot see, said to the client.
+CLIENT_LIMITS: dict[str, str] = {
+    "floor": "Silences, tone of voice and body language; whether a long stretch of talk was something you "
+             "asked for.",
+    "agenda": "What you agreed on before this session, or a wish to change the subject that was not put into "
+              "words.",
+    "responsiveness": "Being heard without words, or later in the session; a point set aside on purpose, "
+                      "together.",
+    "directiveness": "Whether you asked for advice: sometimes direction is exactly what is wanted.",
+    "partnership": "Warmth, tone and the relationship you have built outside this conversation.",
+    "disclosure": "What was shared in earlier sessions, and how safe sharing felt.",
+    "accommodation": "It needs a long conversation to say much, and it says nothing about what was said.",
+    "client_agency": "Talking about reasons to keep things as they are is not a failure: it can be honest "
+                     "and important. It also cannot see what you do between sessions.",
+}
+
+# Label names said to the client, where the clinical term would puzzle or sting.
+CLIENT_LABEL_WORDS: dict[str, str] = {
+    "change": "talking about change", "sustain": "reasons to keep things as they are",
+    "simple": "reflection", "complex": "reflection", "open": "open question", "closed": "yes/no question",
+    "information": "information", "advice": "advice", "negotiation": "agreeing on plans",
+    "options": "offers choices", "directive": "direction", "self_disclosure": "shares about self",
+    "disagreement": "disagrees", "affirmation": "affirms", "hedge": "tentative",
+}
+
 INTRO: dict[Audience, str] = {
     "therapist": (
         "Who held which lever of power in this session, along eight dimensions. Each lean runs from "
@@ -161,8 +186,14 @@ LABEL_WORDS: dict[str, str] = {
 }
 
 
-def label_word(value: str) -> str:
-    """A readable name for a label value or marker (unknown ones are de-underscored)."""
+def label_word(value: str, audience: Audience = "therapist") -> str:
+    """A readable name for a label value or marker (unknown ones are de-underscored).
+
+    >>> label_word("sustain"), label_word("sustain", "client")
+    ('sustain talk', 'reasons to keep things as they are')
+    """
+    if audience == "client" and value in CLIENT_LABEL_WORDS:
+        return CLIENT_LABEL_WORDS[value]
     return LABEL_WORDS.get(value, value.replace("_", " "))
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
-from .texts import DIMENSION_ORDER, DIMENSIONS, Audience, humanise, label_word, lean_phrase, norm_phrase
+from .texts import CLIENT_LIMITS, DIMENSION_ORDER, DIMENSIONS, Audience, humanise, label_word, lean_phrase
 
 if TYPE_CHECKING:
     from ..model import Transcript
@@ -216,13 +216,13 @@ def dimension_view(key: str, dim: Mapping[str, Any], n_turns: int, audience: Aud
     # The client version keeps our plain words; the therapist version prefers the analyser's own account.
     own_measures, own_limits = str(dim.get("description") or ""), str(dim.get("what_it_cannot_know") or "")
     if audience == "client" and text:
-        measures, cannot_know = text.client_measures, text.cannot_know
+        measures, cannot_know = text.client_measures, CLIENT_LIMITS.get(key, text.cannot_know)
     else:
         measures = own_measures or (text.measures if text else "")
         cannot_know = own_limits or (text.cannot_know if text else "")
     evidence = turn_indexes(dim.get("evidence"), n_turns)
     norms = dim.get("norms") or {}
-    flat_norms = {k: v for k, v in norms.items()} if isinstance(norms, Mapping) else {}
+    flat_norms = norms if isinstance(norms, Mapping) else {}
     metrics = []
     for name, value in flatten(dim.get("metrics") or {}).items():
         if name.endswith("_other") and "other" not in roles:
@@ -289,20 +289,24 @@ def _window_centre(entry: Mapping[str, Any]) -> float | None:
     return start if end is None else (start + end) / 2
 
 
-def _chips(labels: Mapping[str, Any]) -> tuple[str, ...]:
+def _chips(labels: Mapping[str, Any], audience: Audience = "therapist") -> tuple[str, ...]:
     chips: list[str] = []
     behaviour = labels.get("behaviour")
     detail = labels.get("question_type") or labels.get("reflection_type") or labels.get("input_type")
     if detail:
-        chips.append(label_word(detail))
+        chips.append(label_word(detail, audience))
     elif behaviour and behaviour != "other":
-        chips.append(label_word(behaviour))
+        chips.append(label_word(behaviour, audience))
     if labels.get("talk_type") in ("change", "sustain"):
-        chips.append(label_word(labels["talk_type"]))
+        chips.append(label_word(labels["talk_type"], audience))
     if labels.get("stance") == "directive" and "directive" not in (labels.get("markers") or ()):
-        chips.append("directive")
-    chips.extend(label_word(m) for m in labels.get("markers") or ())
-    return tuple(dict.fromkeys(chips))
+        chips.append(label_word("directive", audience))
+    for marker in labels.get("markers") or ():
+        word = label_word(marker, audience)
+        # A marker that repeats a label already shown ("question" beside "open question") adds nothing.
+        if not any(word in chip for chip in chips):
+            chips.append(word)
+    return tuple(chips)
 
 
 def _clock(seconds: Any) -> str | None:
@@ -351,7 +355,7 @@ def session_view(profile: Any, transcript: Transcript | None = None,
         turn_views.append(TurnView(
             index=int(turn.get("index", i)), speaker=str(turn.get("speaker", "")),
             role=str(turn.get("role", "other")), time=_clock(turn.get("start")), text=text,
-            chips=_chips(turn.get("labels") or {}), evidence_for=tuple(evidence_for.get(i, ()))))
+            chips=_chips(turn.get("labels") or {}, audience), evidence_for=tuple(evidence_for.get(i, ()))))
     meta = data["transcript"]
     summary = data.get("summary") or {}
     labeller = data.get("labeller") or {}
@@ -368,17 +372,5 @@ def session_view(profile: Any, transcript: Transcript | None = None,
         summary_evidence=turn_indexes(summary.get("evidence"), n_turns))
 
 
-def summary_words(view: SessionView) -> str:
-    """One sentence on the overall lean and partnership, in the audience's words."""
-    parts = []
-    if view.power_lean is not None:
-        parts.append(f"Overall, the levers were {lean_phrase(view.power_lean, view.audience)}"
-                     f" ({view.power_lean:+.2f}).")
-    if view.partnership is not None:
-        parts.append(f"Partnership {view.partnership:.2f} on a scale from 0 to 1, where higher means more "
-                     "shared work.")
-    return " ".join(parts)
-
-
-__all__ = ["DimensionView", "MetricView", "Norm", "SessionView", "TurnView", "as_dict", "format_value",
-           "norm_phrase", "parse_norm", "session_view", "summary_words", "turn_indexes"]
+__all__ = ["DimensionView", "MetricView", "Norm", "SessionView", "TurnView", "as_dict", "flatten",
+           "format_value", "number", "parse_norm", "session_view", "timeline_rows", "turn_indexes"]

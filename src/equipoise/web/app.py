@@ -61,9 +61,9 @@ def create_app(settings: Settings | None = None, *, analyse: Callable[..., dict[
     templates.globals.update(ITEMS=perception.ITEMS, SCALE=perception.SCALE, WHO_HELD=perception.WHO_HELD,
                              WHO_HELD_THIRD=perception.WHO_HELD_THIRD, PROMPTS=perception.REFLECTION_PROMPTS,
                              WHO_HELD_QUESTION=perception.WHO_HELD_QUESTION, version=__version__,
-                             bars=charts.bars, course_svg=charts.course_svg, items_svg=charts.items_svg,
-                             legend=charts.legend_html, SERIES=charts.SERIES)
-    templates.filters["pairs"] = lambda rows: [(r["label"], r["count"]) for r in rows]
+                             course_chart=charts.course_chart, items_chart=charts.items_chart,
+                             caseload_chart=charts.caseload_chart,
+                             ITEM_PAIRS=[(item.key, item.text) for item in perception.ITEMS])
 
     app = FastAPI(title="Equipoise", version=__version__, docs_url=None, redoc_url=None,
                   swagger_ui_oauth2_redirect_url=None,
@@ -104,7 +104,9 @@ def _install_middleware(app: FastAPI, settings: Settings) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         # Invitation links carry a token: never send the address to another site.
         response.headers.setdefault("Referrer-Policy", "no-referrer")
-        response.headers.setdefault("Cache-Control", "no-store")
+        if not request.url.path.startswith("/static/"):
+            # Pages hold clinical data: no copies in browser or proxy caches.
+            response.headers.setdefault("Cache-Control", "no-store")
         return response
 
 

@@ -1,7 +1,8 @@
-"""Small accessible charts drawn on the server: HTML bars and an inline SVG course chart.
+"""The app's charts as Vega-Lite specs, drawn to SVG on the server with the report's own helper
+(:func:`equipoise.report.charts.to_svg`), so they look like the report's charts and need no JavaScript.
 
-Each chart carries its numbers as text (a table or a description), so it reads without colour or
-without the picture at all, and it needs no JavaScript.
+Each chart carries a description with its numbers (as the SVG's ``aria-label``), and the pages show the
+numbers in a table or on the session pages as well.
 """
 
 from __future__ import annotations
@@ -11,105 +12,156 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-SERIES = (
-    ("measured", "Measured power lean", "#3b6ea5", "circle"),
-    ("client", "Client's answer", "#d9822b", "square"),
-    ("predicted", "Therapist's expectation", "#6b8e23", "diamond"),
-)
+SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+# The report's colours: the client's voice orange, the therapist's blue; the measurement dark grey.
+VOICES = (("measured", "Measured power lean", "#444c56", "circle"),
+          ("client", "Client's answer", "#d9822b", "square"),
+          ("predicted", "Therapist's expectation", "#3b6ea5", "diamond"))
+LEAN_LABELS = "datum.value == 1 ? 'therapist held it' : datum.value == 0 ? 'shared' : 'client held it'"
+SCALE_LABELS = ("datum.value == 5 ? '5 completely' : datum.value == 3 ? '3 somewhat' : "
+                "datum.value == 1 ? '1 not at all' : ''")
 
 
-def bars(rows: Sequence[tuple[str, int]], caption: str) -> Markup:
-    """A horizontal bar chart as a table: one row per label, bar length proportional to the count."""
-    top = max((count for _, count in rows), default=0) or 1
-    total = sum(count for _, count in rows)
-    body = []
-    for label, count in rows:
-        width = round(100 * count / top)
-        share = f"{100 * count / total:.0f}%" if total else "0%"
-        body.append(f'<tr><th scope="row">{escape(label)}</th><td class="bar-cell">'
-                    f'<svg class="bar" aria-hidden="true" width="100%" height="16"><rect width="{width}%" '
-                    f'height="16" rx="2"/></svg></td>'
-                    f'<td class="num">{count} ({share})</td></tr>')
-    return Markup(f'<table class="bars"><caption>{escape(caption)}</caption>'
-                  f'<thead><tr><th scope="col">answer</th>'
-                  f'<th scope="col"><span class="sr-only">bar</span></th>'
-                  f'<th scope="col">answers</th></tr></thead><tbody>{"".join(body)}</tbody></table>')
+def _config() -> dict[str, Any]:
+    from ..report.charts import FONT
+
+    return {"font": FONT, "view": {"stroke": None},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#333", "titleColor": "#555",
+                     "gridColor": "#eee"},
+            # Wide gaps: the SVG is measured with the server's fonts and shown with the browser's.
+            "legend": {"labelFontSize": 12, "orient": "bottom", "title": None, "columnPadding": 36,
+                       "labelLimit": 0},
+            "header": {"labelFontSize": 12, "labelFontWeight": "bold", "labelLimit": 0}}
 
 
-def _marker(shape: str, x: float, y: float, colour: str) -> str:
-    if shape == "square":
-        return f'<rect x="{x - 5:.1f}" y="{y - 5:.1f}" width="10" height="10" fill="{colour}"/>'
-    if shape == "diamond":
-        return (f'<polygon points="{x:.1f},{y - 7:.1f} {x + 7:.1f},{y:.1f} {x:.1f},{y + 7:.1f} '
-                f'{x - 7:.1f},{y:.1f}" fill="{colour}"/>')
-    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5.5" fill="{colour}"/>'
+def _names(self_view: bool) -> dict[str, str]:
+    names = {k: name for k, name, _c, _s in VOICES}
+    return {**names, "client": "Your answer"} if self_view else names
 
 
-def line_chart(points: Sequence[dict[str, Any]], title: str, series: Sequence[tuple[str, str, str, str]],
-               ticks: Sequence[tuple[float, str]], *, height: int = 260, width: int = 640, left: int = 120,
-               chart_id: str = "course", legend: bool = True) -> Markup:
-    """Values per session as points (the first series joined by a line), with a title and a description.
+def _voices(keys: Sequence[str], self_view: bool = False) -> tuple[dict[str, Any], dict[str, Any]]:
+    chosen = [v for v in VOICES if v[0] in keys]
+    names = _names(self_view)
+    domain = [names[k] for k, _name, _c, _s in chosen]
+    colour = {"field": "voice", "type": "nominal", "legend": {"title": None, "orient": "bottom"},
+              "scale": {"domain": domain, "range": [c for *_x, c, _s in chosen]}}
+    shape = {"field": "voice", "type": "nominal", "legend": None,
+             "scale": {"domain": domain, "range": [s for *_x, s in chosen]}}
+    return colour, shape
 
-    ``points`` has one dict per session with ``label`` and a value (or None) under each series key;
-    ``series`` is (key, name, colour, marker shape); ``ticks`` are the labelled values of the y axis.
+
+def render(spec: dict[str, Any], caption: str | None, left: int = 24) -> Markup:
+    """A figure with the chart drawn to SVG and, when given, a caption.
+
+    ``left`` is extra room for axis labels, which the browser's fonts may draw wider than measured.
     """
-    right, top, bottom = 20, 20, 40
-    low, high = min(v for v, _ in ticks), max(v for v, _ in ticks)
-    n = max(len(points), 1)
-    step = (width - left - right) / n
-    offsets = {key: (i - (len(series) - 1) / 2) * 9 for i, (key, *_rest) in enumerate(series)}
+    from ..report.charts import to_svg
 
-    def y_of(value: float) -> float:
-        return top + (1 - (value - low) / (high - low)) * (height - top - bottom)
-
-    parts = [f'<svg class="course-chart" viewBox="0 0 {width} {height}" role="img" '
-             f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">',
-             f'<title id="{chart_id}-title">{escape(title)}</title>']
-    for value, label in ticks:
-        y = y_of(value)
-        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>'
-                     f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end" class="axis">'
-                     f'{escape(label)}</text>')
-    for position, (key, _name, colour, shape) in enumerate(series):
-        line = [(left + step * (i + 0.5) + offsets[key], y_of(float(point[key])))
-                for i, point in enumerate(points) if point.get(key) is not None]
-        if position == 0 and len(line) > 1:
-            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in line)
-            parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
-        parts.extend(_marker(shape, x, y, colour) for x, y in line)
-    desc = []
-    for i, point in enumerate(points):
-        x = left + step * (i + 0.5)
-        parts.append(f'<text x="{x:.1f}" y="{height - 12}" text-anchor="middle" class="axis">'
-                     f'{escape(point["label"])}</text>')
-        values = ", ".join(f"{name}: {'none' if point.get(key) is None else format(point[key], 'g')}"
-                           for key, name, _c, _s in series)
-        desc.append(f"{point['label']}: {values}")
-    parts.append(f'<desc id="{chart_id}-desc">{escape("; ".join(desc))}</desc></svg>')
-    return Markup("".join(parts) + (str(legend_html(series)) if legend else ""))
+    svg = to_svg({"$schema": SCHEMA, "config": _config(),
+                  "padding": {"left": left, "right": 24, "top": 6, "bottom": 6}, **spec})
+    # One label with every number for screen readers, in place of Vega's per-mark labels.
+    label = escape(spec.get("description", caption or ""))
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+    head = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
+    return Markup(f'<figure class="chart">{head}{svg}</figure>')
 
 
-def legend_html(series: Sequence[tuple[str, str, str, str]]) -> Markup:
-    """The markers and names of chart series as a list."""
-    items = "".join(f'<li><svg width="16" height="16" aria-hidden="true">{_marker(shape, 8, 8, colour)}'
-                    f'</svg> {escape(name)}</li>' for _key, name, colour, shape in series)
-    return Markup(f'<ul class="legend">{items}</ul>')
+def course_chart(points: Sequence[dict[str, Any]], title: str, self_view: bool = False) -> Markup:
+    """Who held the power, session by session: measured lean, the client's answer, the expectation.
 
-
-def course_svg(points: Sequence[dict[str, Any]], title: str) -> Markup:
-    """Who held the power over the course: measured lean, the client's answer, the therapist's expectation.
-
-    Values are in [-1, 1]: +1 the therapist held the power, -1 the client, 0 shared.
+    ``points`` has one dict per session with ``label`` and ``measured``, ``client``, ``predicted`` in
+    [-1, 1] or None (+1 the therapist held the power, -1 the client, 0 shared). ``self_view``: the
+    client is reading, so their answer is "Your answer".
     """
-    ticks = ((1.0, "therapist held it"), (0.0, "shared"), (-1.0, "client held it"))
-    return line_chart(points, title, SERIES, ticks)
+    keys = [k for k, *_rest in VOICES if any(p.get(k) is not None for p in points)]
+    names = _names(self_view)
+    rows = [{"session": p["label"], "voice": names[k], "value": p[k]}
+            for p in points for k in keys if p.get(k) is not None]
+    if not rows:
+        return Markup('<p class="hint">Nothing to draw yet.</p>')
+    colour, shape = _voices(keys, self_view)
+    x = {"field": "session", "type": "ordinal", "sort": [p["label"] for p in points], "title": None,
+         "axis": {"labelAngle": 0}}
+    y = {"field": "value", "type": "quantitative", "scale": {"domain": [-1, 1]}, "title": None,
+         "axis": {"values": [-1, 0, 1], "labelExpr": LEAN_LABELS}}
+    description = "; ".join(f"{r['session']} {r['voice']}: {r['value']:+.2f}" for r in rows)
+    spec = {"width": 520, "height": 200, "description": f"{title}. {description}",
+            "data": {"values": rows},
+            "layer": [
+                {"transform": [{"filter": f"datum.voice == '{names['measured']}'"}],
+                 "mark": {"type": "line", "color": "#444c56"}, "encoding": {"x": x, "y": y}},
+                {"mark": {"type": "point", "filled": True, "size": 110, "opacity": 0.9},
+                 "encoding": {"x": x, "y": y, "color": colour, "shape": shape}},
+            ]}
+    return render(spec, title)
 
 
-def items_svg(points: Sequence[dict[str, Any]], key: str, text: str) -> Markup:
-    """One check-in item over the course: the client's answer and the therapist's expectation (1-5)."""
-    rows = [{"label": p["label"],
-             "client": (p.get("client_items") or {}).get(key),
-             "predicted": (p.get("predicted_items") or {}).get(key)} for p in points]
-    ticks = tuple((float(v), f"{v} {w}") for v, w in ((5, "completely"), (3, "somewhat"), (1, "not at all")))
-    return line_chart(rows, f"\u201c{text}\u201d over the course", SERIES[1:], ticks, height=170, width=340,
-                      left=95, chart_id=f"item-{key}", legend=False)
+def whole_ticks(top: int) -> list[int]:
+    """At most about six whole-number ticks from 0 to ``top``.
+
+    >>> whole_ticks(3), whole_ticks(40)[:3]
+    ([0, 1, 2, 3], [0, 10, 20])
+    """
+    step = max(1, -(-top // 5))
+    for nice in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000):
+        if nice >= step:
+            step = nice
+            break
+    return list(range(0, top + step, step))
+
+
+def items_chart(points: Sequence[dict[str, Any]], items: Sequence[tuple[str, str]],
+                self_view: bool = False) -> Markup:
+    """The four check-in items over the course: the client's answer and the expectation (1 to 5)."""
+    names = _names(self_view)
+    rows = []
+    for p in points:
+        for voice, field in (("client", "client_items"), ("predicted", "predicted_items")):
+            for key, text in items:
+                value = (p.get(field) or {}).get(key)
+                if value is not None:
+                    rows.append({"session": p["label"], "item": text, "voice": names[voice], "value": value})
+    if not rows:
+        return Markup('<p class="hint">No check-ins or reflections yet.</p>')
+    keys = [k for k in ("client", "predicted") if any(r["voice"] == names[k] for r in rows)]
+    colour, shape = _voices(keys, self_view)
+    description = "; ".join(f"{r['item']}, {r['session']}, {r['voice']}: {r['value']}" for r in rows)
+    spec = {"description": f"The check-in items over the course. {description}", "data": {"values": rows},
+            "facet": {"field": "item", "type": "nominal", "sort": [t for _k, t in items],
+                      "title": None},
+            "columns": 2,
+            "spec": {"width": 250, "height": 110,
+                     "mark": {"type": "line", "point": {"filled": True, "size": 70}},
+                     "encoding": {
+                         "x": {"field": "session", "type": "ordinal", "sort": [p["label"] for p in points],
+                               "title": None, "axis": {"labelAngle": 0}},
+                         "y": {"field": "value", "type": "quantitative", "scale": {"domain": [1, 5]},
+                               "title": None, "axis": {"values": [1, 3, 5], "labelExpr": SCALE_LABELS}},
+                         "color": colour, "shape": shape, "detail": {"field": "voice"}}}}
+    return render(spec, None)
+
+
+def caseload_chart(client_rows: Sequence[dict[str, Any]], predicted_rows: Sequence[dict[str, Any]],
+                   title: str, client_name: str = "Clients' answers",
+                   predicted_name: str = "Therapist's expectations") -> Markup:
+    """The answers to "who held the power?" over a caseload, the clients' beside the therapist's."""
+    sources = ((client_name, client_rows), (predicted_name, predicted_rows))
+    rows = [{"answer": r["label"], "voice": name, "count": r["count"]}
+            for name, source in sources for r in source]
+    if not any(r["count"] for r in rows):
+        return Markup('<p class="hint">No answers yet.</p>')
+    order = [r["label"] for r in client_rows]
+    description = "; ".join(f"{r['voice']}, {r['answer']}: {r['count']}" for r in rows)
+    spec = {"width": 420, "description": f"{title}. {description}", "data": {"values": rows},
+            "mark": {"type": "bar", "cornerRadiusEnd": 2},
+            "encoding": {
+                "y": {"field": "answer", "type": "nominal", "sort": order, "title": None,
+                      "axis": {"labelLimit": 260}},
+                "yOffset": {"field": "voice", "sort": [client_name, predicted_name]},
+                "x": {"field": "count", "type": "quantitative", "title": "answers",
+                      "axis": {"values": whole_ticks(max(r["count"] for r in rows)), "format": "d"}},
+                "color": {"field": "voice", "type": "nominal", "sort": [client_name, predicted_name],
+                          "scale": {"domain": [client_name, predicted_name],
+                                    "range": ["#d9822b", "#3b6ea5"]},
+                          "legend": {"title": None, "orient": "bottom"}}}}
+    return render(spec, title, left=90)

@@ -189,5 +189,6 @@ def twin(router: APIRouter, path: str, template: str, *, summary: str, tags: lis
     return register
 
 
-CtxDep = Annotated[Ctx, Depends(get_ctx)]
-FormDep = Annotated[FormData, Depends(checked_form)]
+# scope="function": the transaction commits (or fails) before the response leaves, not after.
+CtxDep = Annotated[Ctx, Depends(get_ctx, scope="function")]
+FormDep = Annotated[FormData, Depends(checked_form, scope="function")]

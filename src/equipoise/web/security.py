@@ -98,6 +98,8 @@ def set_cookie(response: Response, settings: Settings, request: Request, name: s
 class LoginLimiter:
     """Counts failed sign-ins per key in a sliding window; thread-safe, in memory, per app."""
 
+    MAX_KEYS = 10_000
+
     def __init__(self, max_failures: int, window_seconds: int, clock: object = time.monotonic) -> None:
         self.max_failures = max_failures
         self.window = window_seconds
@@ -134,6 +136,9 @@ class LoginLimiter:
         with self._lock:
             for key in keys:
                 self._recent(key, now).append(now)
+            if len(self._failures) > self.MAX_KEYS:  # many made-up accounts: forget what has expired
+                for key in [k for k in self._failures if not self._recent(k, now)]:
+                    del self._failures[key]
 
     def succeed(self, keys: list[str]) -> None:
         with self._lock:

@@ -2,27 +2,62 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 
 import click
 
+from ..errors import UsageError
 from .settings import Settings
 
 
-def run(*, host: str, port: int, database_url: str | None, demo: bool) -> None:
+def add_admin(app: object, email: str, password: str) -> bool:
+    """Create an administrator account unless the e-mail address is taken; True when created."""
+    from ..store import actions
+    from ..store.models import UserRole
+    from .security import password_problem
+
+    problem = password_problem(password)
+    if problem:
+        raise UsageError(problem)
+    state = app.state.equipoise  # type: ignore[attr-defined]
+    with state.sessions.begin() as db:
+        if actions.user_by_email(db, email) is not None:
+            return False
+        actions.create_user(db, email=email, display_name="Administrator", role=UserRole.ADMIN,
+                            password_hash=state.passwords.hash(password))
+    return True
+
+
+def run(*, host: str, port: int, database_url: str | None, demo: bool, admin: str | None = None) -> None:
     """Build the app from settings (environment, then options) and serve it until interrupted."""
+    folder: Path | None = None
+    if demo and database_url is None:
+        # A demo never touches the practice's real database, and is removed when the server stops.
+        folder = Path(tempfile.mkdtemp(prefix="equipoise-demo-"))
+        database_url = f"sqlite:///{folder / 'demo.db'}"
+    try:
+        _serve(host=host, port=port, database_url=database_url, demo=demo, admin=admin)
+    finally:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _serve(*, host: str, port: int, database_url: str | None, demo: bool, admin: str | None) -> None:
     import uvicorn
 
     from .app import create_app
     from .demo import seed
 
-    if demo and database_url is None:
-        # A demo never touches the practice's real database.
-        folder = Path(tempfile.mkdtemp(prefix="equipoise-demo-"))
-        database_url = f"sqlite:///{folder / 'demo.db'}"
     settings = Settings.from_env(database_url=database_url)
     app = create_app(settings)
+    if admin:
+        password = click.prompt(f"Password for the administrator {admin}", hide_input=True,
+                                confirmation_prompt=True, err=True)
+        created = add_admin(app, admin, password)
+        outcome = "created" if created else "already exists; left unchanged"
+        click.echo(f"administrator {admin} {outcome}", err=True)
     if demo:
         click.echo("Seeding the demo practice (analysing the example sessions) ...", err=True)
         logins = seed(app)
@@ -33,3 +68,4 @@ def run(*, host: str, port: int, database_url: str | None, demo: bool) -> None:
                        f"   ({login.display_name})")
         click.echo("")
     uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info")
+    app.state.engine.dispose()

@@ -53,8 +53,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("login_window_seconds", 15 * 60,
             "Window over which failed sign-ins are counted."),
     Setting("secure_cookies", "auto",
-            "auto: cookies carry Secure when the request came over HTTPS (behind a proxy, run uvicorn "
-            "with --proxy-headers); always: always Secure; never: never Secure (local HTTP only)."),
+            "auto: cookies carry Secure when the request came over HTTPS (equipoise serve trusts "
+            "X-Forwarded-Proto from a reverse proxy on 127.0.0.1); always: always Secure; never: never "
+            "Secure (local HTTP only)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -19,10 +19,14 @@ def when(moment: Any) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def session_row(session: TherapySession) -> dict[str, Any]:
-    """One line of a session list: number, title, measured summary and which voices are in."""
+def session_row(session: TherapySession, show_names: bool = True) -> dict[str, Any]:
+    """One line of a session list: number, title, measured summary and which voices are in.
+
+    Without ``show_names`` the therapist's own title (which may name the client) becomes "Session N".
+    """
     profile = session.profile
-    return {"id": session.id, "number": session.number, "title": session.title,
+    title = session.title if show_names else f"Session {session.number}"
+    return {"id": session.id, "number": session.number, "title": title,
             "created_at": when(session.created_at), "source_format": session.source_format,
             "power_lean": profile.power_lean if profile else None,
             "partnership": profile.partnership if profile else None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import APIRouter
@@ -28,9 +29,16 @@ def user_json(user: User | None) -> dict[str, Any] | None:
     return {"id": user.id, "email": user.email, "display_name": user.display_name, "role": user.role}
 
 
+_LOCAL_PATH = re.compile(r"/(?![/\\])[A-Za-z0-9/_.~%?=&+-]*")
+
+
 def safe_next(target: str | None, default: str = "/") -> str:
-    """Only a path on this site may be a redirect target."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Only a plain path on this site may be a redirect target (no scheme, host, backslash or spaces).
+
+    >>> safe_next("/clients/3"), safe_next("//evil.example"), safe_next("/\\evil.example")
+    ('/clients/3', '/', '/')
+    """
+    if target and _LOCAL_PATH.fullmatch(target):
         return target
     return default
 

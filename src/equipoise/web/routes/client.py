@@ -33,6 +33,7 @@ def me(ctx: CtxDep) -> dict[str, Any]:
         sessions.append({
             "id": session.id, "number": session.number, "title": session.title,
             "created_at": views.when(session.created_at),
+            "href": f"/sessions/{session.id}",
             "report_href": f"/sessions/{session.id}/report" if session.profile else None,
             "check_in_href": f"/sessions/{session.id}/check-in",
             "check_in": perception.answers_of(session.check_in),

@@ -16,7 +16,7 @@ from ...store import actions
 from ...store.models import Client
 from .. import views
 from ..access import access_to_client, require_owner
-from ..core import CtxDep, FormDep, WebError, twin
+from ..core import CtxDep, FormDep, WebError, twin, wants_json
 from ..reports import course_report
 
 router = APIRouter()
@@ -53,7 +53,7 @@ def client(ctx: CtxDep, client_id: int) -> dict[str, Any]:
     """One client's consent, account and sessions, as the therapist (or a supervisor) sees them."""
     access = access_to_client(ctx.db, ctx.require("therapist", "supervisor"), client_id)
     return {"client": views.client_view(ctx.db, access), "read_only": access.read_only,
-            "sessions": [views.session_row(s) for s in access.client.sessions],
+            "sessions": [views.session_row(s, access.show_names) for s in access.client.sessions],
             "course_href": f"/clients/{client_id}/course"}
 
 
@@ -108,9 +108,22 @@ def _load_upload(data: bytes, filename: str, input_format: str | None, therapist
 
 @router.post("/clients/{client_id}/sessions", tags=TAGS, summary="Add a session (upload or paste)")
 def add_session(ctx: CtxDep, client_id: int, form: FormDep) -> Response:
-    """Read the transcript, compute its profile and store both; then show the session."""
+    """Read the transcript, compute its profile and store both; then show the session.
+
+    A transcript that cannot be read brings the form back with the reason (JSON clients get the error).
+    """
     access = access_to_client(ctx.db, ctx.require("therapist"), client_id)
     require_owner(access)
+    try:
+        return _add_session(ctx, access, form)
+    except WebError as exc:
+        if wants_json(ctx.request) or exc.status not in (400, 422):
+            raise
+        data = upload_form(ctx=ctx, client_id=client_id)
+        return ctx.render("upload.html", {**data, "error": exc.message}, status=exc.status)
+
+
+def _add_session(ctx: CtxDep, access: Any, form: Any) -> Response:
     if not access.client.has_consent:
         raise WebError(409, "This client has not given consent to analysis (or has revoked it), so no "
                             "session can be added.")
@@ -158,7 +171,7 @@ def course(ctx: CtxDep, client_id: int) -> dict[str, Any]:
         for point in points:
             point["predicted"] = point["predicted_answer"] = point["predicted_items"] = None
     return {"client": views.client_view(ctx.db, access), "mode": access.mode, "points": points,
-            "sessions": [views.session_row(s) for s in sessions],
+            "sessions": [views.session_row(s, access.show_names) for s in sessions],
             "report_href": (f"/clients/{client_id}/course/report" if any(s.profile for s in sessions)
                             else None)}
 

@@ -33,14 +33,20 @@ def session_page(ctx: CtxDep, session_id: int) -> dict[str, Any]:
     """A session's summary, what is stored about it and where its report and comparison are."""
     user = ctx.require("therapist", "supervisor", "client")
     access, session = access_to_session(ctx.db, user, session_id)
+    profile = views.profile_for_viewer(access, session) or {}
     data: dict[str, Any] = {
-        "session": views.session_row(session), "client": views.client_view(ctx.db, access),
+        "session": views.session_row(session, access.show_names), "client": views.client_view(ctx.db, access),
         "mode": access.mode, "report_href": f"/sessions/{session_id}/report" if session.profile else None,
         "check_in": perception.answers_of(session.check_in, extra=("comment",)),
+        # Who the reader took to be the therapist and the client: worth checking when roles were inferred.
+        "speakers": (profile.get("transcript") or {}).get("speakers", []),
     }
     if access.mode != "self":
         data["reflection"] = perception.answers_of(session.reflection, extra=REFLECTION_EXTRA)
         data["compare_href"] = f"/sessions/{session_id}/compare"
+    if access.mode == "owner":
+        # The link to give the client: it asks them to sign in first if they are not.
+        data["check_in_url"] = str(ctx.request.base_url).rstrip("/") + f"/sessions/{session_id}/check-in"
     return data
 
 
@@ -77,7 +83,8 @@ def compare(ctx: CtxDep, session_id: int) -> dict[str, Any]:
     check_in = perception.answers_of(session.check_in, extra=("comment",))
     prediction = perception.answers_of(session.reflection, extra=REFLECTION_EXTRA)
     result = perception.compare(check_in, prediction, session.profile.data if session.profile else None)
-    return {"session": views.session_row(session), "client": views.client_view(ctx.db, access),
+    return {"session": views.session_row(session, access.show_names),
+            "client": views.client_view(ctx.db, access),
             "mode": access.mode, "check_in": check_in, "reflection": prediction, **result}
 
 
@@ -87,7 +94,8 @@ def reflection_form(ctx: CtxDep, session_id: int) -> dict[str, Any]:
     """The therapist's reflection: expected client answers and prompts on their own use of power."""
     access, session = access_to_session(ctx.db, ctx.require("therapist"), session_id)
     require_owner(access)
-    return {"session": views.session_row(session), "client": views.client_view(ctx.db, access),
+    return {"session": views.session_row(session, access.show_names),
+            "client": views.client_view(ctx.db, access),
             "values": perception.answers_of(session.reflection, extra=REFLECTION_EXTRA) or {},
             "prompts": perception.REFLECTION_PROMPTS, "items": [i.prediction for i in perception.ITEMS],
             "action": f"/sessions/{session_id}/reflection", "csrf_token": ctx.csrf, "errors": []}

@@ -82,7 +82,8 @@ def supervisee(ctx: CtxDep, therapist_id: int) -> dict[str, Any]:
     return {"therapist": {"id": therapist.id, "display_name": therapist.display_name},
             "show_client_names": share.show_client_names,
             "clients": [{**views.client_view(ctx.db, access_to_client(ctx.db, supervisor, c.id)),
-                         "sessions": [views.session_row(s) for s in c.sessions]} for c in clients],
+                         "sessions": [views.session_row(s, share.show_client_names) for s in c.sessions]}
+                        for c in clients],
             "who_held": {
                 "clients": views.who_held_counts(s.check_in.who_held if s.check_in else None
                                                  for s in sessions),

@@ -1,0 +1,87 @@
+"""Training: a deterministic artifact that loads without pickle and labels; CV reporting; the CLI."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from annomi_tiny import write_tiny_annomi
+from click.testing import CliRunner
+
+from equipoise.cli import main
+from equipoise.label import load_labeller
+from equipoise.label.data import annomi_file, default_data_dir, read_annomi
+from equipoise.label.evaluate import session_transcript
+from equipoise.label.train import TrainConfig, train
+
+SMALL = TrainConfig(folds=3)
+
+
+def artifact_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_same_data_and_seed_give_a_byte_identical_artifact(tmp_path: Path) -> None:
+    data = write_tiny_annomi(tmp_path / "tiny.csv", sessions=12)
+    train(data, tmp_path / "a", SMALL, cv=False)
+    train(data, tmp_path / "b", SMALL, cv=False)
+    assert artifact_bytes(tmp_path / "a") == artifact_bytes(tmp_path / "b")
+    assert set(artifact_bytes(tmp_path / "a")) == {"manifest.json", "vocab.json", "weights.npz"}
+
+
+def test_a_trained_artifact_loads_by_folder_and_labels(tmp_path: Path) -> None:
+    data = write_tiny_annomi(tmp_path / "tiny.csv", sessions=12)
+    report = train(data, tmp_path / "model", SMALL, cv=True)
+    cv = report["cross_validation"]
+    assert set(cv) == {"behaviour", "question_type", "reflection_type", "input_type", "talk_type"}
+    assert all(0.0 <= v["macro_f1_mean"] <= 1.0 and len(v["per_fold"]) == 3 for v in cv.values())
+    labeller = load_labeller(str(tmp_path / "model"))
+    session = read_annomi(data)[0]
+    labels = labeller.label(session_transcript(session))
+    predicted = [labels[i].behaviour for i in range(len(session)) if session.gold["behaviour"][i]]
+    gold = [g for g in session.gold["behaviour"] if g]
+    assert sum(p == g for p, g in zip(predicted, gold, strict=True)) >= len(gold) - 1  # memorised
+
+
+def test_cli_train_writes_the_artifact_and_prints_the_report(tmp_path: Path) -> None:
+    data = write_tiny_annomi(tmp_path / "tiny.csv", sessions=12)
+    result = CliRunner().invoke(main, ["train", "--data", str(data), "--out", str(tmp_path / "m"), "--no-cv",
+                                       "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["data"]["sessions"] == 12
+    manifest = json.loads((tmp_path / "m" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["report"]["data"]["file"] == "tiny.csv"  # the file name, never a path of this machine
+
+
+def test_the_shipped_artifact_is_small_and_records_how_it_was_made() -> None:
+    from equipoise.label.labeller import DEFAULT_MODEL, MODELS_DIR
+
+    folder = MODELS_DIR / DEFAULT_MODEL
+    assert sum(p.stat().st_size for p in folder.iterdir()) < 8_000_000
+    report = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["report"]
+    assert report["cross_validation"]["behaviour"]["macro_f1_mean"] > 0.7
+    assert report["data"]["videos"] < report["data"]["sessions"]  # folds were grouped by video
+
+
+@pytest.mark.data
+def test_training_on_a_subsample_of_annomi_runs(tmp_path: Path) -> None:
+    folder = default_data_dir() / "annomi"
+    if not folder.is_dir():
+        pytest.skip("AnnoMI data not found in ../shared/data/annomi (set EQUIPOISE_DATA to its parent)")
+    path = annomi_file(folder)
+    sessions = random.Random(0).sample(read_annomi(path), 15)
+    report = train(path, tmp_path / "m", SMALL, sessions=sessions)
+    assert report["data"]["sessions"] == 15
+    assert report["cross_validation"]["behaviour"]["macro_f1_mean"] > 0.4
+
+
+def test_model_card_reports_the_shipped_cross_validation_numbers() -> None:
+    from equipoise.label.labeller import DEFAULT_MODEL, MODELS_DIR
+
+    card = (Path(__file__).resolve().parents[2] / "docs" / "labeller.md").read_text(encoding="utf-8")
+    manifest = json.loads((MODELS_DIR / DEFAULT_MODEL / "manifest.json").read_text(encoding="utf-8"))
+    for name, cv in manifest["report"]["cross_validation"].items():
+        cell = f"**{cv['macro_f1_mean']:.3f} ± {cv['macro_f1_sd']:.3f}**"
+        assert f"| {name} | {cv['n']} | {cell} |" in card, name

@@ -1,0 +1,46 @@
+"""Supervision is opt-in per supervisor, read-only, with client identities hidden unless shared."""
+
+from __future__ import annotations
+
+from .conftest import Practice, post, sign_in
+
+JSON = {"accept": "application/json"}
+
+
+def test_an_administrator_creates_accounts_and_a_therapist_opts_in_and_out(practice: Practice) -> None:
+    admin = sign_in(practice.client(), "admin")
+    made = post(admin, "/admin/users", {"email": "sup3@test.example", "display_name": "Dr Three",
+                                        "role": "supervisor", "password": "a long enough password"},
+                headers=JSON)
+    assert made.status_code == 200
+    refused = post(admin, "/admin/users", {"email": "c@test.example", "display_name": "C", "role": "client",
+                                           "password": "a long enough password"}, headers=JSON)
+    assert refused.status_code == 400 and "invitation" in refused.json()["error"]
+    users = admin.get("/api/admin/users").json()["users"]
+    assert "Secret Name A" not in repr(users)  # no clinical data, not even client names
+    supervisor_id = next(u["id"] for u in users if u["email"] == "sup3@test.example")
+
+    supervisor = practice.client()
+    post(supervisor, "/login", {"email": "sup3@test.example", "password": "a long enough password"})
+    therapist_a = practice.ids["therapist_a"]
+    record = practice.ids["record_a"]
+    assert supervisor.get(f"/api/supervisees/{therapist_a}").status_code == 404
+
+    therapist = sign_in(practice.client(), "therapist_a")
+    post(therapist, "/supervision", {"supervisor_id": supervisor_id, "shared": "yes"})
+    caseload = supervisor.get(f"/api/supervisees/{therapist_a}").json()
+    assert [c["name"] for c in caseload["clients"]] == ["Client 1"]
+    assert supervisor.get(f"/api/clients/{record}").json()["read_only"] is True
+    # Read-only: a supervisor cannot write a reflection or add a session.
+    assert post(supervisor, f"/sessions/{practice.ids['session_a1']}/reflection", {}, headers=JSON
+                ).status_code == 403
+    assert post(supervisor, f"/clients/{record}/sessions", {"text": "T: a?\nC: b."}, headers=JSON
+                ).status_code == 403
+
+    post(therapist, "/supervision",
+         {"supervisor_id": supervisor_id, "shared": "yes", "show_client_names": "yes"})
+    assert supervisor.get(f"/api/clients/{record}").json()["client"]["name"] == "Secret Name A"
+
+    post(therapist, "/supervision", {"supervisor_id": supervisor_id})  # opt out
+    assert supervisor.get(f"/api/clients/{record}").status_code == 404
+    assert supervisor.get("/api/supervisees").json()["supervisees"] == []
