@@ -46,8 +46,9 @@ def missing_inputs(analyser: Analyser, transcript: Transcript, *, labelled: bool
             missing.append(f"a therapist and a client, and no speaker has the role {lacking} "
                            f"(name one with --{lacking} NAME)")
         elif need == "embeddings":
-            # No sentence-embedding backend ships with Equipoise (no PyPI package carries usable
-            # weights offline), so an analyser that needs one is reported, not run.
+            # The pipeline has no embedding backend: MiniLM similarity did not separate the expert
+            # ratings better than the lexical one (benchmarks/similarity_backends.py), so a plugin
+            # analyser that needs embeddings is reported, not run.
             missing.append("a sentence-embedding backend, and none is installed")
     return missing
 

@@ -28,7 +28,7 @@ REQUIREMENTS: dict[str, str] = {
     "labels": "turn labels from a labeller",
     "timestamps": "start times on every turn",
     "dyad": "at least one therapist turn and one client turn",
-    "embeddings": "a sentence-embedding backend (none is installed by default)",
+    "embeddings": "a sentence-embedding backend (the pipeline has none; see docs/power-model.md)",
 }
 
 

@@ -44,7 +44,7 @@ class ResponsivenessAnalyser(BaseAnalyser):
     description = ("How much the therapist takes up what the client just said (conversational uptake: "
                    "reflections and repeated content words), and how many substantive client turns are "
                    "left without uptake; the client's uptake of the therapist is shown beside it.")
-    cannot_know = ("Uptake in other words than a reflection (lexical by default), uptake later in the "
+    cannot_know = ("Uptake in other words than a reflection (the similarity is lexical), uptake later in the "
                    "session, non-verbal attention; whether leaving a turn aside was a deliberate, "
                    "helpful choice.")
 
