@@ -271,6 +271,16 @@ def batch(folder: Path, out_dir: Path, fmt: str, audience: str, workers: int | N
 
 
 @main.command()
+@click.argument("dimensions", nargs=-1, metavar="[DIMENSION]...")
+def explain(dimensions: tuple[str, ...]) -> None:
+    """Say what each dimension measures and cannot know, and how the summary numbers are weighted."""
+    from .glossary import render
+
+    with _usage_errors():
+        click.echo(render(dimensions))
+
+
+@main.command()
 def formats() -> None:
     """List the transcript formats Equipoise can read, with their extensions."""
     from rich.console import Console

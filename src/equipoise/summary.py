@@ -98,7 +98,7 @@ def _weighted(leans: Mapping[str, float], weights: Mapping[str, float],
 
 
 def describe_weights() -> str:
-    """The weight tables as aligned text, for ``equipoise weights`` and the docs."""
+    """The weight tables as aligned text, for the docs and ``benchmarks/validate_partnership.py``."""
     lines = [f"{'dimension':<16} {'power':>5}  partnership"]
     for d in POWER_WEIGHTS:
         lines.append(f"{d:<16} {POWER_WEIGHTS[d]:>5.1f}  {PARTNERSHIP_WEIGHTS.get(d, 0.0):>11.1f}")

@@ -10,7 +10,7 @@ import pytest
 MODULES = ["equipoise.analysers", "equipoise.analysers.base", "equipoise.analysers.registry",
            "equipoise.analysers.text", "equipoise.analysers.topics", "equipoise.pipeline",
            "equipoise.profile", "equipoise.summary", "equipoise.timeline", "equipoise.course",
-           "equipoise.norms"]
+           "equipoise.norms", "equipoise.glossary"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -42,8 +42,8 @@ DIMENSIONS: dict[str, DimensionText] = {
         "a way the words do not show."),
     "responsiveness": DimensionText(
         "Responsiveness", "Being heard",
-        "Uptake: how much each therapist turn takes up the client's previous turn (reflections, shared "
-        "words and meaning), and the share of substantive client turns left without uptake.",
+        "Uptake: how much each therapist turn takes up the client's previous turn (reflections and shared "
+        "words), and the share of substantive client turns left without uptake.",
         "How often your therapist picked up what you had just said before moving on.",
         "Uptake that comes later in the session or without words; whether leaving a point aside was a "
         "deliberate, agreed choice."),
