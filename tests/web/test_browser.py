@@ -144,7 +144,10 @@ def test_perceived_vs_measured_shows_both_voices(browser: Any, server: tuple[str
     assert "your estimate was 3 points higher" in gaps
     page.screenshot(path=str(shots / "compare.png"), full_page=True)
     page.goto(f"{base}/clients/{practice.ids['record_a']}/course")
-    assert page.locator("figure.chart svg").count() == 2  # who held the power; the four items
+    # Who held the power; the four items (each also drawn for phones, hidden here).
+    assert page.locator(".chart-wide figure.chart svg").count() == 2
+    assert all(page.locator(".chart-wide svg").nth(i).is_visible() for i in range(2))
+    assert not page.locator(".chart-narrow svg").first.is_visible()
     page.frame_locator("iframe.report").locator("h1").wait_for()
     page.locator("iframe.report").scroll_into_view_if_needed()
     page.wait_for_timeout(300)
@@ -152,4 +155,40 @@ def test_perceived_vs_measured_shows_both_voices(browser: Any, server: tuple[str
     page.screenshot(path=str(shots / "course.png"), full_page=True)
     page.goto(f"{base}/clients")
     page.screenshot(path=str(shots / "caseload.png"), full_page=True)
+    context.close()
+
+
+PHONE_PAGES = {
+    "therapist_a": ["/", "/clients", "/clients/{record_a}", "/clients/{record_a}/upload",
+                    "/sessions/{session_a1}", "/sessions/{session_a1}/compare",
+                    "/sessions/{session_a1}/reflection", "/clients/{record_a}/course", "/supervision"],
+    "client_a": ["/me", "/consent", "/sessions/{session_a1}", "/clients/{record_a}/course"],
+    "supervisor": ["/supervisees", "/supervisees/{therapist_a}", "/clients/{record_a}",
+                   "/sessions/{session_a1}/compare"],
+    "admin": ["/admin/users"],
+}
+
+
+@pytest.mark.parametrize("who", sorted(PHONE_PAGES))
+def test_every_main_page_fits_a_phone(browser: Any, server: tuple[str, Practice], shots: Path,
+                                      who: str) -> None:
+    """Nothing runs off the side of a phone's screen; charts are drawn for it, not shrunk."""
+    base, practice = server
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    sign_in(page, base, who)
+    for template in PHONE_PAGES[who]:
+        url = template.format(**practice.ids)
+        page.goto(base + url)
+        page.wait_for_load_state()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{who} {url} is {width}px wide on a 390px phone"
+        for svg in page.locator("figure.chart svg").all():
+            if svg.is_visible():  # the phone drawing, at (nearly) its own size
+                box = svg.bounding_box()
+                assert box is not None and box["width"] <= 380, f"{who} {url}: chart wider than the phone"
+                natural = float(svg.get_attribute("width") or 0)
+                assert box["width"] >= 0.85 * natural, f"{who} {url}: chart shrunk to {box['width']:.0f}px"
+        name = url.strip("/").replace("/", "_") or "home"
+        page.screenshot(path=str(shots / f"phone-{who}-{name}.png"), full_page=True)
     context.close()

@@ -23,6 +23,24 @@ def test_a_gap_of_two_points_or_more_is_named_with_its_size_and_direction() -> N
     assert not any("felt heard" in g for g in result["gaps"])
 
 
+def test_a_supervisor_reads_the_gaps_about_the_therapist_not_addressed_to_them() -> None:
+    result = perception.compare(answers(disagree=1, who_held="therapist"), answers(disagree=4), PROFILE,
+                                reader="supervisor")
+    text = " ".join(result["gaps"])
+    assert "the therapist expected 4 (mostly), the client answered 1 (not at all); the therapist's " \
+           "estimate was 3 points higher" in text
+    assert "agrees with the client's sense" in text
+    assert not any(word in text.lower().split() for word in ("you", "your"))
+    missing = " ".join(perception.compare(None, None, PROFILE, reader="supervisor")["gaps"])
+    assert "The client has not answered" in missing
+    assert "The therapist has not written a reflection" in missing
+
+
+def test_a_shared_lean_is_said_once_in_words() -> None:
+    assert perception.lean_words(0.05) == "is shared, leaning to neither side (+0.05)"
+    assert perception.lean_words(None) == "is not measured"
+
+
 def test_close_expectations_are_acknowledged() -> None:
     result = perception.compare(answers(), answers(heard=4), PROFILE)
     assert "within one point" in result["gaps"][0]
@@ -40,7 +58,7 @@ def test_missing_voices_are_said_plainly() -> None:
     gaps = perception.compare(None, None, None)["gaps"]
     assert "Your client has not answered the check-in for this session yet." in gaps
     rows = perception.compare(None, None, None)["items"]
-    assert all(r["measured_words"] == "not measured" for r in rows)
+    assert all(r["measured_words"] == "is not measured" for r in rows)
 
 
 def test_items_sit_beside_their_measured_dimension() -> None:

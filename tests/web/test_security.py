@@ -203,3 +203,42 @@ def test_an_invitation_link_works_once(practice: Practice) -> None:
                                 "password": "long enough secret"}, follow_redirects=False)
     assert done.status_code == 303
     assert practice.client().get(path).status_code == 404
+
+
+def test_every_post_route_refuses_a_form_without_the_csrf_token(practice: Practice) -> None:
+    from .test_authorization import MATRIX, app_routes, fill
+
+    posts = sorted({path for method, path in app_routes(practice.app.routes) if method == "POST"})
+    assert len(posts) >= 10 and set(posts) == {p for m, p in MATRIX if m == "POST"}
+    browsers: dict[str, Any] = {}
+    for path in posts:
+        # Someone who would get through with the token: the checks under test are not the role checks.
+        allowed = sorted(u for u in MATRIX[("POST", path)]("a") if u != "anonymous") or ["therapist_a"]
+        who = allowed[0]
+        browser = browsers.get(who) or browsers.setdefault(who, sign_in(practice.client(), who))
+        url = fill(path, practice, "a")
+        for token in (None, "forged"):
+            data = {"label": "x", "agree": "yes"} | ({} if token is None else {"csrf_token": token})
+            response = browser.post(url, data=data, headers={"accept": "application/json"},
+                                    follow_redirects=False)
+            assert response.status_code == 403 and "CSRF" in response.json()["error"], f"{who} POST {url}"
+    # Nothing was changed by any of those posts.
+    therapist = browsers.get("therapist_a") or sign_in(practice.client(), "therapist_a")
+    assert [c["name"] for c in therapist.get("/api/clients").json()["clients"]] == ["Secret Name A"]
+    assert therapist.get(f"/api/sessions/{practice.ids['session_a1']}").status_code == 200
+
+
+def test_every_form_of_every_template_carries_the_csrf_field() -> None:
+    import re
+    from pathlib import Path
+
+    import equipoise.web
+
+    folder = Path(equipoise.web.__file__).parent / "templates"
+    forms = 0
+    for template in sorted(folder.glob("*.html")):
+        for form in re.findall(r"<form\b[^>]*>.*?</form>", template.read_text(encoding="utf-8"), re.S):
+            if re.search(r'method="post"', form, re.I):
+                forms += 1
+                assert 'name="{{ csrf_field }}" value="{{ csrf }}"' in form, f"{template.name}: {form[:80]}"
+    assert forms >= 10

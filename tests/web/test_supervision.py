@@ -44,3 +44,13 @@ def test_an_administrator_creates_accounts_and_a_therapist_opts_in_and_out(pract
     post(therapist, "/supervision", {"supervisor_id": supervisor_id})  # opt out
     assert supervisor.get(f"/api/clients/{record}").status_code == 404
     assert supervisor.get("/api/supervisees").json()["supervisees"] == []
+
+
+def test_the_supervisor_reads_the_comparison_about_the_therapist(practice: Practice) -> None:
+    supervisor = sign_in(practice.client(), "supervisor")
+    gaps = supervisor.get(f"/api/sessions/{practice.ids['session_a1']}/compare").json()["gaps"]
+    assert any("the therapist expected" in g for g in gaps)
+    assert not any(" you " in f" {g.lower()} " or "your " in g.lower() for g in gaps)
+    therapist = sign_in(practice.client(), "therapist_a")
+    mine = therapist.get(f"/api/sessions/{practice.ids['session_a1']}/compare").json()["gaps"]
+    assert any("you expected" in g for g in mine)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
-from .conftest import EXAMPLES, Practice, csrf_of, post, sign_in
+from .conftest import EXAMPLES, REPO, Practice, csrf_of, post, sign_in
+
+FIXTURES = REPO / "tests" / "fixtures" / "formats"
 
 JSON = {"accept": "application/json"}
 
@@ -22,6 +26,47 @@ def test_a_session_in_any_supported_format_can_be_uploaded(practice: Practice, n
     profile = therapist.get(f"/api/sessions/{session_id}/profile").json()
     assert profile["transcript"]["n_turns"] > 40
     assert therapist.get(f"/api/sessions/{session_id}").json()["session"]["source_format"] != "unknown"
+
+
+def _docx() -> bytes:
+    import io
+
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    for line in EXAMPLES.joinpath("collaborative.txt").read_text(encoding="utf-8").splitlines():
+        document.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+# Every reader of `equipoise formats`, through the upload form: (file name, its bytes, expected format).
+UPLOADS = [
+    ("otter.srt", lambda: (FIXTURES / "otter.srt").read_bytes(), "srt"),
+    ("otter.txt", lambda: (FIXTURES / "otter.txt").read_bytes(), "otter"),
+    ("zoom.vtt", lambda: (FIXTURES / "zoom.vtt").read_bytes(), "vtt"),
+    ("whisperx.json", lambda: (FIXTURES / "whisperx.json").read_bytes(), "whisper"),
+    ("annomi.csv", lambda: (FIXTURES / "annomi.csv").read_bytes(), "annomi"),
+    ("session.jsonl", lambda: (FIXTURES / "session.jsonl").read_bytes(), "jsonl"),
+    ("utterances.jsonl", lambda: (FIXTURES / "convokit" / "utterances.jsonl").read_bytes(), "convokit"),
+    ("session.docx", _docx, "docx"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "expected"), UPLOADS, ids=[u[2] for u in UPLOADS])
+def test_every_reader_is_reachable_through_the_upload(practice: Practice, name: str,
+                                                      content: Callable[[], bytes], expected: str) -> None:
+    from equipoise.ingest import formats
+
+    assert {u[2] for u in UPLOADS} | {"plain", "csv"} == set(formats.names())
+    therapist = sign_in(practice.client(), "therapist_a")
+    response = therapist.post(f"/clients/{practice.ids['record_a']}/sessions",
+                              data={"csrf_token": csrf_of(therapist)},
+                              files={"file": (name, content(), "application/octet-stream")},
+                              headers=JSON)
+    assert response.status_code == 200, response.text
+    page = therapist.get(f"/api/sessions/{response.json()['session_id']}").json()
+    assert page["session"]["source_format"] == expected
 
 
 def test_pasted_text_is_read_as_plain_text(practice: Practice) -> None:

@@ -62,7 +62,7 @@ def create_app(settings: Settings | None = None, *, analyse: Callable[..., dict[
                              WHO_HELD_THIRD=perception.WHO_HELD_THIRD, PROMPTS=perception.REFLECTION_PROMPTS,
                              WHO_HELD_QUESTION=perception.WHO_HELD_QUESTION, version=__version__,
                              course_chart=charts.course_chart, items_chart=charts.items_chart,
-                             caseload_chart=charts.caseload_chart,
+                             caseload_chart=charts.caseload_chart, responsive=charts.responsive,
                              ITEM_PAIRS=[(item.key, item.text) for item in perception.ITEMS])
 
     app = FastAPI(title="Equipoise", version=__version__, docs_url=None, redoc_url=None,

@@ -57,7 +57,11 @@ def render(spec: dict[str, Any], caption: str | None, left: int = 24) -> Markup:
     """
     from ..report.charts import to_svg
 
-    svg = to_svg({"$schema": SCHEMA, "config": _config(),
+    spec = dict(spec)
+    config = _config()
+    for key, value in spec.pop("config", {}).items():  # a chart's own settings refine the shared ones
+        config[key] = {**config.get(key, {}), **value}
+    svg = to_svg({"$schema": SCHEMA, "config": config,
                   "padding": {"left": left, "right": 24, "top": 6, "bottom": 6}, **spec})
     # One label with every number for screen readers, in place of Vega's per-mark labels.
     label = escape(spec.get("description", caption or ""))
@@ -66,12 +70,22 @@ def render(spec: dict[str, Any], caption: str | None, left: int = 24) -> Markup:
     return Markup(f'<figure class="chart">{head}{svg}</figure>')
 
 
-def course_chart(points: Sequence[dict[str, Any]], title: str, self_view: bool = False) -> Markup:
+def responsive(wide: Markup, narrow: Markup) -> Markup:
+    """Both drawings of a chart; the style sheet shows the narrow one on phones, the wide one elsewhere.
+
+    The SVG has a fixed size (drawn on the server, no script), so a phone gets its own drawing rather than
+    a shrunken one with unreadable labels.
+    """
+    return Markup(f'<div class="chart-wide">{wide}</div><div class="chart-narrow">{narrow}</div>')
+
+
+def course_chart(points: Sequence[dict[str, Any]], title: str, self_view: bool = False,
+                 narrow: bool = False) -> Markup:
     """Who held the power, session by session: measured lean, the client's answer, the expectation.
 
     ``points`` has one dict per session with ``label`` and ``measured``, ``client``, ``predicted`` in
     [-1, 1] or None (+1 the therapist held the power, -1 the client, 0 shared). ``self_view``: the
-    client is reading, so their answer is "Your answer".
+    client is reading, so their answer is "Your answer". ``narrow``: drawn to fit a phone.
     """
     keys = [k for k, *_rest in VOICES if any(p.get(k) is not None for p in points)]
     names = _names(self_view)
@@ -85,7 +99,8 @@ def course_chart(points: Sequence[dict[str, Any]], title: str, self_view: bool =
     y = {"field": "value", "type": "quantitative", "scale": {"domain": [-1, 1]}, "title": None,
          "axis": {"values": [-1, 0, 1], "labelExpr": LEAN_LABELS}}
     description = "; ".join(f"{r['session']} {r['voice']}: {r['value']:+.2f}" for r in rows)
-    spec = {"width": 520, "height": 200, "description": f"{title}. {description}",
+    spec = {"width": 210 if narrow else 520, "height": 180 if narrow else 200,
+            "description": f"{title}. {description}",
             "data": {"values": rows},
             "layer": [
                 {"transform": [{"filter": f"datum.voice == '{names['measured']}'"}],
@@ -93,7 +108,9 @@ def course_chart(points: Sequence[dict[str, Any]], title: str, self_view: bool =
                 {"mark": {"type": "point", "filled": True, "size": 110, "opacity": 0.9},
                  "encoding": {"x": x, "y": y, "color": colour, "shape": shape}},
             ]}
-    return render(spec, title)
+    if narrow:  # two legend rows fit a phone; one does not
+        spec["config"] = {"legend": {"columns": 2}}
+    return render(spec, title, left=24)
 
 
 def whole_ticks(top: int) -> list[int]:
@@ -111,8 +128,11 @@ def whole_ticks(top: int) -> list[int]:
 
 
 def items_chart(points: Sequence[dict[str, Any]], items: Sequence[tuple[str, str]],
-                self_view: bool = False) -> Markup:
-    """The four check-in items over the course: the client's answer and the expectation (1 to 5)."""
+                self_view: bool = False, narrow: bool = False) -> Markup:
+    """The four check-in items over the course: the client's answer and the expectation (1 to 5).
+
+    Two columns of small charts, or with ``narrow`` one column that fits a phone.
+    """
     names = _names(self_view)
     rows = []
     for p in points:
@@ -129,8 +149,8 @@ def items_chart(points: Sequence[dict[str, Any]], items: Sequence[tuple[str, str
     spec = {"description": f"The check-in items over the course. {description}", "data": {"values": rows},
             "facet": {"field": "item", "type": "nominal", "sort": [t for _k, t in items],
                       "title": None},
-            "columns": 2,
-            "spec": {"width": 250, "height": 110,
+            "columns": 1 if narrow else 2,
+            "spec": {"width": 230 if narrow else 250, "height": 100 if narrow else 110,
                      "mark": {"type": "line", "point": {"filled": True, "size": 70}},
                      "encoding": {
                          "x": {"field": "session", "type": "ordinal", "sort": [p["label"] for p in points],
@@ -138,21 +158,33 @@ def items_chart(points: Sequence[dict[str, Any]], items: Sequence[tuple[str, str
                          "y": {"field": "value", "type": "quantitative", "scale": {"domain": [1, 5]},
                                "title": None, "axis": {"values": [1, 3, 5], "labelExpr": SCALE_LABELS}},
                          "color": colour, "shape": shape, "detail": {"field": "voice"}}}}
-    return render(spec, None)
+    return render(spec, None, left=8 if narrow else 24)
+
+
+# Short answers for the narrow drawing; the table beside the chart has them in full.
+SHORT_ANSWERS = {"the therapist": "the therapist", "the client": "the client",
+                 "neither, power did not come into it": "neither",
+                 "we held it more or less equally": "equally", "it shifted back and forth": "it shifted",
+                 "something else": "something else"}
 
 
 def caseload_chart(client_rows: Sequence[dict[str, Any]], predicted_rows: Sequence[dict[str, Any]],
                    title: str, client_name: str = "Clients' answers",
-                   predicted_name: str = "Therapist's expectations") -> Markup:
-    """The answers to "who held the power?" over a caseload, the clients' beside the therapist's."""
+                   predicted_name: str = "Therapist's expectations", narrow: bool = False) -> Markup:
+    """The answers to "who held the power?" over a caseload, the clients' beside the therapist's.
+
+    ``narrow``: drawn to fit a phone, with the answers shortened (the table beside has them in full).
+    """
     sources = ((client_name, client_rows), (predicted_name, predicted_rows))
-    rows = [{"answer": r["label"], "voice": name, "count": r["count"]}
+    short = (lambda label: SHORT_ANSWERS.get(label, label)) if narrow else (lambda label: label)
+    rows = [{"answer": short(r["label"]), "voice": name, "count": r["count"]}
             for name, source in sources for r in source]
     if not any(r["count"] for r in rows):
         return Markup('<p class="hint">No answers yet.</p>')
-    order = [r["label"] for r in client_rows]
+    order = [short(r["label"]) for r in client_rows]
     description = "; ".join(f"{r['voice']}, {r['answer']}: {r['count']}" for r in rows)
-    spec = {"width": 420, "description": f"{title}. {description}", "data": {"values": rows},
+    spec = {"width": 190 if narrow else 420, "description": f"{title}. {description}",
+            "data": {"values": rows},
             "mark": {"type": "bar", "cornerRadiusEnd": 2},
             "encoding": {
                 "y": {"field": "answer", "type": "nominal", "sort": order, "title": None,
@@ -164,4 +196,6 @@ def caseload_chart(client_rows: Sequence[dict[str, Any]], predicted_rows: Sequen
                           "scale": {"domain": [client_name, predicted_name],
                                     "range": ["#d9822b", "#3b6ea5"]},
                           "legend": {"title": None, "orient": "bottom"}}}}
-    return render(spec, title, left=90)
+    if narrow:
+        spec["config"] = {"legend": {"columns": 1}}
+    return render(spec, title, left=30 if narrow else 90)

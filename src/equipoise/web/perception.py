@@ -75,15 +75,16 @@ def side_of_lean(lean: float | None) -> str | None:
     return "equal"
 
 
-_SIDE_WORDS = {"therapist": "towards the therapist", "client": "towards the client",
-               "equal": "to neither side (shared)"}
+_SIDE_WORDS = {"therapist": "towards the therapist", "client": "towards the client"}
 
 
 def lean_words(lean: float | None) -> str:
     """A measured lean in words, with its number."""
     side = side_of_lean(lean)
     if side is None or lean is None:
-        return "not measured"
+        return "is not measured"
+    if side == "equal":
+        return f"is shared, leaning to neither side ({lean:+.2f})"
     return f"leans {_SIDE_WORDS[side]} ({lean:+.2f})"
 
 
@@ -122,12 +123,23 @@ def answers_of(row: Any, *, extra: tuple[str, ...] = ()) -> dict[str, Any] | Non
     return data
 
 
+# The gap sentences address the therapist; a supervisor reads them about the therapist and the client.
+_VOICE_WORDS: dict[str, dict[str, str]] = {
+    "therapist": {"you": "you", "You": "You", "your": "your", "Your": "Your", "client": "your client",
+                  "have": "have"},
+    "supervisor": {"you": "the therapist", "You": "The therapist", "your": "the therapist's",
+                   "Your": "The therapist's", "client": "the client", "have": "has"},
+}
+
+
 def compare(check_in: Mapping[str, Any] | None, prediction: Mapping[str, Any] | None,
-            profile: Mapping[str, Any] | None) -> dict[str, Any]:
+            profile: Mapping[str, Any] | None, *, reader: str = "therapist") -> dict[str, Any]:
     """Client answers, therapist prediction and measured profile side by side, with gaps in words.
 
-    The sentences address the therapist ("your client", "you expected").
+    The sentences address the therapist ("your client", "you expected") or, with ``reader="supervisor"``,
+    speak about them ("the client", "the therapist expected").
     """
+    w = _VOICE_WORDS[reader]
     dimensions = (profile or {}).get("dimensions") or {}
     summary = (profile or {}).get("summary") or {}
     power_lean = summary.get("power_lean")
@@ -144,11 +156,12 @@ def compare(check_in: Mapping[str, Any] | None, prediction: Mapping[str, Any] | 
             diff = predicted - client
             if abs(diff) >= 2:
                 direction = "higher" if diff > 0 else "lower"
-                gaps.append(f"\u201c{item.text}\u201d: you expected {predicted} ({SCALE[predicted]}), your "
-                            f"client answered {client} ({SCALE[client]}); your estimate was {abs(diff)} "
-                            f"points {direction} than their answer.")
+                gaps.append(f"\u201c{item.text}\u201d: {w['you']} expected {predicted} ({SCALE[predicted]}), "
+                            f"{w['client']} answered {client} ({SCALE[client]}); {w['your']} estimate was "
+                            f"{abs(diff)} points {direction} than their answer.")
     if check_in and prediction and not gaps:
-        gaps.append("Your expectations were within one point of your client's answers on every item.")
+        gaps.append(f"{w['Your']} expectations were within one point of {w['client']}'s answers on every "
+                    "item.")
 
     client_who = check_in.get("who_held") if check_in else None
     predicted_who = prediction.get("who_held") if prediction else None
@@ -162,26 +175,28 @@ def compare(check_in: Mapping[str, Any] | None, prediction: Mapping[str, Any] | 
            "measured_words": lean_words(power_lean)}
     if client_who and predicted_who:
         if client_who == predicted_who:
-            gaps.append(f"On who held the power, you and your client gave the same answer: "
+            both = "you and your client" if reader == "therapist" else "the therapist and the client"
+            gaps.append(f"On who held the power, {both} gave the same answer: "
                         f"\u201c{WHO_HELD_THIRD[client_who]}\u201d.")
         else:
-            gaps.append("On who held the power, your client answered "
+            gaps.append(f"On who held the power, {w['client']} answered "
                         f"\u201c{WHO_HELD_THIRD[client_who]}\u201d; "
-                        f"you expected \u201c{WHO_HELD_THIRD[predicted_who]}\u201d.")
+                        f"{w['you']} expected \u201c{WHO_HELD_THIRD[predicted_who]}\u201d.")
     client_side = side_of_answer(client_who)
     if client_side and measured_side:
         if client_side == measured_side:
-            gaps.append(f"The measured profile agrees with your client's sense of who held the power: it "
+            gaps.append(f"The measured profile agrees with {w['client']}'s sense of who held the power: it "
                         f"{lean_words(power_lean)}.")
         else:
-            gaps.append(f"The measured profile {lean_words(power_lean)}, while your client said "
+            gaps.append(f"The measured profile {lean_words(power_lean)}, while {w['client']} said "
                         f"\u201c{WHO_HELD_THIRD[client_who]}\u201d: the conversation's levers and how it "
-                        f"felt to your client differ here, which is worth talking about together.")
+                        f"felt to {w['client']} differ here, which is worth talking about together.")
     elif client_who == "shifted" and power_lean is not None:
-        gaps.append("Your client felt that power shifted back and forth; the report's timeline shows how "
-                    "the measured lean moved within the session.")
+        gaps.append(f"{w['client'].capitalize()} felt that power shifted back and forth; the report's "
+                    "timeline shows how the measured lean moved within the session.")
     if check_in is None:
-        gaps.append("Your client has not answered the check-in for this session yet.")
+        gaps.append(f"{w['client'].capitalize()} has not answered the check-in for this session yet.")
     if prediction is None:
-        gaps.append("You have not written your reflection for this session yet.")
+        gaps.append(f"{w['You']} {w['have']} not written {'your' if reader == 'therapist' else 'a'} "
+                    "reflection for this session yet.")
     return {"items": rows, "who_held": who, "gaps": gaps}

@@ -82,7 +82,8 @@ def compare(ctx: CtxDep, session_id: int) -> dict[str, Any]:
     access, session = access_to_session(ctx.db, ctx.require("therapist", "supervisor"), session_id)
     check_in = perception.answers_of(session.check_in, extra=("comment",))
     prediction = perception.answers_of(session.reflection, extra=REFLECTION_EXTRA)
-    result = perception.compare(check_in, prediction, session.profile.data if session.profile else None)
+    result = perception.compare(check_in, prediction, session.profile.data if session.profile else None,
+                                reader="supervisor" if access.mode == "supervisor" else "therapist")
     return {"session": views.session_row(session, access.show_names),
             "client": views.client_view(ctx.db, access),
             "mode": access.mode, "check_in": check_in, "reflection": prediction, **result}
