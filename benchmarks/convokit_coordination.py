@@ -5,10 +5,31 @@ Corpus (utterances with ``reply_to``) and its LIWC-derived marker patterns; ours
 per session, with open function-word lists. This script times both on the same sessions and prints the
 ratio, and, as a sanity check, the two estimates of who coordinates more.
 
-ConvoKit is not an Equipoise dependency: install it into the virtualenv for this benchmark only
-(``.venv/bin/pip install convokit``; it is large). Without it the script says so and times ours alone.
+ConvoKit is not an Equipoise dependency (it is not in any extra either); install it for this benchmark
+only, preferably in a virtualenv of its own. Checked with convokit 5.0.0 from PyPI, two ways:
 
-    .venv/bin/python benchmarks/convokit_coordination.py [--repeat 3]
+- Everything ConvoKit declares (``pip install convokit``): it pulls in spaCy, sentence-transformers (and so
+  PyTorch), datasets and more, about 6.5 GB::
+
+      python3 -m venv /tmp/convokit-env
+      /tmp/convokit-env/bin/pip install -e . convokit
+
+- Only what ``Coordination`` needs (a few hundred MB): ConvoKit without its declared dependencies, then the
+  modules its core imports (``pymongo`` provides ``bson``)::
+
+      python3 -m venv /tmp/convokit-env
+      /tmp/convokit-env/bin/pip install -e .
+      /tmp/convokit-env/bin/pip install --no-deps convokit==5.0.0
+      /tmp/convokit-env/bin/pip install pandas pyyaml requests tqdm pymongo
+
+  (``pip check`` then lists ConvoKit's other dependencies as missing; the benchmark does not use them.)
+
+Then run it with that environment's Python (``--repeat`` runs of each; the median is printed)::
+
+    /tmp/convokit-env/bin/python benchmarks/convokit_coordination.py [--repeat 3]
+
+Without ConvoKit the script says so and times ours alone. ConvoKit prints a note about the config file it
+writes on first use; the script points ``HOME`` at a temporary folder first, so nothing is left behind.
 """
 
 from __future__ import annotations
@@ -107,7 +128,8 @@ def theirs(transcripts: list[Transcript]) -> tuple[float, float, dict[str, float
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each; the median is reported")
     args = parser.parse_args()
     described, transcripts = load_sessions()
@@ -125,17 +147,26 @@ def main() -> None:
     home = tempfile.mkdtemp(prefix="convokit-home-")
     os.environ["HOME"] = home
     try:
+        compare_with_convokit(transcripts, n_turns, our_seconds, args.repeat)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def compare_with_convokit(transcripts: list[Transcript], n_turns: int, our_seconds: float,
+                          repeat: int) -> None:
+    """Time ConvoKit's Coordination on the same sessions and print the ratio (or why it cannot)."""
+    try:
         started = time.perf_counter()
         import convokit
     except ImportError as exc:
-        print(f"convokit: cannot be imported ({exc.__class__.__name__}: {exc}); install it with "
-              "`.venv/bin/pip install convokit` to get the ratio")
+        print(f"convokit: cannot be imported ({exc.__class__.__name__}: {exc}); to get the ratio, install "
+              "it as this script's docstring says (`python benchmarks/convokit_coordination.py --help`)")
         return
     from importlib.metadata import version
 
     print(f"convokit {version('convokit')} ({convokit.__name__}): import took "
           f"{time.perf_counter() - started:.1f} s (not counted)")
-    results = [theirs(transcripts) for _ in range(args.repeat)]
+    results = [theirs(transcripts) for _ in range(repeat)]
     built = statistics.median(r[0] for r in results)
     fitted = statistics.median(r[1] for r in results)
     aggregates = results[0][2]
@@ -145,8 +176,6 @@ def main() -> None:
         print(f"  convokit aggregate 1, {pair}: {value:+.4f}" if value is not None else f"  {pair}: none")
     print(f"ratio convokit / ours: {fitted / our_seconds:.1f}x (fit/summarize only), "
           f"{(built + fitted) / our_seconds:.1f}x (including building the Corpus)")
-    shutil.rmtree(home, ignore_errors=True)
-
 
 if __name__ == "__main__":
     main()

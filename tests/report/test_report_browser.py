@@ -107,3 +107,23 @@ def test_client_and_course_reports_open_cleanly(browser, profile, transcript, tm
         page, problems, outside = _open(browser, path)
         assert problems == [] and outside == []
         page.close()
+
+
+def test_nothing_is_cut_short_or_hidden_at_desktop_width(browser, profile, transcript, tmp_path) -> None:
+    later = {**profile, "transcript": {**profile["transcript"], "id": "later"}}
+    pages = [write(profile, transcript, tmp_path, "html", audience=audience)[0]
+             for audience in ("therapist", "client")]
+    pages += [write_course([profile, later], tmp_path, "html", audience=audience)
+              for audience in ("therapist", "client")]
+    for path in pages:
+        page, problems, _ = _open(browser, path)
+        # Vega shortens a label that does not fit with an ellipsis; every name must be readable whole.
+        cut = page.eval_on_selector_all(
+            "figure.chart svg text", "els => els.map(e => e.textContent).filter(t => t.includes('\u2026'))")
+        assert cut == [], f"{path.name}: labels cut short: {cut}"
+        # The sessions table of a course fits the page: a hidden scroll area hides its last columns.
+        hidden = page.eval_on_selector_all(".scroll", "els => els.filter(e => e.scrollWidth > e.clientWidth)"
+                                           ".length")
+        assert hidden == 0, f"{path.name}: a table is wider than the page"
+        assert problems == []
+        page.close()

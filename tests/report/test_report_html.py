@@ -132,3 +132,26 @@ def test_cli_analyse_writes_both_audiences_and_a_course(tmp_path: Path) -> None:
     names = sorted(p.name for p in tmp_path.iterdir())
     assert {"session1.html", "session1.client.html", "course.html", "course.client.html"} <= set(names)
     assert 'href="session2.client.html"' in (tmp_path / "course.client.html").read_text()
+
+
+def test_client_course_report_speaks_in_the_clients_words(profile) -> None:
+    later = json.loads(json.dumps(profile))
+    later["transcript"]["id"] = "later"
+    for dim in later["dimensions"].values():
+        if dim["lean"] is not None:
+            dim["lean"] = -0.8
+    html = render_course([profile, profile, later, later], audience="client")
+    assert "\u201cWho did the talking\u201d leaned more towards you" in html
+    assert "there was more working it out together" in html
+    # The therapist's vocabulary, and the old word-swapped sentences, stay out of the client's version.
+    for jargon in ("The floor moved", "Partnership moved", "toward you", "you holds", "<th>power lean</th>"):
+        assert jargon not in html, jargon
+    therapist = render_course([profile, profile, later, later])
+    assert "The floor moved toward the client from session 3 on" in therapist
+
+
+def test_client_session_report_states_each_direction_below_the_title(profile, transcript) -> None:
+    html = render_session(profile, transcript, audience="client")
+    directions = re.findall(r'<p class="direction">([^<]+)</p>', html)
+    assert len(directions) == sum(1 for d in profile["dimensions"].values() if d.get("lean") is not None)
+    assert all(d[0].isupper() and d.endswith(".") for d in directions)

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from equipoise.errors import UsageError
-from equipoise.report.texts import lean_phrase
+from equipoise.report.texts import CLIENT_LEANS, DIMENSIONS, client_lean_phrase, lean_phrase
 from equipoise.report.view import format_value, parse_norm, session_view, timeline_rows, turn_indexes
 
 
@@ -86,3 +86,26 @@ def test_profiles_outside_the_contract_are_refused(profile: dict[str, Any], chan
             profile[key] = value
     with pytest.raises(UsageError):
         session_view(profile)
+
+
+def test_client_phrases_name_the_direction_of_every_dimension() -> None:
+    assert set(CLIENT_LEANS) == set(DIMENSIONS)
+    # A positive lean gives the therapist the lever; the sentence must say what that means for each one.
+    assert client_lean_phrase("disclosure", 0.9) == \
+        "you shared clearly more about yourself than your therapist did"
+    assert client_lean_phrase("accommodation", 0.9).startswith(
+        "you clearly more often took up your therapist's")
+    assert client_lean_phrase("floor", -0.3) == "you talked a little more than your therapist"
+    assert client_lean_phrase("partnership", -0.7).startswith("clearly more working it out together")
+    assert client_lean_phrase("agenda", 0.05) == "about even between you"
+    assert client_lean_phrase("unknown_plugin", 0.8) == "mostly your therapist"
+    assert client_lean_phrase("floor", None) == "not measured"
+
+
+def test_client_view_says_the_direction_in_a_sentence(profile: dict[str, Any], transcript) -> None:
+    client = {d.key: d.lean_phrase for d in session_view(profile, transcript, "client").dimensions}
+    therapist = {d.key: d.lean_phrase for d in session_view(profile, transcript).dimensions}
+    for key, lean in ((k, d["lean"]) for k, d in profile["dimensions"].items()):
+        if lean is not None and abs(lean) >= 0.15:
+            assert "you" in client[key], (key, client[key])       # "you", "your therapist", "your own"
+            assert client[key] != therapist[key]

@@ -79,7 +79,7 @@ def dimensions_chart(view: SessionView, width: int | str = "container") -> dict[
                      "median": norm.median if norm else None})
     order = [r["dimension"] for r in rows]
     data = alt.Data(name="dimensions")
-    y = alt.Y("dimension:N", sort=order, title=None, axis=alt.Axis(labelLimit=220, labelPadding=8))
+    y = alt.Y("dimension:N", sort=order, title=None, axis=alt.Axis(labelLimit=280, labelPadding=8))
     x_scale = alt.Scale(domain=[-1, 1], nice=False)
     axis_title = CLIENT_LEAN_AXIS if view.audience == "client" else LEAN_AXIS
     base = alt.Chart(data).encode(y=y)
@@ -110,7 +110,9 @@ def timeline_chart(view: SessionView, width: int | str = "container") -> dict[st
         return None
     select = alt.selection_point(fields=["dimension"], bind="legend")
     order = [d.title for d in view.dimensions]
-    colour = alt.Color("dimension:N", sort=order, title=None, scale=alt.Scale(scheme="tableau10"))
+    # Four entries a row: the client's longer names would otherwise run off the right edge, cut short.
+    colour = alt.Color("dimension:N", sort=order, title=None, scale=alt.Scale(scheme="tableau10"),
+                       legend=alt.Legend(columns=4, labelLimit=300, symbolType="circle"))
     axis_title = CLIENT_LEAN_AXIS if view.audience == "client" else LEAN_AXIS
     chart = alt.Chart(alt.Data(name="timeline")).mark_line(
         point=alt.OverlayMarkDef(size=30, filled=True, cursor="pointer"), strokeWidth=2,
@@ -173,7 +175,8 @@ def course_summary_chart(rows: Sequence[Mapping[str, Any]], session_order: Itera
         point=alt.OverlayMarkDef(size=50, filled=True), strokeWidth=2).encode(
         x=alt.X("session:N", sort=list(session_order), title=None, axis=alt.Axis(labelAngle=-40)),
         y=alt.Y("value:Q", scale=alt.Scale(domain=[-1, 1]), title=None),
-        color=alt.Color("measure:N", title=None, scale=alt.Scale(range=["#1f3b5a", "#d9822b"])),
-        tooltip=[alt.Tooltip("session:N"), alt.Tooltip("measure:N"), alt.Tooltip("value:Q", format="+.2f")],
+        color=alt.Color("label:N", title=None, scale=alt.Scale(range=["#1f3b5a", "#d9822b"])),
+        tooltip=[alt.Tooltip("session:N"), alt.Tooltip("label:N", title="measure"),
+                 alt.Tooltip("value:Q", format="+.2f")],
     ).properties(width=width, height=200, usermeta={"equipoise": "course-summary"})
     return _finish(chart, {"course-summary": list(rows)})

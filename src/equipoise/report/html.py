@@ -17,7 +17,18 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
 from . import charts
-from .texts import AUDIENCES, COURSE_INTRO, DIMENSIONS, INTRO, LIMITS, Audience, lean_phrase, norm_phrase
+from .texts import (
+    AUDIENCES,
+    CLIENT_SUMMARY_TITLES,
+    COURSE_INTRO,
+    DIMENSIONS,
+    INTRO,
+    LIMITS,
+    Audience,
+    client_course_statements,
+    lean_phrase,
+    norm_phrase,
+)
 from .view import as_dict, format_value, number, session_view
 
 if TYPE_CHECKING:
@@ -113,7 +124,9 @@ def course_view(profiles: Sequence[Any], audience: Audience, links: Mapping[str,
         for measure, field in (("power lean", "power_lean"), ("partnership", "partnership")):
             value = number(summary.get(field))
             if value is not None:
-                summary_rows.append({"session": sid, "measure": measure, "value": value})
+                label = CLIENT_SUMMARY_TITLES[field if field == "power_lean" else "partnership_index"] \
+                    if audience == "client" else measure
+                summary_rows.append({"session": sid, "measure": measure, "label": label, "value": value})
         power, partnership = number(summary.get("power_lean")), number(summary.get("partnership"))
         sessions.append({"id": sid, "n_turns": len(data["turns"]), "leans": leans,
                          "href": (links or {}).get(str(data["transcript"].get("id"))),
@@ -139,11 +152,11 @@ def _course_statements(ids: Sequence[str], lean_rows: Sequence[Mapping[str, Any]
     for row in summary_rows:
         name = summary_names[row["measure"]]
         series.setdefault(name, [None] * len(ids))[ids.index(row["session"])] = row["value"]
-    statements = build_course_from_leans(list(ids), series).statements()
+    course = build_course_from_leans(list(ids), series)
     if audience == "client":
-        statements = [s.replace("toward the client", "toward you")
-                      .replace("toward the therapist", "toward your therapist") for s in statements]
-    return statements
+        return client_course_statements([(s.series, s.session, s.before, s.after) for s in course.shifts],
+                                        course.back_and_forth)
+    return course.statements()
 
 
 def render_course(profiles: Sequence[Any], *, audience: str = "therapist", static: bool = False,

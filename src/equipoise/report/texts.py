@@ -7,6 +7,7 @@ of who held a lever in this conversation, shown beside the range seen in referen
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -63,12 +64,12 @@ DIMENSIONS: dict[str, DimensionText] = {
         "How much the conversation sounded like two people working something out together.",
         "Warmth, tone and the relationship built outside this transcript."),
     "disclosure": DimensionText(
-        "Disclosure", "Sharing personal things",
+        "Disclosure", "Who learned more about the other",
         "How often each person shares personal, private information, and how unequal that is.",
         "How much each of you shared about yourselves.",
         "What was shared in earlier sessions, and whether sharing felt safe or pressured."),
     "accommodation": DimensionText(
-        "Accommodation", "Who adapts to whom",
+        "Accommodation", "Whose way of speaking was followed",
         "Linguistic coordination on function-word classes in each direction and the difference between the "
         "directions (\u201cEchoes of power\u201d, Danescu-Niculescu-Mizil et al. 2012).",
         "Whether one of you tended to pick up the other's way of speaking more.",
@@ -159,6 +160,80 @@ def lean_phrase(lean: float | None, audience: Audience) -> str:
     else:
         who = "the therapist" if lean > 0 else "the client"
     return f"{strength} {who}"
+
+
+# The client version says which way each dimension leans in a sentence about this conversation: "mostly
+# your therapist" under "Who learned more about the other" is clear, under "Being heard" it is not.
+# Each entry: (towards the therapist, towards the client); "{more}" becomes "clearly more" or "a little more".
+CLIENT_LEANS: dict[str, tuple[str, str]] = {
+    "floor": ("your therapist talked {more} than you", "you talked {more} than your therapist"),
+    "agenda": ("your therapist chose the subject {more} often than you",
+               "you chose the subject {more} often than your therapist"),
+    "responsiveness": ("your therapist {more} often moved on than picked up what you had just said",
+                       "your therapist {more} often picked up what you had just said than moved on"),
+    "directiveness": ("your therapist {more} often suggested what to do than left the choice to you",
+                      "your therapist {more} often left the choice to you than suggested what to do"),
+    "partnership": ("{more} steering by your therapist than working it out together",
+                    "{more} working it out together than steering by your therapist"),
+    "disclosure": ("you shared {more} about yourself than your therapist did",
+                   "your therapist shared {more} about themselves than you did"),
+    "accommodation": ("you {more} often took up your therapist's way of speaking than the reverse",
+                      "your therapist {more} often took up your way of speaking than the reverse"),
+    "client_agency": ("{more} of the direction came from your therapist than from your own reasons",
+                      "{more} of the direction came from your own reasons and topics"),
+}
+CLIENT_EVEN = "about even between you"
+
+
+def client_lean_phrase(key: str, lean: float | None) -> str:
+    """Say in a sentence which way one dimension leans, for the client (falls back on :func:`lean_phrase`).
+
+    >>> client_lean_phrase("disclosure", 0.9)
+    'you shared clearly more about yourself than your therapist did'
+    >>> client_lean_phrase("floor", -0.3), client_lean_phrase("floor", 0.1)
+    ('you talked a little more than your therapist', 'about even between you')
+    """
+    if lean is None or key not in CLIENT_LEANS:
+        return lean_phrase(lean, "client")
+    if abs(lean) < 0.15:
+        return CLIENT_EVEN
+    template = CLIENT_LEANS[key][0 if lean > 0 else 1]
+    return template.format(more="clearly more" if abs(lean) >= 0.5 else "a little more")
+
+
+CLIENT_SUMMARY_TITLES = {"power_lean": "Who led, overall", "partnership_index": "Working together, overall"}
+
+
+def client_course_statements(shifts: Sequence[tuple[str, int, float, float]], back_and_forth: Sequence[str],
+                             ) -> list[str]:
+    """The shifts of a course of sessions said to the client, with the client's names for the dimensions.
+
+    Each shift is (series, first session after it, mean before, mean after), as in
+    :class:`equipoise.course.Shift`.
+
+    >>> client_course_statements([("floor", 3, 0.3, -0.3)], [])
+    ['From session 3 on, “Who did the talking” leaned more towards you (+0.30 before, -0.30 after).']
+    """
+    def title(series: str) -> str:
+        text = DIMENSIONS.get(series)
+        return text.client_title if text else CLIENT_SUMMARY_TITLES.get(series, series.replace("_", " "))
+
+    found = []
+    for series, session, before, after in shifts:
+        if series == "partnership_index":
+            verb = "rose" if after > before else "fell"
+            found.append(f"“{title(series)}” {verb} from session {session} on "
+                         f"({before:.2f} before, {after:.2f} after; 0 to 1, higher is more shared).")
+        elif series == "partnership":
+            more = "working it out together" if after < before else "steering by your therapist"
+            found.append(f"From session {session} on, there was more {more} "
+                         f"({before:+.2f} before, {after:+.2f} after).")
+        else:
+            side = "you" if after < before else "your therapist"
+            found.append(f"From session {session} on, “{title(series)}” leaned more towards {side} "
+                         f"({before:+.2f} before, {after:+.2f} after).")
+    found += [f"“{title(series)}” moved back and forth across the sessions." for series in back_and_forth]
+    return found or ["Nothing changed much from one session to the next."]
 
 
 def norm_phrase(position: str | None, audience: Audience) -> str:

@@ -14,7 +14,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
-from .texts import CLIENT_LIMITS, DIMENSION_ORDER, DIMENSIONS, Audience, humanise, label_word, lean_phrase
+from .texts import (
+    CLIENT_LIMITS,
+    DIMENSION_ORDER,
+    DIMENSIONS,
+    Audience,
+    client_lean_phrase,
+    humanise,
+    label_word,
+    lean_phrase,
+)
 
 if TYPE_CHECKING:
     from ..model import Transcript
@@ -241,11 +250,13 @@ def dimension_view(key: str, dim: Mapping[str, Any], n_turns: int, audience: Aud
                                   norm_text, evidence if own is None else own))
     lean = number(dim.get("lean"))
     available = bool(dim.get("available", lean is not None))
+    # The client reads a sentence naming the direction; "mostly your therapist" alone can read backwards.
+    phrase = client_lean_phrase(key, lean) if audience == "client" else lean_phrase(lean, audience)
     return DimensionView(
         key=key, title=title, measures=measures, cannot_know=cannot_know,
         notes=tuple(str(n) for n in dim.get("notes") or ()),
         lean=lean, lean_text="\u2013" if lean is None else f"{lean:+.2f}",
-        lean_phrase=lean_phrase(lean, audience) if available else "not measured",
+        lean_phrase=phrase if available else "not measured",
         lean_norm=parse_norm(flat_norms.get("lean")), available=available,
         reason=dim.get("reason"), metrics=tuple(metrics), evidence=evidence)
 
