@@ -29,6 +29,8 @@ demo: $(VENV)/.installed-demo
 	@echo "Results are in $(OUT)/: open in a browser (they work offline)"
 	@echo "  therapist reports: $(OUT)/<session>.html   client versions: $(OUT)/<session>.client.html"
 	@echo "  course of four sessions: $(OUT)/course/course.html (client version: course.client.html)"
+	@echo "  what each number means: $(BIN)/equipoise explain"
+	@echo "The web app with a demo practice (SQLite): $(BIN)/equipoise serve --demo"
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks scripts
