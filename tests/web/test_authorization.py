@@ -122,8 +122,9 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Practice,
 def request(browser: Any, method: str, url: str) -> Any:
     if method == "GET":
         return browser.get(url, follow_redirects=False)
-    return post(browser, url, {"email": "nobody@test.example", "password": "wrong"}, follow_redirects=False,
-                headers={"accept": "application/json"})
+    # "sure" confirms the destructive routes, so an owner's deletion really runs.
+    return post(browser, url, {"email": "nobody@test.example", "password": "wrong", "sure": "yes"},
+                follow_redirects=False, headers={"accept": "application/json"})
 
 
 def check(practice: Practice, browser: Any, user: str, method: str, path: str, x: str) -> None:
@@ -182,6 +183,9 @@ def test_destructive_routes_only_let_the_owner_through(sqlite_url: str, method: 
 
 # Routes of the framework, not of the app: the OpenAPI description and the static files are public.
 FRAMEWORK = {("GET", "/api/openapi.json"), ("HEAD", "/api/openapi.json"), ("MOUNT", "/static")}
+# Files of the app, not pages: public because they hold no data (and have no JSON twin). Browsers ask for
+# /favicon.ico by themselves, signed in or not.
+PUBLIC_FILES = {("GET", "/favicon.ico")}
 
 
 def app_routes(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, str]]:
@@ -205,7 +209,7 @@ def test_every_route_of_the_app_is_in_the_matrix(shared: tuple[Practice, dict[st
     practice, _users = shared
     found = set()
     for method, path in app_routes(practice.app.routes):
-        if (method, path) in FRAMEWORK:
+        if (method, path) in FRAMEWORK | PUBLIC_FILES:
             continue
         if path == "/api/":
             path = "/"
@@ -222,6 +226,20 @@ def test_every_route_of_the_app_is_in_the_matrix(shared: tuple[Practice, dict[st
             api = "/api" + ("/" if path == "/" else path)
             assert ((method, api) in raw) == ((method, path) not in HTML_ONLY), f"JSON twin of {path}"
             assert ((method, path) in raw) == ((method, path) not in API_ONLY), f"HTML page of {path}"
+
+
+def test_public_files_are_served_to_anyone(shared: tuple[Practice, dict[str, Any]]) -> None:
+    practice, users = shared
+    for user in ("anonymous", "client_a"):
+        for _method, path in sorted(PUBLIC_FILES):
+            response = users[user].get(path, follow_redirects=False)
+            assert response.status_code == 200, f"{user} GET {path}"
+    icon = users["anonymous"].get("/favicon.ico")
+    assert icon.headers["content-type"].startswith("image/svg+xml") and b"<svg" in icon.content
+    # Every page links the icon, which the static files serve.
+    page = users["anonymous"].get("/login").text
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+    assert practice.client().get("/static/favicon.svg").content == icon.content
 
 
 def test_a_supervisor_sees_no_client_names_unless_shared(shared: tuple[Practice, dict[str, Any]]) -> None:

@@ -169,6 +169,11 @@ PHONE_PAGES = {
 }
 
 
+# Per list table: the width of its box and of its rows (wider when it scrolls inside itself).
+TABLE_WIDTHS = """() => [...document.querySelectorAll('main table.list')].map(t =>
+  [t.getBoundingClientRect().width, t.querySelector('tr').getBoundingClientRect().width])"""
+
+
 @pytest.mark.parametrize("who", sorted(PHONE_PAGES))
 def test_every_main_page_fits_a_phone(browser: Any, server: tuple[str, Practice], shots: Path,
                                       who: str) -> None:
@@ -183,6 +188,8 @@ def test_every_main_page_fits_a_phone(browser: Any, server: tuple[str, Practice]
         page.wait_for_load_state()
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{who} {url} is {width}px wide on a 390px phone"
+        for table, rows in page.evaluate(TABLE_WIDTHS):
+            assert rows >= table - 1, f"{who} {url}: a table's rows are {rows}px wide in its {table}px box"
         for svg in page.locator("figure.chart svg").all():
             if svg.is_visible():  # the phone drawing, at (nearly) its own size
                 box = svg.bounding_box()
@@ -191,4 +198,26 @@ def test_every_main_page_fits_a_phone(browser: Any, server: tuple[str, Practice]
                 assert box["width"] >= 0.85 * natural, f"{who} {url}: chart shrunk to {box['width']:.0f}px"
         name = url.strip("/").replace("/", "_") or "home"
         page.screenshot(path=str(shots / f"phone-{who}-{name}.png"), full_page=True)
+    context.close()
+
+
+
+def list_table(columns: int) -> str:
+    head = "".join(f"<th>col {i}</th>" for i in range(columns))
+    body = "".join(f'<td class="num">+0.{i}</td>' for i in range(columns))
+    return f'<table class="list"><thead><tr>{head}</tr></thead><tbody><tr>{body}</tr></tbody></table>'
+
+
+def test_short_tables_fill_a_phone_and_wide_ones_scroll_inside_themselves(
+        browser: Any, server: tuple[str, Practice]) -> None:
+    base, _practice = server
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(f"{base}/login")  # any page: what is under test is the app's style sheet
+    page.locator("main").evaluate("(main, html) => main.insertAdjacentHTML('beforeend', html)",
+                                  list_table(2) + list_table(12))
+    (short_box, short_rows), (wide_box, wide_rows) = page.evaluate(TABLE_WIDTHS)[-2:]
+    assert short_box > 300 and short_rows >= short_box - 1, f"short table: rows {short_rows} in {short_box}px"
+    assert wide_box <= 370 and wide_rows > wide_box + 100, f"wide table: rows {wide_rows} in {wide_box}px"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()

@@ -78,10 +78,22 @@ def create_app(settings: Settings | None = None, *, analyse: Callable[..., dict[
         secret=secret, analyse=analyse)
     app.state.engine = engine
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    _install_favicon(app)
     _install_middleware(app, settings)
     _install_errors(app)
     register(app)
     return app
+
+
+def _install_favicon(app: FastAPI) -> None:
+    from fastapi.responses import FileResponse
+
+    # Browsers ask for /favicon.ico by themselves (on JSON pages too, which link no icon): answer it with
+    # the same SVG the pages link, rather than a 404. It holds no data, so it is public and may be cached.
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml",
+                            headers={"Cache-Control": "public, max-age=86400"})
 
 
 def _install_middleware(app: FastAPI, settings: Settings) -> None:

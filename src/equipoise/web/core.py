@@ -170,6 +170,46 @@ async def checked_form(request: Request, state: State) -> AsyncIterator[FormData
         await form.close()  # uploaded files are spooled to temporary files
 
 
+CONFIRM_FIELD = "sure"
+CONFIRM_VALUES = ("yes", "true", "on", "1")
+
+
+def confirmed(form: FormData) -> bool:
+    """Whether a destructive form carries its "I'm sure" confirmation (``sure=yes``).
+
+    The page's checkbox is ``required``, but only a browser enforces that: a script, an old browser or a
+    crafted post must not delete anything without the confirmation either.
+    """
+    return str(form.get(CONFIRM_FIELD) or "").strip().lower() in CONFIRM_VALUES
+
+
+def unconfirmed_message(what: str, *, script: bool) -> str:
+    """The message for a destructive form sent unconfirmed; ``what`` is e.g. "delete this session"."""
+    message = f"Nothing was deleted: please tick the box to confirm that you want to {what}."
+    return message + (f" A script sends {CONFIRM_FIELD}=yes." if script else "")
+
+
+def confirmed_form_openapi(what: str) -> dict[str, Any]:
+    """The OpenAPI ``requestBody`` and 400 answer of a destructive form route (``openapi_extra``).
+
+    The form is read by :func:`checked_form`, not by FastAPI, so its fields are described here by hand.
+    """
+    schema = {"type": "object", "required": [CONFIRM_FIELD], "properties": {
+        CONFIRM_FIELD: {"type": "string", "enum": list(CONFIRM_VALUES),
+                        "description": f"Confirms that you want to {what}; without it nothing is deleted "
+                                       "and the answer is 400."},
+        security.CSRF_FIELD: {"type": "string", "description": "The CSRF token, unless it is sent in the "
+                                                                f"{security.CSRF_HEADER} header."}}}
+    error = {"type": "object", "required": ["ok", "status", "title", "error"], "properties": {
+        "ok": {"type": "boolean", "enum": [False]}, "status": {"type": "integer"},
+        "title": {"type": "string"}, "error": {"type": "string"}}}
+    return {"requestBody": {"required": True, "content": {
+                media: {"schema": schema} for media in ("application/x-www-form-urlencoded",
+                                                        "multipart/form-data")}},
+            "responses": {"400": {"description": "Not confirmed: nothing was deleted.",
+                                  "content": {"application/json": {"schema": error}}}}}
+
+
 def twin(router: APIRouter, path: str, template: str, *, summary: str, tags: list[str]) -> Callable:
     """Register a page function as ``GET /api<path>`` (JSON) and ``GET <path>`` (HTML from ``template``)."""
 

@@ -10,7 +10,16 @@ from fastapi.responses import Response
 from ...store import actions
 from ...store.models import Client, User
 from .. import perception, views
-from ..core import CtxDep, FormDep, WebError, twin
+from ..core import (
+    CtxDep,
+    FormDep,
+    WebError,
+    confirmed,
+    confirmed_form_openapi,
+    twin,
+    unconfirmed_message,
+    wants_json,
+)
 
 router = APIRouter()
 TAGS = ["client"]
@@ -50,7 +59,8 @@ def consent(ctx: CtxDep) -> dict[str, Any]:
     _user, client = own_client(ctx)
     return {"has_consent": client.has_consent, "consent_at": views.when(client.consent_at),
             "revoked_at": views.when(client.revoked_at), "n_sessions": len(client.sessions),
-            "csrf_token": ctx.csrf, "give_action": "/consent", "revoke_action": "/consent/revoke"}
+            "csrf_token": ctx.csrf, "give_action": "/consent", "revoke_action": "/consent/revoke",
+            "errors": []}
 
 
 @router.post("/consent", tags=TAGS, summary="Give consent to analysis")
@@ -63,10 +73,22 @@ def give_consent(ctx: CtxDep, form: FormDep) -> Response:
     return ctx.done("/me")
 
 
-@router.post("/consent/revoke", tags=TAGS, summary="Revoke consent (deletes the client's data)")
+REVOKE = "withdraw your consent and delete your sessions"
+
+
+@router.post("/consent/revoke", tags=TAGS, summary="Revoke consent (deletes the client's data)",
+             openapi_extra=confirmed_form_openapi(REVOKE))
 def revoke_consent(ctx: CtxDep, form: FormDep) -> Response:
-    """Withdraw consent: delete every transcript, profile and check-in of the client, and say so."""
+    """Withdraw consent: delete every transcript, profile and check-in of the client, and say so.
+
+    Only with the confirmation ``sure=yes``; without it nothing is deleted and the answer is 400.
+    """
     _user, client = own_client(ctx)
+    if not confirmed(form):
+        if wants_json(ctx.request):
+            raise WebError(400, unconfirmed_message(REVOKE, script=True))
+        message = unconfirmed_message(REVOKE, script=False)
+        return ctx.render("consent.html", {**consent(ctx=ctx), "errors": [message]}, status=400)
     deleted = actions.revoke_consent(ctx.db, client)
     data = {"deleted": {"sessions": deleted.sessions, "transcripts": deleted.transcripts,
                         "profiles": deleted.profiles, "check_ins": deleted.check_ins,

@@ -11,7 +11,16 @@ from ...store import actions
 from ...store.models import CheckIn, Reflection
 from .. import perception, views
 from ..access import access_to_session, require_owner
-from ..core import CtxDep, FormDep, WebError, twin, wants_json
+from ..core import (
+    CtxDep,
+    FormDep,
+    WebError,
+    confirmed,
+    confirmed_form_openapi,
+    twin,
+    unconfirmed_message,
+    wants_json,
+)
 from ..reports import session_report, transcript_from_turns
 
 router = APIRouter()
@@ -40,6 +49,7 @@ def session_page(ctx: CtxDep, session_id: int) -> dict[str, Any]:
         "check_in": perception.answers_of(session.check_in, extra=("comment",)),
         # Who the reader took to be the therapist and the client: worth checking when roles were inferred.
         "speakers": (profile.get("transcript") or {}).get("speakers", []),
+        "errors": [],
     }
     if access.mode != "self":
         data["reflection"] = perception.answers_of(session.reflection, extra=REFLECTION_EXTRA)
@@ -146,10 +156,23 @@ def save_check_in(ctx: CtxDep, session_id: int, form: FormDep) -> Response:
     return ctx.render("checkin.html", {**data, "done": True})
 
 
-@router.post("/sessions/{session_id}/delete", tags=TAGS, summary="Delete a session")
+DELETE = "delete this session"
+
+
+@router.post("/sessions/{session_id}/delete", tags=TAGS, summary="Delete a session",
+             openapi_extra=confirmed_form_openapi(DELETE))
 def delete_session(ctx: CtxDep, session_id: int, form: FormDep) -> Response:
-    """Delete a session with its transcript, profile, check-in and reflection."""
+    """Delete a session with its transcript, profile, check-in and reflection.
+
+    Only with the confirmation ``sure=yes``; without it nothing is deleted and the answer is 400.
+    """
     access, session = access_to_session(ctx.db, ctx.require("therapist"), session_id)
     require_owner(access)
+    if not confirmed(form):
+        if wants_json(ctx.request):
+            raise WebError(400, unconfirmed_message(DELETE, script=True))
+        message = unconfirmed_message(DELETE, script=False)
+        return ctx.render("session.html", {**session_page(ctx=ctx, session_id=session_id),
+                                           "errors": [message]}, status=400)
     ctx.db.delete(session)
     return ctx.done(f"/clients/{access.client.id}")
