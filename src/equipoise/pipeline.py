@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -107,6 +107,7 @@ def analyse(transcript: Transcript, *, labeller: Any = None, labels: Labels | No
             metrics=metrics,
             norms=table.place_all(analyser.name, metrics, lean) if table and available else {},
             evidence=() if result is None else tuple(result.evidence),
+            metric_turns={} if result is None else _metric_turns(result.metric_turns, metrics),
             reason=reason or (None if result is None else result.reason),
             notes=() if result is None else tuple(result.notes),
             description=analyser.description, what_it_cannot_know=analyser.cannot_know)
@@ -144,6 +145,12 @@ def _norms() -> Norms | None:
     from .norms import load_norms
 
     return load_norms()
+
+
+def _metric_turns(linked: Mapping[str, Sequence[int]],
+                  metrics: Mapping[str, float | None]) -> dict[str, tuple[int, ...]]:
+    """The turn lists of the metrics the result reports, as sorted unique indices."""
+    return {k: tuple(sorted({int(i) for i in v})) for k, v in linked.items() if k in metrics}
 
 
 def _round(value: float | None) -> float | None:

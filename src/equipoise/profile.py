@@ -48,7 +48,12 @@ class TurnRecord:
 
 @dataclass(frozen=True, slots=True)
 class DimensionProfile:
-    """One dimension in the profile: the analyser's result with its norms and its explanation."""
+    """One dimension in the profile: the analyser's result with its norms and its explanation.
+
+    ``metric_turns`` maps a metric to the turn indices that make up its numerator (see
+    :class:`equipoise.analysers.base.DimensionResult`); metrics computed from every turn have no entry.
+    Profiles written before the field existed read as having none.
+    """
 
     name: str
     version: str
@@ -61,12 +66,14 @@ class DimensionProfile:
     notes: tuple[str, ...] = ()
     description: str = ""
     what_it_cannot_know: str = ""
+    metric_turns: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form (``dimensions[name]``)."""
         return {"version": self.version, "available": self.available, "reason": self.reason,
                 "lean": self.lean, "metrics": dict(self.metrics),
                 "norms": {k: dict(v) for k, v in self.norms.items()}, "evidence": list(self.evidence),
+                "metric_turns": {k: list(v) for k, v in self.metric_turns.items()},
                 "notes": list(self.notes), "description": self.description,
                 "what_it_cannot_know": self.what_it_cannot_know}
 
@@ -78,7 +85,9 @@ class DimensionProfile:
                    norms={k: dict(v) for k, v in data.get("norms", {}).items()},
                    evidence=tuple(data.get("evidence", ())), reason=data.get("reason"),
                    notes=tuple(data.get("notes", ())), description=str(data.get("description", "")),
-                   what_it_cannot_know=str(data.get("what_it_cannot_know", "")))
+                   what_it_cannot_know=str(data.get("what_it_cannot_know", "")),
+                   metric_turns={str(k): tuple(int(i) for i in v)
+                                 for k, v in (data.get("metric_turns") or {}).items()})
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,6 +85,23 @@ def test_clicking_a_number_highlights_its_turns(browser, profile, transcript, tm
     page.close()
 
 
+def test_each_metric_highlights_its_own_turns(browser, profile, transcript, tmp_path) -> None:
+    [path] = write(profile, transcript, tmp_path, "html")
+    page, problems, _ = _open(browser, path)
+    card = page.locator("#dim-client_agency table.metrics")
+    highlighted = []
+    for label in ("sustain talk", "change talk", "pushback"):
+        card.locator("tr", has_text=label).first.locator("a.num").click()
+        highlighted.append(page.eval_on_selector_all(".turn.evidence", "els => els.map(e => e.id)"))
+    assert highlighted == [["turn-1", "turn-3", "turn-7"], ["turn-11", "turn-13", "turn-15"], ["turn-7"]]
+    assert "client agency" in page.inner_text("#evidence-bar").lower()
+    # A measure from every turn is not a link; hovering it says why.
+    followed = card.locator("tr", has_text="pushback followed share").locator(".num-all")
+    assert followed.count() == 1 and "every turn" in followed.get_attribute("title")
+    assert problems == []
+    page.close()
+
+
 def test_clicking_chart_points_leads_to_the_transcript(browser, profile, transcript, tmp_path) -> None:
     [path] = write(profile, transcript, tmp_path, "html")
     page, problems, _ = _open(browser, path)

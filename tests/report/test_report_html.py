@@ -155,3 +155,72 @@ def test_client_session_report_states_each_direction_below_the_title(profile, tr
     directions = re.findall(r'<p class="direction">([^<]+)</p>', html)
     assert len(directions) == sum(1 for d in profile["dimensions"].values() if d.get("lean") is not None)
     assert all(d[0].isupper() and d.endswith(".") for d in directions)
+
+
+def _metric_cells(html: str, dim: str) -> dict[str, str]:
+    """The value cell of each metric row of one dimension card, by the row's label."""
+    card = re.search(rf'<article class="dim[^"]*" id="dim-{dim}">(.*?)</article>', html, re.S)
+    assert card, f"no card for {dim}"
+    rows = re.findall(r'<tr><td>([^<]+)</td>\s*<td class="v">(.*?)</td>', card.group(1), re.S)
+    return dict(rows)
+
+
+def _linked(cell: str) -> tuple[list[int], int] | None:
+    """(turns linked, count shown) of a value cell, or None when it links nothing."""
+    found = re.search(r'data-turns="([\d ]+)".*?<span class="n">(\d+)</span>', cell, re.S)
+    return None if found is None else ([int(i) for i in found.group(1).split()], int(found.group(2)))
+
+
+def test_each_metric_row_links_its_own_turns_and_counts_them(profile, transcript) -> None:
+    html = render_session(profile, transcript)
+    cells = _metric_cells(html, "client_agency")
+    assert _linked(cells["change talk"]) == ([11, 13, 15], 3)
+    assert _linked(cells["sustain talk"]) == ([1, 3, 7], 3)
+    # Not listed in metric_turns: no count, and the title says what it comes from.
+    assert _linked(cells["pushback followed share"]) is None
+    assert 'class="num-all" title="from every turn' in cells["pushback followed share"]
+    lean = re.search(r'id="dim-client_agency">.*?<span class="lean"><a class="num"[^>]*data-turns="([\d ]+)"',
+                     html, re.S)
+    assert lean and lean.group(1) == "7 11 13 15"            # the card's lean keeps the dimension's evidence
+
+
+def test_a_computed_profile_links_different_metrics_to_different_turns() -> None:
+    from equipoise.label.labels import Labels, TurnLabels
+    from equipoise.pipeline import analyse
+
+    t, c = Speaker("T", Role.THERAPIST), Speaker("C", Role.CLIENT)
+    rows = [
+        (t, "Did you drink this week?", TurnLabels("question", "closed")),
+        (c, "A bit, at my sister's birthday party on Saturday night.", TurnLabels(talk_type="neutral")),
+        (t, "You need to stop drinking completely before it ruins your liver.",
+         TurnLabels("input", input_type="advice", markers=("directive",))),
+        (c, "Why would I stop? Everyone drinks at parties.", TurnLabels(talk_type="sustain")),
+        (t, "What would be different for you without it?", TurnLabels("question", "open")),
+        (c, "I would sleep better and argue less with my partner.", TurnLabels(talk_type="change")),
+    ]
+    transcript = Transcript.from_turns("computed", [Turn(i, s, text) for i, (s, text, _) in enumerate(rows)])
+    profile = analyse(transcript, labels=Labels(tuple(r[2] for r in rows), "hand", "1"), norms=False)
+    html = render_session(profile, transcript)
+    dims = profile.to_dict()["dimensions"]
+    agenda = _metric_cells(html, "agenda")
+    assert _linked(agenda["questions therapist"]) == ([0, 4], 2)
+    assert _linked(agenda["questions client"]) == ([3], 1)
+    assert _linked(agenda["closed question share"]) == ([0], 1)
+    assert _linked(_metric_cells(html, "directiveness")["advice therapist"]) == ([2], 1)
+    # Every row shows exactly the turns the profile lists for it (no row for a role nobody has).
+    for key, dim in dims.items():
+        cells = _metric_cells(html, key)
+        shown = [m for m in dim["metrics"] if not m.endswith("_other")]
+        assert len(cells) == len(shown), key
+        for metric in shown:
+            cell, turns = cells[metric.replace("_", " ")], dim["metric_turns"].get(metric)
+            if turns is None:
+                assert "num-all" in cell and _linked(cell) is None, (key, metric)
+            else:
+                assert _linked(cell) == ((turns, len(turns)) if turns else None), (key, metric)
+
+
+def test_client_report_links_metrics_and_explains_the_others(profile, transcript) -> None:
+    cells = _metric_cells(render_session(profile, transcript, audience="client"), "client_agency")
+    assert _linked(cells["sustain talk"]) == ([1, 3, 7], 3)
+    assert 'title="from everything said, not from particular moments"' in cells["pushback followed share"]

@@ -28,6 +28,16 @@ def test_metric_table_is_long_with_norms(profile) -> None:
     assert {"power_lean", "partnership"} <= {r["metric"] for r in rows if r["dimension"] == "summary"}
 
 
+def test_metric_table_lists_each_metrics_own_turns(profile) -> None:
+    rows = {(r["dimension"], r["metric"]): r for r in metric_rows(profile)}
+    assert rows["client_agency", "sustain_talk"]["turns"] == "1;3;7"
+    assert rows["client_agency", "sustain_talk"]["n_evidence"] == 3
+    assert rows["client_agency", "lean"]["turns"] == "7;11;13;15"          # the dimension's evidence
+    assert rows["client_agency", "pushback_followed_share"]["turns"] is None   # from every turn
+    assert rows["partnership", "we_language"]["turns"] == "" and rows["partnership", "we_language"][
+        "n_evidence"] == 0
+
+
 def test_session_row_is_wide(profile) -> None:
     row = session_row(profile)
     assert row["session"] == "sample" and row["n_turns"] == 16 and row["partnership"] == 0.58

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from equipoise.errors import UsageError
-from equipoise.report.texts import CLIENT_LEANS, DIMENSIONS, client_lean_phrase, lean_phrase
+from equipoise.report.texts import CLIENT_LEANS, DIMENSIONS, client_lean_phrase, lean_phrase, metric_basis
 from equipoise.report.view import format_value, parse_norm, session_view, timeline_rows, turn_indexes
 
 
@@ -52,15 +52,43 @@ def test_lean_words_depend_on_the_audience_and_never_grade() -> None:
     assert lean_phrase(None, "therapist") == "not measured"
 
 
-def test_session_view_links_each_metric_to_its_evidence(profile: dict[str, Any], transcript) -> None:
+def test_session_view_links_each_metric_to_its_own_turns(profile: dict[str, Any], transcript) -> None:
     view = session_view(profile, transcript)
     agency = next(d for d in view.dimensions if d.key == "client_agency")
     by_name = {m.key: m for m in agency.metrics}
-    assert by_name["change_talk"].evidence == (11, 13, 15)        # its own evidence
-    assert by_name["change_share"].evidence == (7, 11, 13, 15)    # falls back on the dimension's
+    assert by_name["change_talk"].evidence == (11, 13, 15)
+    assert by_name["sustain_talk"].evidence == (1, 3, 7)
+    assert by_name["change_talk"].text == "3" and by_name["pushback"].text == "1"   # counts read as counts
+    followed = by_name["pushback_followed_share"]                  # listed nowhere: from every turn
+    assert followed.evidence == () and not followed.linked and "every turn" in followed.basis
+    assert agency.evidence == (7, 11, 13, 15)                       # the lean keeps the dimension's
     assert view.turns[7].evidence_for == ("client_agency",)
     assert view.turns[0].text == transcript.turns[0].text
     assert "open question" in view.turns[0].chips
+
+
+def test_a_metric_that_counts_nothing_links_nothing(profile: dict[str, Any]) -> None:
+    partnership = next(d for d in session_view(profile).dimensions if d.key == "partnership")
+    we = next(m for m in partnership.metrics if m.key == "we_language")
+    assert we.linked and we.evidence == () and we.basis == "no turn counted in this number"
+
+
+def test_a_profile_without_metric_turns_links_only_the_leans(profile: dict[str, Any]) -> None:
+    for dim in profile["dimensions"].values():
+        dim.pop("metric_turns", None)
+    for audience in ("therapist", "client"):
+        for dim in session_view(profile, audience=audience).dimensions:
+            assert all(m.evidence == () and not m.linked and m.basis for m in dim.metrics), dim.key
+    agency = next(d for d in session_view(profile).dimensions if d.key == "client_agency")
+    assert agency.evidence == (7, 11, 13, 15) and "older Equipoise" in agency.metrics[0].basis
+
+
+def test_metrics_from_every_turn_say_of_whom() -> None:
+    assert metric_basis("mean_turn_words_client") == "from every turn of the client"
+    assert metric_basis("mean_turn_words_client", "client") == "from everything you said"
+    assert metric_basis("word_share_therapist") == "from every turn in the session"
+    assert metric_basis("uptake_therapist") == "an average over every reply of the therapist"
+    assert "exchange" in metric_basis("coordination_gap") and "combines" in metric_basis("score")
 
 
 def test_session_view_keeps_dimension_order_and_unavailable_ones(profile: dict[str, Any]) -> None:

@@ -17,6 +17,10 @@ so the estimates are noisier.
 Metrics: ``coordination_client_to_therapist``, ``coordination_therapist_to_client``, their difference
 ``coordination_gap`` and the number of exchanges each way.
 
+Turns behind each metric (``metric_turns``): ``exchanges_client_to_therapist`` links the client's replies
+to a therapist turn, ``exchanges_therapist_to_client`` the therapist's replies to a client turn. The
+coordination estimates are probabilities over every exchange in one direction and link none.
+
 Lean: tanh(gap / 0.1), gap = C(client toward therapist) - C(therapist toward client): the paper finds
 that the party with less power coordinates more, so a client who adapts more gives the therapist the lever.
 """
@@ -69,16 +73,18 @@ class AccommodationAnalyser(BaseAnalyser):
             "exchanges_client_to_therapist": float(len(exchanges[Role.CLIENT])),
             "exchanges_therapist_to_client": float(len(exchanges[Role.THERAPIST])),
         }
+        linked = {"exchanges_client_to_therapist": tuple(i for _, _, i in exchanges[Role.CLIENT]),
+                  "exchanges_therapist_to_client": tuple(i for _, _, i in exchanges[Role.THERAPIST])}
         gap = metrics["coordination_gap"]
         if gap is None:
             return DimensionResult.unavailable(
-                "no function-word class was used in both directions of the exchanges", metrics)
+                "no function-word class was used in both directions of the exchanges", metrics, linked)
         lean = math.tanh(gap / SCALE)
         contributions: dict[int, float] = {}
         for role, sign in ((Role.CLIENT, 1.0), (Role.THERAPIST, -1.0)):
             for before, after, index in exchanges[role]:
                 contributions[index] = sign * len(before & after) / len(FUNCTION_CLASSES)
-        return DimensionResult(lean=lean, metrics=metrics,
+        return DimensionResult(lean=lean, metrics=metrics, metric_turns=linked,
                                evidence=pick_evidence(contributions, lean, config.evidence_size))
 
 

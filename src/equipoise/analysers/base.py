@@ -8,9 +8,9 @@ so the pipeline can check them before anything runs.
 Requirement names: ``labels`` (turn labels from a labeller), ``timestamps`` (every turn has a start),
 ``dyad`` (at least one therapist turn and one client turn), ``embeddings`` (a sentence-embedding backend).
 
->>> result = DimensionResult(lean=0.2, metrics={"x": 1.0}, evidence=(3,))
->>> result.available, result.to_dict()["evidence"]
-(True, [3])
+>>> result = DimensionResult(lean=0.2, metrics={"x": 1.0}, evidence=(3,), metric_turns={"x": (3,)})
+>>> result.available, result.to_dict()["evidence"], result.to_dict()["metric_turns"]
+(True, [3], {'x': [3]})
 """
 
 from __future__ import annotations
@@ -75,6 +75,11 @@ class DimensionResult:
 
     A dimension that cannot be computed has ``available=False``, ``lean=None`` and a ``reason``.
     ``notes`` say what was assumed or left out (never transcript text).
+
+    ``metric_turns`` links a metric to the turns that produced it: for a metric that counts or rates
+    turns, the indices (``Turn.index``) of the turns in its numerator, in order; a count equals the
+    length of its list (an empty list: none counted). A metric absent from it comes from every turn of a
+    party (shares of words or turns, means, coordination estimates) or combines other metrics.
     """
 
     lean: float | None
@@ -83,11 +88,14 @@ class DimensionResult:
     available: bool = True
     reason: str | None = None
     notes: tuple[str, ...] = field(default=())
+    metric_turns: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
 
     @classmethod
-    def unavailable(cls, reason: str, metrics: Mapping[str, float | None] | None = None) -> DimensionResult:
+    def unavailable(cls, reason: str, metrics: Mapping[str, float | None] | None = None,
+                    metric_turns: Mapping[str, tuple[int, ...]] | None = None) -> DimensionResult:
         """A result that says why the dimension could not be computed, instead of inventing a number."""
-        return cls(lean=None, metrics=dict(metrics or {}), available=False, reason=reason)
+        return cls(lean=None, metrics=dict(metrics or {}), available=False, reason=reason,
+                   metric_turns=dict(metric_turns or {}))
 
     def to_dict(self) -> dict[str, object]:
         """The JSON form (without norms; the profile adds them)."""
@@ -98,6 +106,7 @@ class DimensionResult:
             "metrics": dict(self.metrics),
             "evidence": list(self.evidence),
             "notes": list(self.notes),
+            "metric_turns": {k: list(v) for k, v in self.metric_turns.items()},
         }
 
 

@@ -13,6 +13,12 @@ Metrics:
 
 Agency A in [0, 1] is the mean of the defined shares among change_talk_share, client_topic_share and
 pushback_followed_share; lean = 1 - 2A (little client agency: the therapist holds the lever).
+
+Turns behind each metric (``metric_turns``), always the numerator: ``change_talk_share`` and
+``change_talk_rate`` the client's change-talk turns, ``client_topic_share`` the client's topic openings,
+``pushbacks`` the pushback turns, ``pushback_followed_share`` and ``pushback_confronted_share`` the
+therapist replies that follow or confront a pushback (one reply answering two consecutive pushbacks is
+listed once). ``agency`` combines the shares and links none.
 """
 
 from __future__ import annotations
@@ -46,54 +52,65 @@ class ClientAgencyAnalyser(BaseAnalyser):
         """Compute client agency for one transcript or window."""
         assert labels is not None
         turns, tl = transcript.turns, labels.turns
-        change = sustain = n_client = 0
+        change: list[int] = []
+        sustain = n_client = 0
         contributions: dict[int, float] = {}
         for turn, label in zip(turns, tl, strict=True):
             if turn.role is Role.CLIENT:
                 n_client += 1
-                change += label.talk_type == "change"
                 sustain += label.talk_type == "sustain"
                 if label.talk_type == "change":
+                    change.append(turn.index)
                     contributions[turn.index] = -0.5
-        openings = {Role.THERAPIST: 0, Role.CLIENT: 0}
+        openings: dict[Role, list[int]] = {Role.THERAPIST: [], Role.CLIENT: []}
         for pos in opening_positions(turns, config, labels):
             if turns[pos].role in openings:
-                openings[turns[pos].role] += 1
+                openings[turns[pos].role].append(turns[pos].index)
                 if turns[pos].role is Role.CLIENT:
                     contributions[turns[pos].index] = contributions.get(turns[pos].index, 0.0) - 0.5
-        pushbacks = followed = confronted = answered = 0
+        pushbacks: list[int] = []
+        followed: dict[int, None] = {}    # therapist replies, in order, each once
+        confronted: dict[int, None] = {}
+        n_followed = n_confronted = answered = 0
         for pos, (turn, label) in enumerate(zip(turns, tl, strict=True)):
             if turn.role is not Role.CLIENT or not _pushes_back(label, tl[pos - 1] if pos else None,
                                                                  turns[pos - 1].role if pos else None):
                 continue
-            pushbacks += 1
+            pushbacks.append(turn.index)
             reply = next((p for p in range(pos + 1, len(turns)) if turns[p].role is not Role.CLIENT), None)
             if reply is None or turns[reply].role is not Role.THERAPIST:
                 continue
             answered += 1
             if _directive(tl[reply]):
-                confronted += 1
+                n_confronted += 1
+                confronted[turns[reply].index] = None
                 contributions[turns[reply].index] = 1.0
             elif tl[reply].behaviour == "reflection" or set(tl[reply].markers) & AUTONOMY_MARKERS:
-                followed += 1
+                n_followed += 1
+                followed[turns[reply].index] = None
                 contributions[turns[reply].index] = -1.0
+        n_openings = len(openings[Role.THERAPIST]) + len(openings[Role.CLIENT])
         metrics: dict[str, float | None] = {
-            "change_talk_share": ratio(change, change + sustain),
-            "change_talk_rate": ratio(change, n_client),
-            "client_topic_share": ratio(openings[Role.CLIENT], sum(openings.values())),
-            "pushbacks": float(pushbacks),
-            "pushback_followed_share": ratio(followed, answered),
-            "pushback_confronted_share": ratio(confronted, answered),
+            "change_talk_share": ratio(len(change), len(change) + sustain),
+            "change_talk_rate": ratio(len(change), n_client),
+            "client_topic_share": ratio(len(openings[Role.CLIENT]), n_openings),
+            "pushbacks": float(len(pushbacks)),
+            "pushback_followed_share": ratio(n_followed, answered),
+            "pushback_confronted_share": ratio(n_confronted, answered),
         }
+        linked = {"change_talk_share": tuple(change), "change_talk_rate": tuple(change),
+                  "client_topic_share": tuple(openings[Role.CLIENT]), "pushbacks": tuple(pushbacks),
+                  "pushback_followed_share": tuple(followed), "pushback_confronted_share": tuple(confronted)}
         agency = mean(v for k, v in metrics.items()
                       if k in ("change_talk_share", "client_topic_share", "pushback_followed_share")
                       and v is not None)
         if agency is None:
             return DimensionResult.unavailable(
-                "no client change or sustain talk, no topic openings and no pushback to measure", metrics)
+                "no client change or sustain talk, no topic openings and no pushback to measure", metrics,
+                linked)
         metrics["agency"] = agency
         lean = clip(1.0 - 2.0 * agency)
-        return DimensionResult(lean=lean, metrics=metrics,
+        return DimensionResult(lean=lean, metrics=metrics, metric_turns=linked,
                                evidence=pick_evidence(contributions, lean, config.evidence_size))
 
 

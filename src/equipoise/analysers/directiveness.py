@@ -12,6 +12,12 @@ Per turn, read from the labels (any role, so the measure is symmetric):
 Metrics per role: ``directive_rate_<role>`` and ``autonomy_rate_<role>`` (acts per turn), and counts of
 advice, confrontation, unsolicited information and permission for the therapist.
 
+Turns behind each metric (``metric_turns``): ``directive_rate_<role>`` the turns with a directive act or
+unasked-for information (the rate's numerator weighs the latter half, so it is the number of directive
+turns minus half the unsolicited-information turns), ``autonomy_rate_<role>`` the autonomy-supporting
+turns, and each therapist count (``advice_therapist``, ``confront_therapist``,
+``unsolicited_information_therapist``, ``permission_therapist``) the turns it counts.
+
 Lean: tanh(3 * (net_T - net_C)) where net = (directive acts - autonomy-supporting acts) / turns. The
 factor 3 maps one net directive act in every three turns to a lean of about 0.76.
 """
@@ -55,7 +61,10 @@ class DirectivenessAnalyser(BaseAnalyser):
         directive = {r: 0.0 for r in roles}
         autonomy = {r: 0.0 for r in roles}
         n = {r: 0 for r in roles}
-        counts = {"advice": 0, "confront": 0, "unsolicited_information": 0, "permission": 0}
+        directive_turns: dict[Role, list[int]] = {r: [] for r in roles}
+        autonomy_turns: dict[Role, list[int]] = {r: [] for r in roles}
+        kind_turns: dict[str, list[int]] = {"advice": [], "confront": [], "unsolicited_information": [],
+                                            "permission": []}
         contributions: dict[int, float] = {}
         for pos, (turn, label) in enumerate(zip(turns, labels.turns, strict=True)):
             if turn.role not in n:
@@ -66,19 +75,27 @@ class DirectivenessAnalyser(BaseAnalyser):
             d, a, kinds = _acts(label, asked)
             directive[turn.role] += d
             autonomy[turn.role] += a
+            if d:
+                directive_turns[turn.role].append(turn.index)
+            if a:
+                autonomy_turns[turn.role].append(turn.index)
             if turn.role is Role.THERAPIST:
                 for kind in kinds:
-                    counts[kind] += 1
+                    kind_turns[kind].append(turn.index)
             if d or a:
                 contributions[turn.index] = (d - a) * (1.0 if turn.role is Role.THERAPIST else -1.0)
         metrics: dict[str, float | None] = {}
+        linked: dict[str, tuple[int, ...]] = {}
         for role in roles:
             metrics[f"directive_rate_{role.value}"] = ratio(directive[role], n[role])
             metrics[f"autonomy_rate_{role.value}"] = ratio(autonomy[role], n[role])
-        metrics.update({f"{kind}_therapist": float(count) for kind, count in counts.items()})
+            linked[f"directive_rate_{role.value}"] = tuple(directive_turns[role])
+            linked[f"autonomy_rate_{role.value}"] = tuple(autonomy_turns[role])
+        metrics.update({f"{kind}_therapist": float(len(found)) for kind, found in kind_turns.items()})
+        linked.update({f"{kind}_therapist": tuple(found) for kind, found in kind_turns.items()})
         net = {r: (directive[r] - autonomy[r]) / n[r] if n[r] else 0.0 for r in roles}
         lean = math.tanh(SCALE * (net[Role.THERAPIST] - net[Role.CLIENT]))
-        return DimensionResult(lean=lean, metrics=metrics,
+        return DimensionResult(lean=lean, metrics=metrics, metric_turns=linked,
                                evidence=pick_evidence(contributions, lean, config.evidence_size))
 
 

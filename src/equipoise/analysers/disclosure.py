@@ -4,6 +4,10 @@ Metrics per role: ``disclosure_rate_<role>`` = turns with a ``self_disclosure`` 
 ``disclosures_<role>`` (counts) and ``first_person_rate_<role>`` = first-person singular pronouns per word,
 the lexical signal of self-focused talk (Pennebaker's "I"-words; Tausczik & Pennebaker 2010).
 
+Turns behind each metric (``metric_turns``): ``disclosures_<role>`` and ``disclosure_rate_<role>`` the
+role's turns with the marker; ``first_person_rate_<role>`` is a share of all the role's words and links
+none.
+
 Lean: (d_C - d_T) / (d_C + d_T) with d the disclosure rates. The party who discloses less while the other
 discloses more holds the knowledge, and the lever: a client who discloses to a therapist who does not gives
 the therapist +1; mutual disclosure gives 0. Knowledge asymmetry is part of therapy's frame, so a positive
@@ -41,7 +45,7 @@ class DisclosureAnalyser(BaseAnalyser):
         """Compute self-disclosure rates for one transcript or window."""
         assert labels is not None
         roles = (Role.THERAPIST, Role.CLIENT)
-        disclosures = {r: 0 for r in roles}
+        disclosures: dict[Role, list[int]] = {r: [] for r in roles}
         n = {r: 0 for r in roles}
         words = {r: 0 for r in roles}
         first = {r: 0 for r in roles}
@@ -54,19 +58,22 @@ class DisclosureAnalyser(BaseAnalyser):
             words[turn.role] += len(toks)
             first[turn.role] += sum(1 for w in toks if w in FIRST_PERSON)
             if "self_disclosure" in label.markers:
-                disclosures[turn.role] += 1
+                disclosures[turn.role].append(turn.index)
                 contributions[turn.index] = -1.0 if turn.role is Role.THERAPIST else 1.0
         metrics: dict[str, float | None] = {}
+        linked: dict[str, tuple[int, ...]] = {}
         for role in roles:
-            metrics[f"disclosure_rate_{role.value}"] = ratio(disclosures[role], n[role])
-            metrics[f"disclosures_{role.value}"] = float(disclosures[role])
+            metrics[f"disclosure_rate_{role.value}"] = ratio(len(disclosures[role]), n[role])
+            metrics[f"disclosures_{role.value}"] = float(len(disclosures[role]))
+            linked[f"disclosure_rate_{role.value}"] = linked[f"disclosures_{role.value}"] = tuple(
+                disclosures[role])
             metrics[f"first_person_rate_{role.value}"] = ratio(first[role], words[role])
         rate_t = metrics["disclosure_rate_therapist"] or 0.0
         rate_c = metrics["disclosure_rate_client"] or 0.0
         lean = balance(rate_c, rate_t)
-        notes = () if disclosures[Role.THERAPIST] + disclosures[Role.CLIENT] else (
+        notes = () if disclosures[Role.THERAPIST] or disclosures[Role.CLIENT] else (
             "no self-disclosure found on either side",)
-        return DimensionResult(lean=lean, metrics=metrics, notes=notes,
+        return DimensionResult(lean=lean, metrics=metrics, notes=notes, metric_turns=linked,
                                evidence=pick_evidence(contributions, lean, config.evidence_size))
 
 

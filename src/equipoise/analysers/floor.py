@@ -8,6 +8,10 @@ Metrics, per role (therapist, client, other):
   - with start and end times: ``overlaps_<role>``: turns by the role that start before the previous
     speaker's turn has ended (cut-offs), as a count.
 
+Turns behind each metric (``metric_turns``): ``longest_monologue_<role>`` links the turns of that run
+(the first one when runs tie), ``overlaps_<role>`` the turns that cut in. The shares and mean turn lengths
+come from every turn of a party and link none.
+
 Lean: the therapist's excess over the client in share of words, (w_T - w_C) / (w_T + w_C), averaged with
 the same for speaking time when there are timestamps. Turn shares stay out of the lean: in a dialogue
 they are close to even whoever dominates.
@@ -52,22 +56,30 @@ class FloorAnalyser(BaseAnalyser):
         words = {role: 0 for role in ROLES}
         counts = {role: 0 for role in ROLES}
         monologue = {role: 0 for role in ROLES}
+        monologue_turns: dict[Role, tuple[int, ...]] = {role: () for role in ROLES}
         run_role, run_words = None, 0
+        run: tuple[int, ...] = ()
         for turn in turns:
             n = word_count(turn.text)
             words[turn.role] += n
             counts[turn.role] += 1
-            run_words = run_words + n if turn.role is run_role else n
+            if turn.role is run_role:
+                run_words, run = run_words + n, (*run, turn.index)
+            else:
+                run_words, run = n, (turn.index,)
             run_role = turn.role
-            monologue[turn.role] = max(monologue[turn.role], run_words)
+            if run_words > monologue[turn.role]:
+                monologue[turn.role], monologue_turns[turn.role] = run_words, run
         total_words, total_turns = sum(words.values()), len(turns)
         metrics: dict[str, float | None] = {}
         for role in ROLES:
             metrics[f"word_share_{role.value}"] = ratio(words[role], total_words)
             metrics[f"turn_share_{role.value}"] = ratio(counts[role], total_turns)
+        metric_turns: dict[str, tuple[int, ...]] = {}
         for role in ROLES:
             metrics[f"mean_turn_words_{role.value}"] = ratio(words[role], counts[role])
             metrics[f"longest_monologue_{role.value}"] = float(monologue[role])
+            metric_turns[f"longest_monologue_{role.value}"] = monologue_turns[role]
         word_lean = balance(words[Role.THERAPIST], words[Role.CLIENT])
         leans = [word_lean]
         notes: list[str] = []
@@ -81,8 +93,9 @@ class FloorAnalyser(BaseAnalyser):
             if estimated:
                 notes.append("turn ends missing: each turn's speaking time runs to the next turn's start")
             else:
-                for role, count in _overlaps(transcript).items():
-                    metrics[f"overlaps_{role.value}"] = float(count)
+                for role, cut_ins in _overlaps(transcript).items():
+                    metrics[f"overlaps_{role.value}"] = float(len(cut_ins))
+                    metric_turns[f"overlaps_{role.value}"] = cut_ins
         else:
             notes.append("no timestamps: speaking time and overlaps are not measured")
         lean = sum(leans) / len(leans)
@@ -93,7 +106,7 @@ class FloorAnalyser(BaseAnalyser):
         }
         return DimensionResult(lean=lean, metrics=metrics,
                                evidence=pick_evidence(contributions, lean, config.evidence_size),
-                               notes=tuple(notes))
+                               notes=tuple(notes), metric_turns=metric_turns)
 
 
 def _side(role: Role) -> float:
@@ -117,14 +130,14 @@ def _seconds(transcript: Transcript) -> tuple[dict[Role, float], bool]:
     return seconds, estimated
 
 
-def _overlaps(transcript: Transcript) -> dict[Role, int]:
+def _overlaps(transcript: Transcript) -> dict[Role, tuple[int, ...]]:
     """Turns that start before the previous speaker's turn ended, by the role of who cut in."""
-    found = {role: 0 for role in ROLES}
+    found: dict[Role, tuple[int, ...]] = {role: () for role in ROLES}
     turns = transcript.turns
     for prev, turn in pairwise(turns):
         if (turn.speaker != prev.speaker and prev.end is not None and turn.start is not None
                 and turn.start < prev.end):
-            found[turn.role] += 1
+            found[turn.role] = (*found[turn.role], turn.index)
     return found
 
 

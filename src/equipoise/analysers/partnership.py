@@ -16,6 +16,12 @@ Score P in [0, 1], a weighted mean of the components that are defined:
 A component at MITI's "good" threshold scores 1; a collaboration rate of 0.1 (one such turn in ten) is our
 choice. %CR is 0 when there are no reflections; with reflections but no questions R:Q scores 1.
 Lean = 1 - 2P: low partnership means the therapist holds the lever.
+
+Turns behind each metric (``metric_turns``), always the numerator: ``reflection_question_ratio``,
+``reflection_share`` and ``reflections`` the reflections (R:Q's denominator, the questions, is linked by
+``questions``), ``complex_reflection_share`` the complex reflections, ``open_question_share`` the open
+questions, ``collaboration_rate`` the collaborative turns, ``we_rate`` the turns with "we" language.
+``score`` combines the components and links none.
 """
 
 from __future__ import annotations
@@ -53,7 +59,9 @@ class PartnershipAnalyser(BaseAnalyser):
     def analyse(self, transcript: Transcript, labels: Labels | None, config: Config) -> DimensionResult:
         """Compute MITI-style summary scores of the therapist's behaviour."""
         assert labels is not None
-        reflections = complex_ = questions = open_ = collaborative = we = n = 0
+        found: dict[str, list[int]] = {kind: [] for kind in ("reflections", "complex", "questions", "open",
+                                                             "collaborative", "we")}
+        n = 0
         contributions: dict[int, float] = {}
         for turn, label in zip(transcript.turns, labels.turns, strict=True):
             if turn.role is not Role.THERAPIST:
@@ -61,19 +69,25 @@ class PartnershipAnalyser(BaseAnalyser):
             n += 1
             push = 0.0
             if label.behaviour == "reflection":
-                reflections += 1
-                complex_ += label.reflection_type == "complex"
+                found["reflections"].append(turn.index)
+                if label.reflection_type == "complex":
+                    found["complex"].append(turn.index)
                 push -= 1.0 if label.reflection_type == "complex" else 0.5
             elif label.behaviour == "question":
-                questions += 1
-                open_ += label.question_type == "open"
+                found["questions"].append(turn.index)
+                if label.question_type == "open":
+                    found["open"].append(turn.index)
                 push += 0.5 if label.question_type == "closed" else 0.25
-            we += "we" in label.markers
+            if "we" in label.markers:
+                found["we"].append(turn.index)
             if set(label.markers) & COLLABORATION_MARKERS:
-                collaborative += 1
+                found["collaborative"].append(turn.index)
                 push -= 0.5
             if push:
                 contributions[turn.index] = push
+        reflections, questions = len(found["reflections"]), len(found["questions"])
+        complex_, open_, collaborative, we = (len(found[k])
+                                              for k in ("complex", "open", "collaborative", "we"))
         rq = ratio(reflections, questions)
         cr = ratio(complex_, reflections)
         oq = ratio(open_, questions)
@@ -88,6 +102,10 @@ class PartnershipAnalyser(BaseAnalyser):
             "reflections": float(reflections),
             "questions": float(questions),
         }
+        linked = {metric: tuple(found[kind]) for metric, kind in (
+            ("reflection_question_ratio", "reflections"), ("complex_reflection_share", "complex"),
+            ("open_question_share", "open"), ("collaboration_rate", "collaborative"), ("we_rate", "we"),
+            ("reflection_share", "reflections"), ("reflections", "reflections"), ("questions", "questions"))}
         components: dict[str, float] = {}
         if questions:
             components["rq"] = min((rq or 0.0) / RQ_GOOD, 1.0)
@@ -98,12 +116,12 @@ class PartnershipAnalyser(BaseAnalyser):
         if collaboration is not None:
             components["collaboration"] = min(collaboration / COLLABORATION_GOOD, 1.0)
         if not components:
-            return DimensionResult.unavailable("no therapist turns to score", metrics)
+            return DimensionResult.unavailable("no therapist turns to score", metrics, linked)
         score = sum(WEIGHTS[k] * v for k, v in components.items()) / sum(WEIGHTS[k] for k in components)
         metrics["score"] = score
         lean = clip(1.0 - 2.0 * score)
         notes = () if "rq" in components else ("the therapist neither reflected nor asked: R:Q is undefined",)
-        return DimensionResult(lean=lean, metrics=metrics, notes=notes,
+        return DimensionResult(lean=lean, metrics=metrics, notes=notes, metric_turns=linked,
                                evidence=pick_evidence(contributions, lean, config.evidence_size))
 
 

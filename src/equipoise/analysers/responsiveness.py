@@ -14,6 +14,13 @@ Metrics (a source turn counts when it is a question or has at least ``substantiv
     questions) that are reflections.
   - ``unanswered_share``: share of substantive client statements whose reply has uptake below
     ``uptake_threshold`` (the client's words left without uptake).
+  - ``replies_therapist``: therapist replies to substantive client statements (the denominator of the two
+    shares); ``replies_client``: client replies to substantive therapist turns or questions.
+
+Turns behind each metric (``metric_turns``), always the replies in the numerator:
+``reflection_reply_share`` the reflections among those replies, ``unanswered_share`` the therapist
+replies left without uptake, ``replies_<role>`` the replies counted. The uptake means average over every
+counted reply and link none.
 
 Lean: 1 - 2 u_T. The lever is the therapist's selection of what to respond to (DESIGN §1), so the lean
 reads the therapist's uptake alone: +1 when nothing the client said is taken up, -1 when everything is.
@@ -54,7 +61,9 @@ class ResponsivenessAnalyser(BaseAnalyser):
         turns = transcript.turns
         uptake: dict[Role, list[float]] = {Role.THERAPIST: [], Role.CLIENT: []}
         lexical_t: list[float] = []
-        reflected = unanswered = replies_t = 0
+        reflected: list[int] = []
+        unanswered: list[int] = []
+        replies: dict[Role, list[int]] = {Role.THERAPIST: [], Role.CLIENT: []}
         contributions: dict[int, float] = {}
         for pos in range(1, len(turns)):
             source, reply = turns[pos - 1], turns[pos]
@@ -67,29 +76,38 @@ class ResponsivenessAnalyser(BaseAnalyser):
             is_reflection = labels.turns[pos].behaviour == "reflection"
             value = 1.0 if is_reflection or asked else lexical
             uptake[reply.role].append(value)
+            if reply.role is Role.CLIENT:
+                replies[Role.CLIENT].append(reply.index)
             if reply.role is Role.THERAPIST:
                 # A therapist reply with low uptake pushes the lean up, one with high uptake down.
                 contributions[reply.index] = 0.5 - value
             if reply.role is Role.THERAPIST and not asked:
                 lexical_t.append(lexical)
-                replies_t += 1
-                reflected += is_reflection
-                unanswered += value < config.uptake_threshold
+                replies[Role.THERAPIST].append(reply.index)
+                if is_reflection:
+                    reflected.append(reply.index)
+                if value < config.uptake_threshold:
+                    unanswered.append(reply.index)
         u_t, u_c = mean(uptake[Role.THERAPIST]), mean(uptake[Role.CLIENT])
+        replies_t = len(replies[Role.THERAPIST])
         metrics: dict[str, float | None] = {
             "uptake_therapist": u_t,
             "uptake_client": u_c,
             "lexical_uptake_therapist": mean(lexical_t),
-            "reflection_reply_share": ratio(reflected, replies_t),
-            "unanswered_share": ratio(unanswered, replies_t),
+            "reflection_reply_share": ratio(len(reflected), replies_t),
+            "unanswered_share": ratio(len(unanswered), replies_t),
             "replies_therapist": float(replies_t),
-            "replies_client": float(len(uptake[Role.CLIENT])),
+            "replies_client": float(len(replies[Role.CLIENT])),
         }
+        linked = {"reflection_reply_share": tuple(reflected), "unanswered_share": tuple(unanswered),
+                  "replies_therapist": tuple(replies[Role.THERAPIST]),
+                  "replies_client": tuple(replies[Role.CLIENT])}
         if u_t is None:
             return DimensionResult.unavailable(
-                "no substantive client turn followed by a therapist turn, so no uptake to measure", metrics)
+                "no substantive client turn followed by a therapist turn, so no uptake to measure", metrics,
+                linked)
         lean = clip(1.0 - 2.0 * u_t)
-        return DimensionResult(lean=lean, metrics=metrics,
+        return DimensionResult(lean=lean, metrics=metrics, metric_turns=linked,
                                evidence=pick_evidence(contributions, lean, config.evidence_size))
 
 

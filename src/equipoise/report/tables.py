@@ -5,7 +5,8 @@ transcripts (speaker names are kept: drop or pseudonymise them before sharing if
 
 * turns: one row per turn (session, index, speaker, role, times, each label, markers joined by ``;``,
   and the dimensions whose evidence includes the turn);
-* metrics: one row per (session, dimension, metric) with the value and its reference range;
+* metrics: one row per (session, dimension, metric) with the value, its reference range and the turns
+  behind it (the metric's own turns; for the lean, the dimension's evidence);
 * sessions: one row per session (summary, every lean, every metric as ``dimension.metric``).
 
 CSV needs nothing beyond the standard library; Parquet needs ``pyarrow`` (the ``parquet`` extra).
@@ -19,13 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
-from .view import as_dict, flatten, number, parse_norm, turn_indexes
+from .view import as_dict, flatten, metric_turns, number, parse_norm, turn_indexes
 
 LABEL_FIELDS = ("behaviour", "question_type", "reflection_type", "input_type", "stance", "talk_type")
 TURN_COLUMNS = ("session", "index", "speaker", "role", "start", "end", *LABEL_FIELDS, "markers",
                 "evidence_for")
 METRIC_COLUMNS = ("session", "dimension", "metric", "value", "norm_low", "norm_median", "norm_high",
-                  "norm_span", "n_evidence")
+                  "norm_span", "n_evidence", "turns")
 SESSION_HEAD = ("session", "n_turns", "n_speakers", "labeller", "labeller_version", "equipoise_version",
                 "power_lean", "partnership")
 
@@ -53,27 +54,34 @@ def turn_rows(profile: Any) -> list[dict[str, Any]]:
 
 
 def metric_rows(profile: Any) -> list[dict[str, Any]]:
-    """One row per (session, dimension, metric), the lean included as metric ``lean``."""
+    """One row per (session, dimension, metric), the lean included as metric ``lean``.
+
+    ``n_evidence`` and ``turns`` (indices joined by ``;``) are the metric's own turns, or the dimension's
+    evidence for the lean; both are empty for a metric that comes from every turn (or when the profile
+    does not list the turns of each metric).
+    """
     data = as_dict(profile)
     session = str(data["transcript"].get("id", ""))
     n_turns = len(data["turns"])
     rows = []
     for key, dim in data["dimensions"].items():
         norms = dim.get("norms") if isinstance(dim.get("norms"), Mapping) else {}
-        n_evidence = len(turn_indexes(dim.get("evidence"), n_turns))
+        linked = {"lean": turn_indexes(dim.get("evidence"), n_turns), **(metric_turns(dim, n_turns) or {})}
         values = {"lean": dim.get("lean"), **flatten(dim.get("metrics") or {})}
         for name, value in values.items():
             norm = parse_norm(norms.get(name))
+            turns = linked.get(name)
             rows.append({"session": session, "dimension": key, "metric": name, "value": number(value),
                          "norm_low": norm.low if norm else None,
                          "norm_median": norm.median if norm else None,
                          "norm_high": norm.high if norm else None, "norm_span": norm.span if norm else None,
-                         "n_evidence": n_evidence})
+                         "n_evidence": None if turns is None else len(turns),
+                         "turns": None if turns is None else ";".join(map(str, turns))})
     for name, value in (data.get("summary") or {}).items():
         if number(value) is not None:
             rows.append({"session": session, "dimension": "summary", "metric": name, "value": number(value),
                          "norm_low": None, "norm_median": None, "norm_high": None, "norm_span": None,
-                         "n_evidence": None})
+                         "n_evidence": None, "turns": None})
     return rows
 
 

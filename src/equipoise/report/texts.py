@@ -272,6 +272,40 @@ def label_word(value: str, audience: Audience = "therapist") -> str:
     return LABEL_WORDS.get(value, value.replace("_", " "))
 
 
+_PARTIES: dict[str, tuple[str, str]] = {
+    "therapist": ("the therapist", "your therapist"), "client": ("the client", "you"),
+    "other": ("the other speakers", "the other speakers"),
+}
+_COMBINED = frozenset({"score", "agency"})
+
+
+NO_TURNS = {"therapist": "no turn counted in this number", "client": "no moment counted in this number"}
+
+
+def metric_basis(key: str, audience: Audience = "therapist") -> str:
+    """Why a metric links to no particular turns: what it is computed from, in a few words.
+
+    >>> metric_basis("word_share_client"), metric_basis("mean_turn_words_therapist", "client")
+    ('from every turn in the session', 'from everything your therapist said')
+    """
+    client = audience == "client"
+    if key in _COMBINED:
+        return "combines the other numbers here" if client else "combines the other measures of this card"
+    if key.startswith("coordination"):
+        return ("estimated from every exchange between you and your therapist" if client
+                else "estimated from every exchange between therapist and client")
+    if key.startswith(("word_share", "turn_share", "time_share")):
+        return "from everything said in the session" if client else "from every turn in the session"
+    role = key.rsplit("_", 1)[-1]
+    if role in _PARTIES:
+        party = _PARTIES[role][1 if client else 0]
+        if "uptake" in key:
+            return f"an average over every reply of {party}"
+        return f"from everything {party} said" if client else f"from every turn of {party}"
+    return "from everything said, not from particular moments" if client else \
+        "from every turn, not from particular ones"
+
+
 def humanise(name: str) -> str:
     """A metric key as words: ``word_share_therapist`` becomes ``word share therapist``."""
     return name.replace("_", " ").replace("  ", " ").strip()

@@ -18,11 +18,13 @@ from .texts import (
     CLIENT_LIMITS,
     DIMENSION_ORDER,
     DIMENSIONS,
+    NO_TURNS,
     Audience,
     client_lean_phrase,
     humanise,
     label_word,
     lean_phrase,
+    metric_basis,
 )
 
 if TYPE_CHECKING:
@@ -51,7 +53,12 @@ class Norm:
 
 @dataclass(frozen=True, slots=True)
 class MetricView:
-    """One raw metric with its reference range and the turns that produced it."""
+    """One raw metric with its reference range and the turns that produced it.
+
+    ``evidence`` holds the metric's own turns (its numerator, from the profile's ``metric_turns``);
+    ``linked`` says whether the profile lists turns for it at all (a count of 0 lists none). ``basis``
+    says in words why there is nothing to link: no turn counted, or (not linked) it comes from every turn.
+    """
 
     key: str
     label: str
@@ -61,6 +68,8 @@ class MetricView:
     position: str | None
     norm_text: str
     evidence: tuple[int, ...]
+    linked: bool = False
+    basis: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,20 +215,42 @@ def flatten(metrics: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def _metric_evidence(dim: Mapping[str, Any], key: str, n_turns: int) -> tuple[int, ...] | None:
-    for field_name in ("metric_evidence", "evidence_by_metric"):
+#: Where a profile lists each metric's turns; the later names were read before the field was fixed.
+_METRIC_TURNS_FIELDS = ("metric_turns", "metric_evidence", "evidence_by_metric")
+_FRACTION_WORDS = ("share", "rate", "ratio", "density", "mean", "uptake", "coordination", "score", "agency")
+OLD_PROFILE_BASIS = {
+    "therapist": "this profile does not list the turns behind each measure (it was made by an older "
+                 "Equipoise); the lean above links to the dimension's evidence",
+    "client": "the moments behind this number were not recorded in this profile",
+}
+
+
+def metric_turns(dim: Mapping[str, Any], n_turns: int) -> dict[str, tuple[int, ...]] | None:
+    """Each metric's own turns, or None when the profile does not list them (made before the field)."""
+    for field_name in _METRIC_TURNS_FIELDS:
         by_metric = dim.get(field_name)
-        if isinstance(by_metric, Mapping) and key in by_metric:
-            return turn_indexes(by_metric[key], n_turns)
+        if isinstance(by_metric, Mapping):
+            return {str(k): turn_indexes(v if isinstance(v, Sequence) else [v], n_turns)
+                    for k, v in by_metric.items()}
     evidence = dim.get("evidence")
-    if isinstance(evidence, Mapping) and key in evidence:
-        return turn_indexes(evidence[key], n_turns)
+    if isinstance(evidence, Mapping):
+        return {str(k): turn_indexes(v if isinstance(v, Sequence) else [v], n_turns)
+                for k, v in evidence.items()}
     return None
+
+
+def _metric_text(name: str, value: Any, linked: bool) -> str:
+    # A count of turns reads as a whole number, even 0 or 1 (which would otherwise look like a share).
+    numeric = number(value)
+    if linked and numeric is not None and numeric.is_integer() and not any(w in name for w in
+                                                                           _FRACTION_WORDS):
+        return f"{int(numeric):,}"
+    return format_value(value)
 
 
 def dimension_view(key: str, dim: Mapping[str, Any], n_turns: int, audience: Audience,
                    roles: frozenset[str] = frozenset({"therapist", "client", "other"})) -> DimensionView:
-    """One dimension in words; every metric links to its own evidence, or the dimension's."""
+    """One dimension in words; a metric links to its own turns, the lean to the dimension's evidence."""
     text = DIMENSIONS.get(key)
     title = (text.client_title if audience == "client" else text.title) if text else humanise(key).title()
     # The client version keeps our plain words; the therapist version prefers the analyser's own account.
@@ -232,6 +263,7 @@ def dimension_view(key: str, dim: Mapping[str, Any], n_turns: int, audience: Aud
     evidence = turn_indexes(dim.get("evidence"), n_turns)
     norms = dim.get("norms") or {}
     flat_norms = norms if isinstance(norms, Mapping) else {}
+    by_metric = metric_turns(dim, n_turns)
     metrics = []
     for name, value in flatten(dim.get("metrics") or {}).items():
         if name.endswith("_other") and "other" not in roles:
@@ -239,15 +271,22 @@ def dimension_view(key: str, dim: Mapping[str, Any], n_turns: int, audience: Aud
         norm = parse_norm(flat_norms.get(name))
         numeric = number(value)
         position = norm.position(numeric) if norm and numeric is not None else None
+        own = None if by_metric is None else by_metric.get(name)
         norm_text = ""
         if norm:
             span = "" if norm.span == "p10\u2013p90" else f" ({norm.span})"
-            norm_text = f"{format_value(norm.low)}\u2013{format_value(norm.high)}{span}"
+            low, high = (_metric_text(name, v, own is not None) for v in (norm.low, norm.high))
+            norm_text = f"{low}\u2013{high}{span}"
             if norm.percentile is not None:
                 norm_text += f" \u00b7 percentile {norm.percentile:.0f}"
-        own = _metric_evidence(dim, name, n_turns)
-        metrics.append(MetricView(name, humanise(name), numeric, format_value(value), norm, position,
-                                  norm_text, evidence if own is None else own))
+        if own is not None:
+            basis = "" if own else NO_TURNS[audience]
+        elif by_metric is None:
+            basis = OLD_PROFILE_BASIS[audience]
+        else:
+            basis = metric_basis(name, audience)
+        metrics.append(MetricView(name, humanise(name), numeric, _metric_text(name, value, own is not None),
+                                  norm, position, norm_text, own or (), linked=own is not None, basis=basis))
     lean = number(dim.get("lean"))
     available = bool(dim.get("available", lean is not None))
     # The client reads a sentence naming the direction; "mostly your therapist" alone can read backwards.
@@ -384,4 +423,5 @@ def session_view(profile: Any, transcript: Transcript | None = None,
 
 
 __all__ = ["DimensionView", "MetricView", "Norm", "SessionView", "TurnView", "as_dict", "flatten",
-           "format_value", "number", "parse_norm", "session_view", "timeline_rows", "turn_indexes"]
+           "format_value", "metric_turns", "number", "parse_norm", "session_view", "timeline_rows",
+           "turn_indexes"]

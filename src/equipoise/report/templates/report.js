@@ -66,7 +66,7 @@
         var d = item && item.datum;
         if (!d) return;
         if (d.key && typeof d.turn !== "number") {
-          var link = document.querySelector("#dim-" + d.key + " a.num[data-turns]");
+          var link = document.querySelector("#dim-" + d.key + " .lean a.num[data-turns]");
           var card = document.getElementById("dim-" + d.key);
           if (link) { link.click(); } else if (card) { card.scrollIntoView({ block: "center" }); }
         } else if (typeof d.turn === "number") {
