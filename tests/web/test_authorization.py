@@ -80,6 +80,7 @@ MATRIX: dict[tuple[str, str], Callable[[str], set[str]]] = {
     ("POST", "/sessions/{session_id}/check-in"): client_self,
     ("POST", "/sessions/{session_id}/delete"): owner,
     ("GET", "/me"): role("client"),
+    ("GET", "/me/export"): role("client"),
     ("GET", "/consent"): role("client"),
     ("POST", "/consent"): role("client"),
     ("POST", "/consent/revoke"): role("client"),
@@ -90,7 +91,8 @@ MATRIX: dict[tuple[str, str], Callable[[str], set[str]]] = {
     ("GET", "/admin/users"): role("admin"),
     ("POST", "/admin/users"): role("admin"),
 }
-API_ONLY = {("GET", "/sessions/{session_id}/profile")}
+# JSON with no page: a session's profile, and the client's "Download my data" file.
+API_ONLY = {("GET", "/sessions/{session_id}/profile"), ("GET", "/me/export")}
 HTML_ONLY = {("GET", "/sessions/{session_id}/report"), ("GET", "/clients/{client_id}/course/report")}
 # These change what the other cases see, so each user gets a fresh practice.
 DESTRUCTIVE = {("POST", "/sessions/{session_id}/delete"), ("POST", "/consent/revoke"), ("POST", "/logout"),

@@ -51,6 +51,17 @@ def profile_for_viewer(access: Access, session: TherapySession) -> dict[str, Any
     return data if access.show_names else pseudonymise(data, session.number)
 
 
+def turns_for_viewer(access: Access, session: TherapySession) -> list[dict[str, Any]] | None:
+    """The stored turns, with their words, when the viewer's report shows the transcript; else None.
+
+    The report shows the words only beside a profile, and only to readers who see names (the therapist,
+    the client themself, a supervisor the therapist shared names with).
+    """
+    if session.profile is None or session.transcript is None or not access.show_names:
+        return None
+    return [dict(turn) for turn in session.transcript.turns]
+
+
 def course_points(sessions: Iterable[TherapySession]) -> list[dict[str, Any]]:
     """Per session: measured power lean, and the client's and the therapist's answers as -1/0/+1."""
     sides = {"therapist": 1.0, "client": -1.0, "equal": 0.0}

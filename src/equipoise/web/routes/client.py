@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
+from ... import __version__
 from ...store import actions
-from ...store.models import Client, User
-from .. import perception, views
+from ...store.models import Client, User, utcnow
+from .. import export, perception, views
+from ..access import access_to_client
 from ..core import (
     CtxDep,
     FormDep,
@@ -50,7 +53,33 @@ def me(ctx: CtxDep) -> dict[str, Any]:
         })
     return {"name": user.display_name, "has_consent": client.has_consent,
             "consent_at": views.when(client.consent_at), "revoked_at": views.when(client.revoked_at),
-            "sessions": sessions, "course_href": f"/clients/{client.id}/course"}
+            "sessions": sessions, "course_href": f"/clients/{client.id}/course",
+            "export_href": EXPORT_PATH}
+
+
+EXPORT_PATH = "/api/me/export"
+
+
+# JSON only, like a session's profile: the file is itself the JSON, so it lives under /api with no page.
+@router.get(EXPORT_PATH, tags=TAGS, summary="Download my data (a JSON file)", response_class=JSONResponse,
+            responses={200: {"description": "The client's data as a JSON file download (attachment)."}})
+def my_data(ctx: CtxDep) -> Response:
+    """Everything Equipoise stores about the signed-in client, as a file to keep.
+
+    Their account, their consent, and per session its title, date, format, the profile their client report
+    is built from, the transcript's turns (the client report shows them) and their check-in. Not the
+    therapist's reflections: the file says so under ``not_included``.
+    """
+    user, client = own_client(ctx)
+    # The access the client's report route gets: the profile and the turns follow from it.
+    access = access_to_client(ctx.db, user, client.id)
+    now = utcnow()
+    data = export.my_data(user, access, exported_at=now, version=__version__)
+    body = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+    return Response(body, media_type="application/json", headers={
+        "Content-Disposition": f'attachment; filename="{export.filename(now)}"',
+        # Set here as well as by the middleware: this file holds everything, it must never be cached.
+        "Cache-Control": "no-store"})
 
 
 @twin(router, "/consent", "consent.html", summary="My consent to analysis", tags=TAGS)

@@ -67,10 +67,11 @@ def report(ctx: CtxDep, session_id: int) -> Response:
     profile = views.profile_for_viewer(access, session)
     if profile is None:
         raise WebError(404, "This session has no profile.")
+    turns = views.turns_for_viewer(access, session)
     transcript = None
-    if access.show_names and session.transcript is not None:
+    if turns is not None:
         transcript = transcript_from_turns(str(profile.get("transcript", {}).get("id") or session.title),
-                                           session.transcript.turns, session.source_format)
+                                           turns, session.source_format)
     audience = "client" if access.mode == "self" else "therapist"
     return report_response(session_report(profile, transcript, audience))
 
