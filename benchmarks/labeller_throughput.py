@@ -7,6 +7,7 @@ skipped when absent) and on one long 600-turn session, and the peak memory (Pyth
 
     .venv/bin/python benchmarks/labeller_throughput.py            # best of 3 repeats
     .venv/bin/python benchmarks/labeller_throughput.py --repeats 5
+    .venv/bin/python benchmarks/labeller_throughput.py --labeller DIR              # an artifact folder
 """
 
 from __future__ import annotations
@@ -80,13 +81,14 @@ def measure(labeller, sessions: Sequence, repeats: int) -> tuple[float, float, f
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--labeller", metavar="NAME|DIR", help="labeller to measure (default: shipped)")
     args = parser.parse_args()
-    os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core: numpy/BLAS must not fan out
+    os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core: numpy/BLAS (and torch) must not fan out
 
     from equipoise.label import load_labeller
 
     start = time.perf_counter()
-    labeller = load_labeller()
+    labeller = load_labeller(args.labeller)
     load_s = time.perf_counter() - start
     print(f"labeller {labeller.name} {labeller.version}: loaded in {load_s * 1000:.0f} ms")
 
