@@ -105,8 +105,23 @@ def test_directiveness_counts_advice_and_confrontation_against_autonomy_support(
 def test_disclosure_lean_is_positive_when_only_the_client_discloses() -> None:
     result = run("disclosure", collaborative_session())
     assert result.metrics["disclosure_rate_client"] == pytest.approx(2 / 5)
-    assert result.lean == 1.0
+    assert result.lean == pytest.approx((2 / 5) / (2 / 5 + 0.1))
     assert result.evidence == (1, 3)
+
+
+def test_disclosure_lean_grows_with_the_asymmetry_instead_of_jumping_to_one() -> None:
+    def session(disclosing: int):  # type: ignore[no-untyped-def]
+        rows = []
+        for i in range(10):
+            rows.append(("T", "What happened next?", {"behaviour": "question"}))
+            markers = ("self_disclosure",) if i < disclosing else ()
+            rows.append(("C", "I told my sister about it.", {"markers": markers}))
+        return build(rows)
+
+    once, often = run("disclosure", session(1)), run("disclosure", session(3))
+    assert once.lean == pytest.approx(0.5)      # 1 in 10 client turns, none by the therapist
+    assert often.lean == pytest.approx(0.75)    # 3 in 10
+    assert run("disclosure", session(0)).lean == 0.0
 
 
 def test_coordination_is_conditional_minus_base_rate() -> None:

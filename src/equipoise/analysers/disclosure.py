@@ -8,10 +8,14 @@ Turns behind each metric (``metric_turns``): ``disclosures_<role>`` and ``disclo
 role's turns with the marker; ``first_person_rate_<role>`` is a share of all the role's words and links
 none.
 
-Lean: (d_C - d_T) / (d_C + d_T) with d the disclosure rates. The party who discloses less while the other
-discloses more holds the knowledge, and the lever: a client who discloses to a therapist who does not gives
-the therapist +1; mutual disclosure gives 0. Knowledge asymmetry is part of therapy's frame, so a positive
-lean here is expected; the norms show how large it usually is.
+Lean: (d_C - d_T) / (d_C + d_T + k) with d the disclosure rates and k = ``KAPPA`` = 0.1. The party who
+discloses less while the other discloses more holds the knowledge, and the lever: a client who discloses
+to a therapist who does not moves the lean toward +1; mutual disclosure gives 0. Knowledge asymmetry is
+part of therapy's frame, so a positive lean here is expected; the norms show how large it usually is.
+``k`` is our smoothing, not from a source: without it (version 1.0) any session in which the therapist
+never disclosed read +1, whether the client disclosed once or in every turn, which was the case in most
+reference sessions and told the reader nothing. With it the lean grows with the size of the asymmetry: a
+client disclosing in 10% of turns to a therapist who does not gives +0.5, in 30% gives +0.75.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..model import Role
-from .base import BaseAnalyser, Config, DimensionResult, balance, pick_evidence, ratio
+from .base import BaseAnalyser, Config, DimensionResult, clip, pick_evidence, ratio
 from .text import tokens
 
 if TYPE_CHECKING:
@@ -27,13 +31,15 @@ if TYPE_CHECKING:
     from ..model import Transcript
 
 FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself"})
+#: Pseudo-rate added to the denominator of the lean (see the module docstring).
+KAPPA = 0.1
 
 
 class DisclosureAnalyser(BaseAnalyser):
     """Self-disclosure by each party and the asymmetry between them."""
 
     name = "disclosure"
-    version = "1.0"
+    version = "1.1"
     requires = frozenset({"labels", "dyad"})
     antisymmetric = True
     description = ("Who reveals themselves: the rate of personal self-disclosure of each party and the "
@@ -70,7 +76,7 @@ class DisclosureAnalyser(BaseAnalyser):
             metrics[f"first_person_rate_{role.value}"] = ratio(first[role], words[role])
         rate_t = metrics["disclosure_rate_therapist"] or 0.0
         rate_c = metrics["disclosure_rate_client"] or 0.0
-        lean = balance(rate_c, rate_t)
+        lean = clip((rate_c - rate_t) / (rate_c + rate_t + KAPPA))
         notes = () if disclosures[Role.THERAPIST] or disclosures[Role.CLIENT] else (
             "no self-disclosure found on either side",)
         return DimensionResult(lean=lean, metrics=metrics, notes=notes, metric_turns=linked,
