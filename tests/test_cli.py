@@ -71,6 +71,7 @@ def test_analyse_on_an_example_prints_a_summary() -> None:
     assert result.exit_code == 0
     assert "collaborative" in result.stdout
     assert "Therapist" in result.stdout and "Client" in result.stdout
+    assert "not grades" in result.stdout and "equipoise explain" in " ".join(result.stdout.split())
 
 
 def test_analyse_reports_inferred_roles_on_stderr() -> None:

@@ -200,7 +200,9 @@ def _print_summary(named: list[tuple[Path, Profile]], course: Course | None) -> 
     profiles = [p for _, p in named]
     if profiles:
         # One column per session, one row per dimension: stays readable in a narrow terminal.
-        table = Table(title="Power profile (lean: +1 the therapist holds the lever, -1 the client)")
+        table = Table(title="Power profile (lean: +1 the therapist holds the lever, -1 the client)",
+                      caption="descriptions, not grades; what each number means: equipoise explain; "
+                              "the turns behind each: --format html")
         table.add_column("")
         for path, _ in named:
             table.add_column(path.name, justify="right")
