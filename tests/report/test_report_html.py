@@ -224,3 +224,12 @@ def test_client_report_links_metrics_and_explains_the_others(profile, transcript
     cells = _metric_cells(render_session(profile, transcript, audience="client"), "client_agency")
     assert _linked(cells["sustain talk"]) == ([1, 3, 7], 3)
     assert 'title="from everything said, not from particular moments"' in cells["pushback followed share"]
+
+
+def test_link_tooltips_speak_of_moments_to_the_client_and_of_turns_to_the_therapist(profile,
+                                                                                      transcript) -> None:
+    client = render_session(profile, transcript, audience="client")
+    therapist = render_session(profile, transcript)
+    assert re.search(r'title="\d+ moments? counted in this number"', client)
+    assert not re.search(r'title="\d+ turns? (counted|moved|behind)', client)
+    assert re.search(r'title="\d+ turns? counted in this number"', therapist)
