@@ -118,3 +118,10 @@ def test_shipped_artifact_round_trips_byte_for_byte(tmp_path: Path) -> None:
     Artifact.load(shipped).save(tmp_path)
     for name in ("manifest.json", "vocab.json", "weights.npz"):
         assert (tmp_path / name).read_bytes() == (shipped / name).read_bytes(), name
+
+
+def test_the_labeller_version_names_the_artifact_and_the_rules() -> None:
+    from equipoise.label.markers import RULES_VERSION
+
+    labeller = load_labeller()
+    assert labeller.version == f"{labeller.artifact.version}+rules.{RULES_VERSION}"

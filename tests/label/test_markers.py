@@ -32,6 +32,11 @@ SUPPORT_CHAT = [
     ("sorry, i didn't get that", {"apology"}, {"question"}),
     ("What do you think would help right now?", {"question", "feedback_request"}, {"advice"}),
     ("The shelter opens at 6pm on weekdays.", set(), {"question", "advice", "directive", "self_disclosure"}),
+    ("it might help to write down what ur feeling when it starts", {"advice", "hedge"}, {"question"}),
+    ("you could reach out to the student counselling service", {"advice"}, {"directive", "question"}),
+    ("i've been in the same boat, it gets easier", {"self_disclosure"}, {"advice"}),
+    ("something that really helped me was a daily routine", {"self_disclosure"}, {"question"}),
+    ("you could text them or call, which would you prefer?", {"options", "question"}, {"confront"}),
 ]
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 from ..errors import UsageError
 from ..model import Role, Transcript
 from .labels import Labels, TurnLabels
-from .markers import find_markers
+from .markers import RULES_VERSION, find_markers
 from .stance import derive_stance
 
 if TYPE_CHECKING:  # numpy, scipy and the artifact load on first use, keeping `import equipoise.label` cheap
@@ -48,7 +48,8 @@ class TrainedLabeller:
     def __init__(self, artifact: Artifact) -> None:
         self.artifact = artifact
         self.name = artifact.name
-        self.version = artifact.version
+        # The learned part and the rules change numbers independently; the version names both.
+        self.version = f"{artifact.version}+rules.{RULES_VERSION}"
 
     def predict(self, texts: list[str], roles: list[Role]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """Per learned label: (class index, probability of that class) for every turn. Pure, no rules."""

@@ -35,6 +35,12 @@ class Marker:
         return found, unless
 
 
+#: Version of the marker and stance rules. Part of the labeller's version in every profile, because a
+#: changed rule changes labels and so numbers; raise it with any change to a rule in this module or in
+#: :mod:`equipoise.label.stance`. 2: suggestions and self-disclosure as support conversations phrase
+#: them, and options offered as "... or ...; which would you prefer?".
+RULES_VERSION = "2"
+
 MARKERS: tuple[Marker, ...] = (
     Marker(
         "question", "asks something: a question mark, or a clause opening like a question",
@@ -126,12 +132,18 @@ MARKERS: tuple[Marker, ...] = (
          r"you |to )",
          r"\bwhat (?:you need|you should|i'd do)\b", r"\bmake sure (?:you|to)\b", r"\btry (?:to|and|not)\b",
          r"(?:^|[.!?]\s+)(?:(?:maybe|perhaps|just|so),?\s+)*try (?:a|an|some|it|this|that|doing|going|"
-         r"talking)\b"),
+         r"talking)\b",
+         # Suggestions as support conversations phrase them ("it might help to ...", "you could call ...").
+         r"\bit (?:might|may|could|would|can) (?:really |also )?help (?:you )?(?:to |if you )",
+         r"\byou (?:could|might|may) (?:also |always )?(?:try|consider|reach out|call|talk to|speak to|"
+         r"write|look into|join|ask (?:for|someone|a|your)|sign up|book)\b"),
         ("You should cut down on drinking.", "I'd suggest writing it down each night.",
          "Why don't you call your sister?", "It's important to take your medication every day.",
          "If I were you, I'd leave.", "You might want to talk to your doctor.",
-         "We strongly recommend that people finish the whole course.", "One good option would be to walk."),
-        ("Should I go?", "I need to stop.", "What do you think you could do?", "You said you tried that."),
+         "We strongly recommend that people finish the whole course.", "One good option would be to walk.",
+         "It might help to write down your thoughts.", "You could reach out to a friend you trust."),
+        ("Should I go?", "I need to stop.", "What do you think you could do?", "You said you tried that.",
+         "It might help me to understand a bit more.", "You could see it that way."),
         unless=(r"^\s*(?:do|did|should|would|could) i\b", r"\byou should be (?:proud|pleased)\b"),
     ),
     Marker(
@@ -181,11 +193,18 @@ MARKERS: tuple[Marker, ...] = (
          r"\bmy (?:own |ex-?)?(?:wife|husband|partner|boyfriend|girlfriend|kids|children|son|daughter|mother|"
          r"mom|mum|father|dad|family|brother|sister|parents|marriage|drinking|health|childhood|life)\b",
          r"\bwhen i was (?:a |younger|little|your age|"
-         r"in)\b", r"\bme too\b", r"\bin my (?:own )?experience\b"),
+         r"in)\b", r"\bme too\b", r"\bin my (?:own )?experience\b",
+         # Peer-support phrasings: "I've been in a similar situation", "what helped me was ...".
+         rf"\b{_I} (?:also |too )?(?:have |'ve )?been in (?:a |the )?(?:similar|same) (?:situation|place|"
+         r"position|boat|spot)\b",
+         r"\b(?:what|something|one thing|the thing) (?:that )?(?:really )?(?:helped|worked for|helps|"
+         r"works for) me\b(?! (?:understand|see|get|follow))"),
         ("I was scared all the time after the divorce.", "My mom drank too.", "I've been there myself.",
-         "When I was your age I felt the same.", "I feel so alone lately.", "I smoke when I'm stressed."),
+         "When I was your age I felt the same.", "I feel so alone lately.", "I smoke when I'm stressed.",
+         "I have been in a similar situation before.", "One thing that helped me was going for walks."),
         ("I think we should look at that.", "I wonder what you make of it.", "I'm hearing that you're tired.",
-         "I want to make sure I understand.", "Your family sounds important."),
+         "I want to make sure I understand.", "Your family sounds important.",
+         "That helped me understand what you meant.", "What helped me see it was your example."),
         unless=(r"^\s*(?:i feel like you|i felt like you)\b",),
     ),
     Marker(
@@ -226,9 +245,12 @@ MARKERS: tuple[Marker, ...] = (
          r"\bsome (?:people|folks|clients) (?:find|try|choose|decide|prefer|like|have found)\b",
          r"\b(?:a (?:few|couple of|number of)|several|different|various) (?:ways|things|ideas|approaches|"
          r"strategies|routes|places)\b(?! (?:about|in|that happened))",
-         r"\byou could (?:either|also)\b", r"\beither\b.*\bor\b", r"\bwhich (?:of these|one|option)\b"),
+         r"\byou could (?:either|also)\b", r"\beither\b.*\bor\b", r"\bwhich (?:of these|one|option)\b",
+         r"\bor\b[^.?!]*[.;,]?\s*which (?:would you prefer|do you prefer|would you like|sounds (?:better|"
+         r"best|right))\b"),
         ("There are a few options.", "Some people find that walking helps; others prefer journaling.",
-         "You could either cut down or stop completely.", "Which of these appeals to you?"),
+         "You could either cut down or stop completely.", "Which of these appeals to you?",
+         "We could meet weekly or every other week; which would you prefer?"),
         ("You should stop.", "I have no idea.", "One day at a time."),
     ),
     Marker(
