@@ -117,6 +117,22 @@ def test_clicking_chart_points_leads_to_the_transcript(browser, profile, transcr
     page.close()
 
 
+def test_a_timeline_point_highlights_every_turn_of_its_window(browser, profile, transcript, tmp_path) -> None:
+    # The pipeline's form of a window: its first and last turn, and the leans computed from them.
+    profile["timeline"] = [{"first_turn": 2, "last_turn": 8, "centre": 5.0, "start": None, "end": None,
+                            "leans": {"floor": 0.2}},
+                           {"first_turn": 6, "last_turn": 12, "centre": 9.0, "start": None, "end": None,
+                            "leans": {"floor": -0.1}}]
+    [path] = write(profile, transcript, tmp_path, "html")
+    page, problems, _ = _open(browser, path)
+    page.locator("#chart-timeline svg .mark-symbol path").first.click(force=True)
+    assert page.eval_on_selector_all(".turn.evidence", "els => els.map(e => e.id)") == \
+        [f"turn-{i}" for i in range(2, 9)]
+    assert "turns 2\u20138" in page.inner_text("#evidence-bar")
+    assert problems == []
+    page.close()
+
+
 def test_client_and_course_reports_open_cleanly(browser, profile, transcript, tmp_path) -> None:
     [client] = write(profile, transcript, tmp_path, "html", audience="client")
     course = write_course([profile, profile], tmp_path, "html")

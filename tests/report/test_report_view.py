@@ -31,7 +31,8 @@ def test_evidence_keeps_only_valid_turn_indexes_in_order() -> None:
 def test_timeline_reads_the_pipeline_form_by_turn_not_by_time() -> None:
     rows = timeline_rows([{"first_turn": 10, "last_turn": 20, "start": 600.0, "end": 900.0,
                            "leans": {"floor": 0.5, "agenda": None}}], {"floor": "Floor"})
-    assert rows == ({"turn": 15.0, "dimension": "Floor", "key": "floor", "lean": 0.5},)
+    assert rows == ({"turn": 15.0, "dimension": "Floor", "key": "floor", "lean": 0.5, "first": 10,
+                     "last": 20},)
 
 
 def test_timeline_reads_long_form_rows() -> None:

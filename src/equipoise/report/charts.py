@@ -123,6 +123,7 @@ def timeline_chart(view: SessionView, width: int | str = "container") -> dict[st
         color=colour,
         opacity=alt.condition(select, alt.value(1.0), alt.value(0.12)),
         tooltip=[alt.Tooltip("dimension:N"), alt.Tooltip("turn:Q", format=".0f"),
+                 alt.Tooltip("first:Q", title="window from turn"), alt.Tooltip("last:Q", title="to turn"),
                  alt.Tooltip("lean:Q", format="+.2f")],
     ).add_params(select).properties(width=width, height=240, usermeta={"equipoise": "timeline"})
     return _finish(chart, {"timeline": list(view.timeline)})

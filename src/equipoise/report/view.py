@@ -301,7 +301,11 @@ def dimension_view(key: str, dim: Mapping[str, Any], n_turns: int, audience: Aud
 
 
 def timeline_rows(timeline: Any, titles: Mapping[str, str]) -> tuple[dict[str, Any], ...]:
-    """Long-form timeline rows ``{turn, dimension, lean}`` from the window list of the profile."""
+    """Long-form timeline rows ``{turn, dimension, lean}`` from the window list of the profile.
+
+    Rows of the pipeline's windows also carry ``first`` and ``last``, the window's first and last turn
+    index, so that a click on a point can show every turn the value was computed from.
+    """
     rows: list[dict[str, Any]] = []
     for entry in timeline or ():
         if not isinstance(entry, Mapping):
@@ -309,6 +313,8 @@ def timeline_rows(timeline: Any, titles: Mapping[str, str]) -> tuple[dict[str, A
         turn = _window_centre(entry)
         if turn is None:
             continue
+        first, last = number(entry.get("first_turn")), number(entry.get("last_turn"))
+        span = {"first": int(first), "last": int(last)} if first is not None and last is not None else {}
         if "dimension" in entry:
             leans: Mapping[str, Any] = {str(entry["dimension"]): entry.get("lean")}
         else:
@@ -318,7 +324,7 @@ def timeline_rows(timeline: Any, titles: Mapping[str, str]) -> tuple[dict[str, A
             lean = number(value.get("lean") if isinstance(value, Mapping) else value)
             if lean is not None:
                 rows.append({"turn": turn, "dimension": titles.get(key, humanise(key)), "key": key,
-                             "lean": lean})
+                             "lean": lean, **span})
     return tuple(rows)
 
 

@@ -69,6 +69,13 @@
           var link = document.querySelector("#dim-" + d.key + " .lean a.num[data-turns]");
           var card = document.getElementById("dim-" + d.key);
           if (link) { link.click(); } else if (card) { card.scrollIntoView({ block: "center" }); }
+        } else if (typeof d.first === "number" && typeof d.last === "number") {
+          // A timeline point is computed from a whole window of turns: show all of them.
+          var span = [];
+          for (var t = d.first; t <= d.last; t++) { if (turnEl(t)) span.push(t); }
+          if (span.length) {
+            showEvidence(span, (d.dimension || "timeline") + ", turns " + d.first + "\u2013" + d.last, d.key);
+          }
         } else if (typeof d.turn === "number") {
           var i = Math.round(d.turn), el2 = turnEl(i);
           if (el2) { showEvidence([i], (d.dimension || "timeline") + " around turn " + i, d.key); }
