@@ -103,8 +103,10 @@ def test_convokit_folder_without_utterances_is_refused(tmp_path):
     corpus = tmp_path / "empty_corpus"
     corpus.mkdir()
     (corpus / "speakers.json").write_text("{}", encoding="utf-8")
-    with pytest.raises(InputError, match=r"empty_corpus: is not a ConvoKit corpus: it has no utterances"):
+    refused = r"empty_corpus: is not a ConvoKit corpus: it has no utterances"
+    with pytest.raises(InputError, match=refused) as err:
         load(corpus)
+    assert "equipoise batch FOLDER" in err.value.describe()
 
 
 def test_convokit_unknown_role_and_bad_lines_are_named(tmp_path):

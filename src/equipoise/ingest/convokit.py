@@ -35,7 +35,8 @@ def _files(path: Path) -> tuple[Path, Path]:
     utterances = folder / UTTERANCES if path.is_dir() else path
     if not utterances.is_file():
         raise InputError(path, f"is not a ConvoKit corpus: it has no {UTTERANCES}",
-                         hint="point at the corpus folder that holds utterances.jsonl")
+                         hint="point at the corpus folder that holds utterances.jsonl, or run "
+                              "`equipoise batch FOLDER --out DIR` to analyse every transcript in a folder")
     return utterances, folder / SPEAKERS
 
 
