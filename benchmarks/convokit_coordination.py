@@ -11,22 +11,22 @@ only, preferably in a virtualenv of its own. Checked with convokit 5.0.0 from Py
 - Everything ConvoKit declares (``pip install convokit``): it pulls in spaCy, sentence-transformers (and so
   PyTorch), datasets and more, about 6.5 GB::
 
-      python3 -m venv /tmp/convokit-env
-      /tmp/convokit-env/bin/pip install -e . convokit
+      python3 -m venv .venv-convokit
+      .venv-convokit/bin/pip install -e . convokit
 
 - Only what ``Coordination`` needs (a few hundred MB): ConvoKit without its declared dependencies, then the
   modules its core imports (``pymongo`` provides ``bson``)::
 
-      python3 -m venv /tmp/convokit-env
-      /tmp/convokit-env/bin/pip install -e .
-      /tmp/convokit-env/bin/pip install --no-deps convokit==5.0.0
-      /tmp/convokit-env/bin/pip install pandas pyyaml requests tqdm pymongo
+      python3 -m venv .venv-convokit
+      .venv-convokit/bin/pip install -e .
+      .venv-convokit/bin/pip install --no-deps convokit==5.0.0
+      .venv-convokit/bin/pip install pandas pyyaml requests tqdm pymongo
 
   (``pip check`` then lists ConvoKit's other dependencies as missing; the benchmark does not use them.)
 
 Then run it with that environment's Python (``--repeat`` runs of each; the median is printed)::
 
-    /tmp/convokit-env/bin/python benchmarks/convokit_coordination.py [--repeat 3]
+    .venv-convokit/bin/python benchmarks/convokit_coordination.py [--repeat 3]
 
 Without ConvoKit the script says so and times ours alone. ConvoKit prints a note about the config file it
 writes on first use; the script points ``HOME`` at a temporary folder first, so nothing is left behind.
