@@ -22,7 +22,7 @@ CASES = [
     ("whisper_no_speakers.json", "whisper"),
     ("roles.csv", "csv"),
     ("session.jsonl", "jsonl"),
-    ("annomi.csv", "annomi"),
+    ("mi_coded_style.csv", "annomi"),
     ("convokit/utterances.jsonl", "convokit"),
 ]
 

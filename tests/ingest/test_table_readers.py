@@ -111,7 +111,7 @@ def test_jsonl_errors_name_the_line(tmp_path):
 
 
 def test_annomi_reads_the_first_transcript_sorted_deduplicated_and_smoothed():
-    transcript = load(FIXTURES / "annomi.csv")
+    transcript = load(FIXTURES / "mi_coded_style.csv")
     assert transcript.source_format == "annomi"
     assert rows(transcript) == [
         ("Therapist", "therapist", "Thanks for coming in today. What would you like to talk about?",
@@ -126,7 +126,7 @@ def test_annomi_reads_the_first_transcript_sorted_deduplicated_and_smoothed():
 
 
 def test_annomi_read_all_gives_every_session():
-    sessions = annomi.read_all(FIXTURES / "annomi.csv")
+    sessions = annomi.read_all(FIXTURES / "mi_coded_style.csv")
     assert list(sessions) == ["7", "9"]
     assert [(t.speaker, t.role.value, t.start) for t in sessions["9"].turns] == [
         ("Therapist", "therapist", 2.0), ("Client", "client", 4.0)]

@@ -46,7 +46,7 @@ UPLOADS = [
     ("otter.txt", lambda: (FIXTURES / "otter.txt").read_bytes(), "otter"),
     ("zoom.vtt", lambda: (FIXTURES / "zoom.vtt").read_bytes(), "vtt"),
     ("whisperx.json", lambda: (FIXTURES / "whisperx.json").read_bytes(), "whisper"),
-    ("annomi.csv", lambda: (FIXTURES / "annomi.csv").read_bytes(), "annomi"),
+    ("mi_coded_style.csv", lambda: (FIXTURES / "mi_coded_style.csv").read_bytes(), "annomi"),
     ("session.jsonl", lambda: (FIXTURES / "session.jsonl").read_bytes(), "jsonl"),
     ("utterances.jsonl", lambda: (FIXTURES / "convokit" / "utterances.jsonl").read_bytes(), "convokit"),
     ("session.docx", _docx, "docx"),
