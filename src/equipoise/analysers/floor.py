@@ -56,20 +56,23 @@ class FloorAnalyser(BaseAnalyser):
         words = {role: 0 for role in ROLES}
         counts = {role: 0 for role in ROLES}
         monologue = {role: 0 for role in ROLES}
-        monologue_turns: dict[Role, tuple[int, ...]] = {role: () for role in ROLES}
-        run_role, run_words = None, 0
-        run: tuple[int, ...] = ()
-        for turn in turns:
+        # Each role's longest run as positions [first, last]; the turn indices are read off at the end,
+        # so a long run costs one pass, not a copy per turn.
+        longest: dict[Role, tuple[int, int] | None] = {role: None for role in ROLES}
+        run_role, run_words, run_start = None, 0, 0
+        for pos, turn in enumerate(turns):
             n = word_count(turn.text)
             words[turn.role] += n
             counts[turn.role] += 1
             if turn.role is run_role:
-                run_words, run = run_words + n, (*run, turn.index)
+                run_words += n
             else:
-                run_words, run = n, (turn.index,)
+                run_words, run_start = n, pos
             run_role = turn.role
             if run_words > monologue[turn.role]:
-                monologue[turn.role], monologue_turns[turn.role] = run_words, run
+                monologue[turn.role], longest[turn.role] = run_words, (run_start, pos)
+        monologue_turns = {role: () if span is None else tuple(t.index for t in turns[span[0]:span[1] + 1])
+                           for role, span in longest.items()}
         total_words, total_turns = sum(words.values()), len(turns)
         metrics: dict[str, float | None] = {}
         for role in ROLES:
@@ -132,13 +135,13 @@ def _seconds(transcript: Transcript) -> tuple[dict[Role, float], bool]:
 
 def _overlaps(transcript: Transcript) -> dict[Role, tuple[int, ...]]:
     """Turns that start before the previous speaker's turn ended, by the role of who cut in."""
-    found: dict[Role, tuple[int, ...]] = {role: () for role in ROLES}
+    found: dict[Role, list[int]] = {role: [] for role in ROLES}
     turns = transcript.turns
     for prev, turn in pairwise(turns):
         if (turn.speaker != prev.speaker and prev.end is not None and turn.start is not None
                 and turn.start < prev.end):
-            found[turn.role] = (*found[turn.role], turn.index)
-    return found
+            found[turn.role].append(turn.index)
+    return {role: tuple(cut_ins) for role, cut_ins in found.items()}
 
 
 ANALYSER = FloorAnalyser()
