@@ -227,15 +227,12 @@ OLD_PROFILE_BASIS = {
 
 def metric_turns(dim: Mapping[str, Any], n_turns: int) -> dict[str, tuple[int, ...]] | None:
     """Each metric's own turns, or None when the profile does not list them (made before the field)."""
-    for field_name in _METRIC_TURNS_FIELDS:
+    # An ``evidence`` that maps metrics to turns (instead of listing the dimension's turns) counts too.
+    for field_name in (*_METRIC_TURNS_FIELDS, "evidence"):
         by_metric = dim.get(field_name)
         if isinstance(by_metric, Mapping):
             return {str(k): turn_indexes(v if isinstance(v, Sequence) else [v], n_turns)
                     for k, v in by_metric.items()}
-    evidence = dim.get("evidence")
-    if isinstance(evidence, Mapping):
-        return {str(k): turn_indexes(v if isinstance(v, Sequence) else [v], n_turns)
-                for k, v in evidence.items()}
     return None
 
 
