@@ -37,6 +37,17 @@ def _usage_errors() -> Iterator[None]:
         raise click.UsageError(str(exc)) from None
 
 
+@contextmanager
+def _data_errors() -> Iterator[None]:
+    """For commands that read one data file (train, evaluate): bad data is a usage error, exit 2."""
+    with _usage_errors():
+        try:
+            yield
+        except InputError as exc:
+            _err(f"error: {exc.describe()}")
+            sys.exit(EXIT_USAGE)
+
+
 def input_options(func: Callable[..., object]) -> Callable[..., object]:
     """Options shared by every command that reads transcripts."""
     for option in reversed([
@@ -337,12 +348,8 @@ def train(data: Path, out_dir: Path | None, seed: int, no_cv: bool, as_json: boo
 
     out = out_dir or MODELS_DIR / DEFAULT_MODEL
     progress = None if as_json else (lambda line: _err(line, "blue"))
-    with _usage_errors():
-        try:
-            report = run_training(data, out, TrainConfig(seed=seed), cv=not no_cv, progress=progress)
-        except InputError as exc:
-            _err(f"error: {exc.describe()}")
-            sys.exit(EXIT_USAGE)
+    with _data_errors():
+        report = run_training(data, out, TrainConfig(seed=seed), cv=not no_cv, progress=progress)
     if as_json:
         click.echo(json.dumps(report, indent=2, sort_keys=True))
     else:
@@ -369,12 +376,8 @@ def evaluate(data: Path, labeller_name: str | None, as_json: bool) -> None:
     from .label.evaluate import evaluate as run_evaluation
     from .label.evaluate import report_tables
 
-    with _usage_errors():
-        try:
-            report = run_evaluation(load_labeller(labeller_name), data)
-        except InputError as exc:
-            _err(f"error: {exc.describe()}")
-            sys.exit(EXIT_USAGE)
+    with _data_errors():
+        report = run_evaluation(load_labeller(labeller_name), data)
     if as_json:
         click.echo(json.dumps(report, indent=2, sort_keys=True))
         return
