@@ -189,6 +189,20 @@ def unconfirmed_message(what: str, *, script: bool) -> str:
     return message + (f" A script sends {CONFIRM_FIELD}=yes." if script else "")
 
 
+def refuse_unconfirmed(ctx: Ctx, form: FormData, what: str, template: str,
+                       page: Callable[[], dict[str, Any]]) -> Response | None:
+    """None when the destructive form is confirmed; else the refusal, and nothing may be deleted.
+
+    A script gets the app's JSON error (400); a browser gets ``template`` again, filled by ``page()``,
+    with the message and status 400.
+    """
+    if confirmed(form):
+        return None
+    if wants_json(ctx.request):
+        raise WebError(400, unconfirmed_message(what, script=True))
+    return ctx.render(template, {**page(), "errors": [unconfirmed_message(what, script=False)]}, status=400)
+
+
 def confirmed_form_openapi(what: str) -> dict[str, Any]:
     """The OpenAPI ``requestBody`` and 400 answer of a destructive form route (``openapi_extra``).
 

@@ -17,11 +17,9 @@ from ..core import (
     CtxDep,
     FormDep,
     WebError,
-    confirmed,
     confirmed_form_openapi,
+    refuse_unconfirmed,
     twin,
-    unconfirmed_message,
-    wants_json,
 )
 
 router = APIRouter()
@@ -113,11 +111,9 @@ def revoke_consent(ctx: CtxDep, form: FormDep) -> Response:
     Only with the confirmation ``sure=yes``; without it nothing is deleted and the answer is 400.
     """
     _user, client = own_client(ctx)
-    if not confirmed(form):
-        if wants_json(ctx.request):
-            raise WebError(400, unconfirmed_message(REVOKE, script=True))
-        message = unconfirmed_message(REVOKE, script=False)
-        return ctx.render("consent.html", {**consent(ctx=ctx), "errors": [message]}, status=400)
+    refusal = refuse_unconfirmed(ctx, form, REVOKE, "consent.html", lambda: consent(ctx=ctx))
+    if refusal is not None:
+        return refusal
     deleted = actions.revoke_consent(ctx.db, client)
     data = {"deleted": {"sessions": deleted.sessions, "transcripts": deleted.transcripts,
                         "profiles": deleted.profiles, "check_ins": deleted.check_ins,

@@ -15,10 +15,9 @@ from ..core import (
     CtxDep,
     FormDep,
     WebError,
-    confirmed,
     confirmed_form_openapi,
+    refuse_unconfirmed,
     twin,
-    unconfirmed_message,
     wants_json,
 )
 from ..reports import session_report, transcript_from_turns
@@ -169,11 +168,9 @@ def delete_session(ctx: CtxDep, session_id: int, form: FormDep) -> Response:
     """
     access, session = access_to_session(ctx.db, ctx.require("therapist"), session_id)
     require_owner(access)
-    if not confirmed(form):
-        if wants_json(ctx.request):
-            raise WebError(400, unconfirmed_message(DELETE, script=True))
-        message = unconfirmed_message(DELETE, script=False)
-        return ctx.render("session.html", {**session_page(ctx=ctx, session_id=session_id),
-                                           "errors": [message]}, status=400)
+    refusal = refuse_unconfirmed(ctx, form, DELETE, "session.html",
+                                 lambda: session_page(ctx=ctx, session_id=session_id))
+    if refusal is not None:
+        return refusal
     ctx.db.delete(session)
     return ctx.done(f"/clients/{access.client.id}")
