@@ -87,7 +87,9 @@ def base_model_dir() -> Path:
 def pretrained_model() -> nn.Module:
     """The pretrained ``transformers`` MPNet model, frozen and in eval mode."""
     from transformers import MPNetModel
+    from transformers.utils import logging
 
+    logging.disable_progress_bar()
     model = MPNetModel.from_pretrained(str(base_model_dir()))  # with its pooler, which goes unused
     model.requires_grad_(False)
     return model.eval()
