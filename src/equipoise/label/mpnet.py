@@ -123,7 +123,7 @@ class Lower(nn.Module):
         x = self.embeddings(input_ids=ids)
         bias, added = position_bias(self.relative, x), additive_mask(mask)
         for layer in self.layers:
-            x = layer(x, added, bias)[0]
+            x = layer(x, added, position_bias=bias)[0]
         return x
 
 
@@ -149,7 +149,7 @@ class Top(nn.Module):
 
         bias, added = position_bias(self.relative, x), additive_mask(mask)
         for layer in self.layers:
-            x = layer(x, added, bias)[0]
+            x = layer(x, added, position_bias=bias)[0]
         pooled = self.drop(pool(x, types, mask))
         return {name: head(pooled) for name, head in self.heads.items()}
 
