@@ -22,8 +22,18 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..model import Role
 from .data import LABEL_CLASSES, Session, annomi_file, read_annomi
-from .minilm import HIDDEN, LAYERS, Encoded, pad, pretrained_layer
+from .minilm import (
+    HIDDEN,
+    LAYERS,
+    Encoded,
+    PairTokeniser,
+    load_lower,
+    pad,
+    pretrained_layer,
+    pretrained_state,
+)
 
 
 @dataclass(frozen=True)
@@ -54,7 +64,7 @@ class EncoderConfig:
 
 
 class Tokeniser(Protocol):
-    def encode(self, texts: Sequence[str], roles: Sequence[Any]) -> list[Encoded]: ...
+    def encode(self, texts: Sequence[str], roles: Sequence[Role]) -> list[Encoded]: ...
 
 
 class Backbone(Protocol):
@@ -110,18 +120,12 @@ class MiniLMBackbone:
     layers = LAYERS
 
     def __init__(self) -> None:
-        from .minilm import pretrained_state
-
         self.state = pretrained_state()
 
     def tokeniser(self, max_tokens: int, max_context: int) -> Tokeniser:
-        from .minilm import PairTokeniser
-
         return PairTokeniser(max_tokens, max_context)
 
     def lower(self, n_frozen: int) -> nn.Module:
-        from .minilm import load_lower
-
         return load_lower(n_frozen, self.state)
 
     def new_top(self, n_frozen: int, dropout: float) -> Top:

@@ -28,6 +28,7 @@ from torch import nn
 from ..errors import RequirementError
 from ..model import Role
 from .data import LABEL_CLASSES
+from .encoder_train import pool
 from .minilm import Encoded, WordPieceTokeniser
 
 HIDDEN = 768
@@ -145,8 +146,6 @@ class Top(nn.Module):
                                     for name, classes in LABEL_CLASSES.items()})
 
     def forward(self, x: torch.Tensor, types: torch.Tensor, mask: torch.Tensor) -> dict[str, torch.Tensor]:
-        from .encoder_train import pool
-
         bias, added = position_bias(self.relative, x), additive_mask(mask)
         for layer in self.layers:
             x = layer(x, added, position_bias=bias)[0]
