@@ -111,6 +111,15 @@ def position_bias(relative: nn.Embedding, x: torch.Tensor) -> torch.Tensor:
     return relative(buckets).permute([2, 0, 1]).unsqueeze(0).expand((b, -1, t, t)).contiguous()
 
 
+def run_layers(layers: nn.ModuleList, relative: nn.Embedding, x: torch.Tensor,
+               mask: torch.Tensor) -> torch.Tensor:
+    """Hidden states ``x`` through MPNet ``layers``, with the position bias of ``relative`` and the mask."""
+    bias, added = position_bias(relative, x), additive_mask(mask)
+    for layer in layers:
+        x = layer(x, added, position_bias=bias)[0]
+    return x
+
+
 class Lower(nn.Module):
     """Embeddings and the first ``n_layers`` layers of MPNet, frozen: they turn tokens into hidden states."""
 
@@ -121,11 +130,7 @@ class Lower(nn.Module):
         self.layers = nn.ModuleList(model.encoder.layer[:n_layers])
 
     def forward(self, ids: torch.Tensor, types: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        x = self.embeddings(input_ids=ids)
-        bias, added = position_bias(self.relative, x), additive_mask(mask)
-        for layer in self.layers:
-            x = layer(x, added, position_bias=bias)[0]
-        return x
+        return run_layers(self.layers, self.relative, self.embeddings(input_ids=ids), mask)
 
 
 class Top(nn.Module):
@@ -146,10 +151,7 @@ class Top(nn.Module):
                                     for name, classes in LABEL_CLASSES.items()})
 
     def forward(self, x: torch.Tensor, types: torch.Tensor, mask: torch.Tensor) -> dict[str, torch.Tensor]:
-        bias, added = position_bias(self.relative, x), additive_mask(mask)
-        for layer in self.layers:
-            x = layer(x, added, position_bias=bias)[0]
-        pooled = self.drop(pool(x, types, mask))
+        pooled = self.drop(pool(run_layers(self.layers, self.relative, x, mask), types, mask))
         return {name: head(pooled) for name, head in self.heads.items()}
 
 
