@@ -86,12 +86,18 @@ def test_report_without_transcript_still_shows_labels(profile) -> None:
     assert "complex reflection" in html
 
 
-def test_course_report_shows_every_session_and_the_shifts(profile) -> None:
+def later_profile(profile: dict) -> dict:
+    """A copy of ``profile`` as a later session "later" whose every lean moved to -0.8 (toward the client)."""
     later = json.loads(json.dumps(profile))
     later["transcript"]["id"] = "later"
     for dim in later["dimensions"].values():
         if dim["lean"] is not None:
             dim["lean"] = -0.8
+    return later
+
+
+def test_course_report_shows_every_session_and_the_shifts(profile) -> None:
+    later = later_profile(profile)
     html = render_course([profile, profile, later, later])
     charts = _charts(html)
     assert set(charts) == {"chart-course-summary", "chart-course"}
@@ -135,11 +141,7 @@ def test_cli_analyse_writes_both_audiences_and_a_course(tmp_path: Path) -> None:
 
 
 def test_client_course_report_speaks_in_the_clients_words(profile) -> None:
-    later = json.loads(json.dumps(profile))
-    later["transcript"]["id"] = "later"
-    for dim in later["dimensions"].values():
-        if dim["lean"] is not None:
-            dim["lean"] = -0.8
+    later = later_profile(profile)
     html = render_course([profile, profile, later, later], audience="client")
     assert "\u201cWho did the talking\u201d leaned more towards you" in html
     assert "there was more working it out together" in html
