@@ -82,9 +82,10 @@ def test_migrations_create_exactly_the_models_tables(database_url: str) -> None:
     from alembic.migration import MigrationContext
 
     from equipoise.store import migrate, open_engine
+    from equipoise.store.keys import Keyring
     from equipoise.store.models import Base
 
-    engine = open_engine(database_url)
+    engine = open_engine(database_url, Keyring.generate())
     try:
         migrate(engine)
         migrate(engine)  # running again on an up-to-date database changes nothing

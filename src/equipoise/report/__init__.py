@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
+from ..files import make_private, private_folder
 from .texts import AUDIENCES
 
 if TYPE_CHECKING:
@@ -123,8 +124,10 @@ def write(profile: Any, transcript: Transcript | None, out_dir: Path, fmt: str, 
     if stem is None:
         data = profile.to_dict() if hasattr(profile, "to_dict") else profile
         stem = str(data["transcript"]["id"])
-    out_dir.mkdir(parents=True, exist_ok=True)
-    return writer.write(profile, transcript, writer.path_for(out_dir, stem, audience), audience)
+    private_folder(out_dir)
+    written = writer.write(profile, transcript, writer.path_for(out_dir, stem, audience), audience)
+    make_private(written)
+    return written
 
 
 def write_course(profiles: Sequence[Any], out_dir: Path, fmt: str, *, audience: str = "therapist",
@@ -134,8 +137,10 @@ def write_course(profiles: Sequence[Any], out_dir: Path, fmt: str, *, audience: 
     if writer.course is None:
         courses = ", ".join(w.name for w in WRITERS.values() if w.course)
         raise UsageError(f"a course report can be written as {courses}, not {fmt}")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    return writer.course(profiles, writer.path_for(out_dir, name, audience), audience)
+    private_folder(out_dir)
+    written = writer.course(profiles, writer.path_for(out_dir, name, audience), audience)
+    make_private([written])
+    return written
 
 
 __all__ = ["WRITERS", "Writer", "get_writer", "write", "write_course"]

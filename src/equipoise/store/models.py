@@ -3,6 +3,8 @@
 Who owns what: a therapist owns their clients; a client record owns its sessions, and a session owns its
 transcript, profile, check-in and reflection, so deleting a client's sessions deletes all of those.
 Profiles are stored as the JSON of the public Profile contract and never recomputed here.
+Transcripts, profiles and the free text of check-ins and reflections are encrypted at rest
+(:mod:`equipoise.store.encrypted`); the key is kept outside the database (:mod:`equipoise.store.keys`).
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from .encrypted import EncryptedJSON, EncryptedText
 
 
 def utcnow() -> dt.datetime:
@@ -33,7 +37,7 @@ class Base(DeclarativeBase):
 
 
 class AppMeta(Base):
-    """Key-value facts about this installation (the generated secret key)."""
+    """Key-value facts about this installation (never a secret: keys live outside the database)."""
 
     __tablename__ = "app_meta"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -101,6 +105,8 @@ class TherapySession(Base):
     """One therapy session of a client: its transcript, its profile and the two voices about it."""
 
     __tablename__ = "therapy_sessions"
+    # Numbers are allocated under this constraint, so concurrent uploads cannot share one.
+    __table_args__ = (UniqueConstraint("client_id", "number", name="uq_therapy_sessions_client_number"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
@@ -123,7 +129,7 @@ class StoredTranscript(Base):
     __tablename__ = "transcripts"
     session_id: Mapped[int] = mapped_column(ForeignKey("therapy_sessions.id", ondelete="CASCADE"),
                                             primary_key=True)
-    turns: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    turns: Mapped[list[dict[str, Any]]] = mapped_column(EncryptedJSON)
 
 
 class StoredProfile(Base):
@@ -135,7 +141,7 @@ class StoredProfile(Base):
     schema_version: Mapped[int] = mapped_column(Integer)
     power_lean: Mapped[float | None] = mapped_column(Float, nullable=True)
     partnership: Mapped[float | None] = mapped_column(Float, nullable=True)
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    data: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -150,8 +156,8 @@ class CheckIn(Base):
     disagree: Mapped[int] = mapped_column(Integer)
     matters: Mapped[int] = mapped_column(Integer)
     who_held: Mapped[str] = mapped_column(String(20))
-    who_held_other: Mapped[str | None] = mapped_column(Text, nullable=True)
-    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    who_held_other: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    comment: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -166,10 +172,10 @@ class Reflection(Base):
     disagree: Mapped[int] = mapped_column(Integer)
     matters: Mapped[int] = mapped_column(Integer)
     who_held: Mapped[str] = mapped_column(String(20))
-    who_held_other: Mapped[str | None] = mapped_column(Text, nullable=True)
-    challenged: Mapped[str | None] = mapped_column(Text, nullable=True)
-    independence: Mapped[str | None] = mapped_column(Text, nullable=True)
-    needs: Mapped[str | None] = mapped_column(Text, nullable=True)
+    who_held_other: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    challenged: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    independence: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    needs: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

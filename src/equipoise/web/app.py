@@ -40,21 +40,19 @@ def create_app(settings: Settings | None = None, *, analyse: Callable[..., dict[
     from fastapi.staticfiles import StaticFiles
 
     from .. import __version__
-    from ..store import actions, open_engine, session_factory
     from ..store import migrate as run_migrations
+    from ..store import open_engine, session_factory
     from . import charts, perception, security
     from .core import AppState
     from .routes import register
 
     settings = settings or Settings.from_env()
-    engine = open_engine(settings.database_url)
+    keys = settings.keyring()
+    engine = open_engine(settings.database_url, keys)
     if migrate:
         run_migrations(engine)
     sessions = session_factory(engine)
-    secret = settings.secret_key
-    if not secret:
-        with sessions.begin() as db:
-            secret = actions.secret_key(db)
+    secret = settings.secret_key or keys.secret("csrf")
 
     templates = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                                    undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)

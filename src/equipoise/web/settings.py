@@ -16,9 +16,12 @@ import dataclasses
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
+
+if TYPE_CHECKING:
+    from ..store.keys import Keyring
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +42,15 @@ SETTINGS: tuple[Setting, ...] = (
             "SQLAlchemy URL of the database: a SQLite file by default (created on first start), or "
             "postgresql+psycopg://user:password@host/dbname. Migrations run on startup."),
     Setting("secret_key", "",
-            "Key that signs CSRF tokens. Empty: a random key is generated once and kept in the database."),
+            "Key that signs CSRF tokens. Empty: one is derived from the data key (never stored in the "
+            "database)."),
+    Setting("data_key", "",
+            "Fernet key(s) that encrypt transcripts, profiles, check-ins and reflections at rest, "
+            "comma-separated, the first one encrypting. Empty: the key file is used."),
+    Setting("key_file", "",
+            "File holding the data key(s), one per line, created with mode 0600 on first start. Empty: "
+            "beside a SQLite database (practice.db.key); other databases need data_key or key_file. "
+            "Change keys with `equipoise rotate-key`."),
     Setting("max_upload_bytes", 5_000_000,
             "Largest accepted request body (an uploaded or pasted transcript) in bytes; larger ones "
             "get 413."),
@@ -67,6 +78,8 @@ class Settings:
 
     database_url: str = _BY_NAME["database_url"].default
     secret_key: str = _BY_NAME["secret_key"].default
+    data_key: str = _BY_NAME["data_key"].default
+    key_file: str = _BY_NAME["key_file"].default
     max_upload_bytes: int = _BY_NAME["max_upload_bytes"].default
     session_max_age_seconds: int = _BY_NAME["session_max_age_seconds"].default
     invite_max_age_seconds: int = _BY_NAME["invite_max_age_seconds"].default
@@ -108,6 +121,23 @@ class Settings:
             raise UsageError(f"unknown setting(s) {', '.join(sorted(unknown))}; "
                              f"available: {', '.join(_BY_NAME)}")
         return cls(**values)
+
+    def keyring(self, *, create: bool = True) -> Keyring:
+        """The data keys these settings point to (see :mod:`equipoise.store.keys`)."""
+        from pathlib import Path
+
+        from ..store.keys import Keyring, default_key_file, load_keyring
+
+        key_file = Path(self.key_file) if self.key_file else default_key_file(self.database_url)
+        if key_file is None and not self.data_key and self.database_url.startswith("sqlite"):
+            return Keyring.generate()  # an in-memory database: its key lives and dies with it
+        return load_keyring(key_file, self.data_key, create=create)
+
+    def __repr__(self) -> str:
+        # Keys and secrets must not reach a log or a traceback.
+        shown = {f.name: ("***" if f.name in ("secret_key", "data_key") and getattr(self, f.name)
+                          else getattr(self, f.name)) for f in dataclasses.fields(self)}
+        return f"Settings({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with some settings changed."""

@@ -144,8 +144,12 @@ def accept_invite(ctx: CtxDep, token: str, form: FormDep) -> Response:
         return ctx.render("invite.html", {"action": f"/invite/{token}", "fields": [], "csrf_token": ctx.csrf,
                                           "error": problem, "values": {"email": email, "display_name": name}},
                           status=400)
-    user = actions.accept_invite(ctx.db, invite, email=email, display_name=name,
-                                 password_hash=ctx.state.passwords.hash(password))
+    try:
+        user = actions.accept_invite(ctx.db, invite, email=email, display_name=name,
+                                     password_hash=ctx.state.passwords.hash(password))
+    except actions.InviteTaken:
+        raise WebError(409, "This invitation link has just been used. Please ask your therapist for a new "
+                            "one if it was not you.") from None
     return sign_in(ctx, user, "/consent")
 
 

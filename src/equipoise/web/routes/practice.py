@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,6 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
-from ...errors import EquipoiseError, InputError
 from ...store import actions
 from ...store.models import Client
 from .. import views
@@ -88,22 +86,21 @@ def upload_form(ctx: CtxDep, client_id: int) -> dict[str, Any]:
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
-def _load_upload(data: bytes, filename: str, input_format: str | None, therapist: list[str]) -> Any:
-    """Read an uploaded transcript through the normal readers (a temporary file with the same extension)."""
-    from ...ingest import load
+def run_upload(ctx: CtxDep, data: bytes, filename: str, input_format: str | None,
+               therapist: list[str]) -> Any:
+    """Read and analyse an upload in memory through the one function every edge uses."""
+    from ...runner import failure, run_one
 
     name = _SAFE.sub("_", Path(filename).name)[-120:] or "pasted.txt"
-    with tempfile.TemporaryDirectory(prefix="equipoise-upload-") as folder:
-        path = Path(folder) / name
-        path.write_bytes(data)
-        try:
-            return load(path, input_format=input_format or None, therapist=therapist)
-        except InputError as exc:
-            # The reader names our temporary file: name the user's file instead.
-            message = exc.describe().replace(str(path), filename).replace(folder, "")
-            raise WebError(422, f"The transcript could not be read: {message}") from None
-        except EquipoiseError as exc:
-            raise WebError(422, f"The transcript could not be read: {exc}") from None
+    analyse = ctx.state.analyse or _default_analyse
+    try:
+        return run_one(name, data=data, analyse=analyse,
+                       load_options={"input_format": input_format or None, "therapist": therapist})
+    except Exception as exc:
+        problem = failure(exc, filename)
+        if problem.kind == "unexpected":
+            raise  # the app logs its type and place, and answers 500 without its message
+        raise WebError(problem.http_status, f"The transcript {problem.kind}: {problem.message}") from None
 
 
 @router.post("/clients/{client_id}/sessions", tags=TAGS, summary="Add a session (upload or paste)")
@@ -117,7 +114,7 @@ def add_session(ctx: CtxDep, client_id: int, form: FormDep) -> Response:
     try:
         return _add_session(ctx, access, form)
     except WebError as exc:
-        if wants_json(ctx.request) or exc.status not in (400, 422):
+        if wants_json(ctx.request) or exc.status not in (400, 413, 422):
             raise
         data = upload_form(ctx=ctx, client_id=client_id)
         return ctx.render("upload.html", {**data, "error": exc.message}, status=exc.status)
@@ -141,18 +138,14 @@ def _add_session(ctx: CtxDep, access: Any, form: Any) -> Response:
         raise WebError(400, "Please choose a transcript file or paste the transcript text.")
     if not data.strip():
         raise WebError(400, f"The file {filename} is empty.")
-    transcript = _load_upload(data, filename, input_format, therapist)
-    analyse = ctx.state.analyse or _default_analyse
-    try:
-        profile = analyse(transcript)
-    except EquipoiseError as exc:
-        raise WebError(422, f"The session could not be analysed: {exc}") from None
+    ran = run_upload(ctx, data, filename, input_format, therapist)
+    transcript, profile = ran.transcript, ran.profile
     title = str(form.get("title") or "").strip()[:200]
     session = actions.add_session(ctx.db, access.client, title=title, source_name=filename,
                                   source_format=transcript.source_format or "unknown",
                                   turns=actions.turns_of(transcript), profile=profile)
-    notices = [n.replace(str(Path(tempfile.gettempdir())), "") for n in transcript.notices]
-    return ctx.done(f"/sessions/{session.id}", {"session_id": session.id, "notices": notices})
+    return ctx.done(f"/sessions/{session.id}",
+                    {"session_id": session.id, "notices": list(transcript.notices)})
 
 
 def _default_analyse(transcript: Any) -> dict[str, Any]:

@@ -1,0 +1,117 @@
+"""Encrypt transcripts, profiles, check-in and reflection text at rest; one number per client's session;
+no secret in the database.
+
+The encrypted columns become TEXT holding Fernet tokens, and the rows already stored are encrypted with
+the data key of the engine that runs the migration (see equipoise.store.keys). The signing secret that
+earlier versions kept in app_meta is deleted: it is now derived from the data key.
+
+Revision ID: 0003
+Revises: 0001
+Create Date: 2026-12-01 20:40:00
+"""
+
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0003'
+down_revision = '0001'
+branch_labels = None
+depends_on = None
+
+_JSON = {"transcripts": ("session_id", "turns"), "profiles": ("session_id", "data")}
+_TEXT = {"check_ins": ("session_id", ("who_held_other", "comment")),
+         "reflections": ("session_id", ("who_held_other", "challenged", "independence", "needs"))}
+
+
+def _keyring():  # type: ignore[no-untyped-def]
+    from equipoise.store.encrypted import keyring_of
+
+    return keyring_of(op.get_bind().dialect)
+
+
+def _encrypt_rows(name: str, pk: str, columns: tuple[str, ...], as_json: bool) -> None:
+    bind = op.get_bind()
+    target = sa.table(name, sa.column(pk), *(sa.column(c, sa.Text()) for c in columns))
+    rows = bind.execute(sa.select(target)).mappings().all()
+    if not rows:
+        return
+    ring = _keyring()
+    for row in rows:
+        values = {}
+        for column in columns:
+            value = row[column]
+            if value is None:
+                continue
+            if as_json and not isinstance(value, str):
+                value = json.dumps(value, separators=(",", ":"))
+            values[column] = ring.encrypt(str(value).encode("utf-8"))
+        if values:
+            bind.execute(sa.update(target).where(target.c[pk] == row[pk]).values(**values))
+
+
+def upgrade() -> None:
+    postgres = op.get_bind().dialect.name == "postgresql"
+    for name, (_pk, column) in _JSON.items():
+        if postgres:
+            op.alter_column(name, column, type_=sa.Text(), existing_type=sa.JSON(), existing_nullable=False,
+                            postgresql_using=f"{column}::text")
+        else:
+            with op.batch_alter_table(name) as batch_op:
+                batch_op.alter_column(column, type_=sa.Text(), existing_type=sa.JSON(),
+                                      existing_nullable=False)
+    for name, (pk, column) in _JSON.items():
+        _encrypt_rows(name, pk, (column,), as_json=True)
+    for name, (pk, columns) in _TEXT.items():
+        _encrypt_rows(name, pk, columns, as_json=False)
+    op.execute(sa.text("DELETE FROM app_meta WHERE key = 'secret_key'"))
+    _renumber_duplicates()
+    with op.batch_alter_table('therapy_sessions') as batch_op:
+        batch_op.create_unique_constraint('uq_therapy_sessions_client_number', ['client_id', 'number'])
+
+
+def _renumber_duplicates() -> None:
+    # Earlier versions could give two concurrent uploads one number: give them the next free ones, in the
+    # order they were stored, so the constraint can be added.
+    bind = op.get_bind()
+    sessions = sa.table("therapy_sessions", sa.column("id"), sa.column("client_id"), sa.column("number"))
+    rows = bind.execute(sa.select(sessions).order_by(sessions.c.client_id, sessions.c.number,
+                                                     sessions.c.id)).all()
+    seen: dict[int, set[int]] = {}
+    highest: dict[int, int] = {}
+    for row in rows:
+        highest[row.client_id] = max(highest.get(row.client_id, 0), row.number)
+    for row in rows:
+        taken = seen.setdefault(row.client_id, set())
+        if row.number in taken:
+            highest[row.client_id] += 1
+            bind.execute(sa.update(sessions).where(sessions.c.id == row.id)
+                         .values(number=highest[row.client_id]))
+            taken.add(highest[row.client_id])
+        else:
+            taken.add(row.number)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('therapy_sessions') as batch_op:
+        batch_op.drop_constraint('uq_therapy_sessions_client_number', type_='unique')
+    ring = _keyring()
+    bind = op.get_bind()
+    for name, (pk, columns) in {**{k: (v[0], (v[1],)) for k, v in _JSON.items()}, **_TEXT}.items():
+        target = sa.table(name, sa.column(pk), *(sa.column(c, sa.Text()) for c in columns))
+        for row in bind.execute(sa.select(target)).mappings().all():
+            values = {c: ring.decrypt(row[c]).decode("utf-8") for c in columns if row[c] is not None}
+            if values:
+                bind.execute(sa.update(target).where(target.c[pk] == row[pk]).values(**values))
+    postgres = bind.dialect.name == "postgresql"
+    for name, (_pk, column) in _JSON.items():
+        if postgres:
+            op.alter_column(name, column, type_=sa.JSON(), existing_type=sa.Text(), existing_nullable=False,
+                            postgresql_using=f"{column}::json")
+        else:
+            with op.batch_alter_table(name) as batch_op:
+                batch_op.alter_column(column, type_=sa.JSON(), existing_type=sa.Text(),
+                                      existing_nullable=False)
