@@ -43,6 +43,7 @@ class Failure:
     http_status: int
     message: str
     kind: str = field(default="error")
+    reason: str = ""  # the message without the input's name (for tables that name it in a column)
 
 
 #: Exception class -> (exit code, HTTP status, what the message starts with). The first match wins, so
@@ -66,17 +67,20 @@ def failure(exc: BaseException, name: str | None = None) -> Failure:
     for kind, exit_code, status, lead in ERRORS:
         if isinstance(exc, kind):
             if isinstance(exc, InputError):
+                where = f"{exc.unit} {exc.line}: " if exc.line is not None else ""
+                reason = f"{where}{exc.reason}" + (f" ({exc.hint})" if exc.hint else "")
                 text = exc.describe()
                 if name is not None and exc.path is not None:
                     text = text.replace(exc.path, name, 1)
             elif isinstance(exc, EquipoiseError):
-                text = f"{name}: {exc}" if name else str(exc)
+                reason = str(exc)
+                text = f"{name}: {reason}" if name else reason
             else:
-                text = f"{name or 'the input'}: {lead} (the work for it exceeded the memory available)"
-            return Failure(exit_code, status, text, lead)
-    where = f"{name}: " if name else ""
-    return Failure(EXIT_SOME_FAILED, 500,
-                   f"{where}unexpected {exc.__class__.__name__}; please report this", "unexpected")
+                reason = f"{lead} (the work for it exceeded the memory available)"
+                text = f"{name or 'the input'}: {reason}"
+            return Failure(exit_code, status, text, lead, reason)
+    reason = f"unexpected {exc.__class__.__name__}; please report this"
+    return Failure(EXIT_SOME_FAILED, 500, f"{name}: {reason}" if name else reason, "unexpected", reason)
 
 
 def profile_json(profile: Any) -> str:

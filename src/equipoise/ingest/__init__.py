@@ -17,7 +17,7 @@ from . import formats
 from .formats import Format, detect
 from .raw import Parsed, RawTurn
 from .roles import assign_roles
-from .source import in_memory, memory_file
+from .source import in_memory, is_dir
 from .timecode import format_time
 
 __all__ = ["Format", "Parsed", "RawTurn", "build_transcript", "detect", "load", "load_bytes"]
@@ -116,7 +116,7 @@ def build_transcript(
     notices.extend(role_notices)
     speakers = {name: Speaker(name, role) for name, role in roles.items()}
     turns = [Turn(i, speakers[raw.speaker], raw.text, raw.start, raw.end) for i, raw in enumerate(kept)]
-    stem = path.stem if memory_file(path) is not None or not path.is_dir() else path.name
+    stem = path.name if is_dir(path) else path.stem
     return Transcript.from_turns(stem, turns, source_format=source_format, notices=notices)
 
 

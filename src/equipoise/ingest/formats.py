@@ -85,12 +85,11 @@ def detect(path: Path) -> Format:
     A folder is a ConvoKit corpus. A file goes to the first format, those of its extension first, whose
     ``sniff`` recognises the content; failing that, to the last format of its extension, else plain text.
     """
-    from .source import memory_file
+    from .source import is_dir, is_file
 
-    in_memory = memory_file(path) is not None
-    if not in_memory and path.is_dir():
+    if is_dir(path):
         return get("convokit")
-    if not in_memory and not path.exists():
+    if not is_file(path) and not path.exists():  # a FIFO exists without being a file: read_bytes says so
         raise InputError(path, "no such file")
     suffix = path.suffix.lower()
     by_extension = [fmt for fmt in all_formats() if suffix in fmt.extensions]

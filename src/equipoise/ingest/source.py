@@ -59,18 +59,28 @@ def in_memory(path: Path, data: bytes) -> Iterator[None]:
         _IN_MEMORY.reset(token)
 
 
-def memory_file(path: Path) -> bytes | None:
-    """The bytes given to :func:`in_memory` for ``path``, or None when it is a real file."""
+def is_file(path: Path) -> bool:
+    """Whether ``path`` is a file; while reading from memory only the in-memory files exist (an upload
+    must never pick up a file from the server's disk, such as a ``speakers.json`` beside it)."""
     files = _IN_MEMORY.get()
-    return None if files is None else files.get(str(path))
+    return str(path) in files if files is not None else path.is_file()
+
+
+def is_dir(path: Path) -> bool:
+    """Whether ``path`` is a folder; never while reading from memory."""
+    return False if _IN_MEMORY.get() is not None else path.is_dir()
 
 
 def read_bytes(path: Path, size: int | None = None) -> bytes:
     """Read a whole file (or its first ``size`` bytes), refusing empty files, folders, files that are
     not regular files (a FIFO would block forever, a device never ends) and files over the size limit."""
     limit = max_input_bytes()
-    data = memory_file(path)
-    if data is None:
+    files = _IN_MEMORY.get()
+    if files is not None:
+        if str(path) not in files:
+            raise InputError(path, "no such file")
+        data = files[str(path)]
+    else:
         data = _read_regular(path, limit, size)
     if size is not None:
         return data[:size]

@@ -37,7 +37,8 @@ def open_engine(url: str, keys: Keyring | None = None) -> Engine:
     from .encrypted import KEYRING_ATTRIBUTE
 
     parsed = make_url(url)
-    kwargs: dict[str, Any] = {}
+    # SQLAlchemy puts a failed statement's parameters in its error message: they can be transcript text.
+    kwargs: dict[str, Any] = {"hide_parameters": True}
     if parsed.get_backend_name() == "sqlite":
         kwargs["connect_args"] = {"check_same_thread": False}
         database = parsed.database

@@ -30,6 +30,26 @@ def add_admin(app: object, email: str, password: str) -> bool:
     return True
 
 
+def rotate(database_url: str | None) -> tuple[int, str | None]:
+    """Rotate the data key of the configured database; returns the count and, when the key comes from
+    EQUIPOISE_DATA_KEY, the new key to put there (None when the key file was updated)."""
+    from pathlib import Path
+
+    from ..store import migrate, open_engine
+    from ..store.keys import default_key_file
+    from ..store.keys import rotate as rotate_keys
+
+    settings = Settings.from_env(database_url=database_url)
+    engine = open_engine(settings.database_url, settings.keyring(create=False))
+    try:
+        migrate(engine)  # an older database: encrypt what it holds first
+        key_file = Path(settings.key_file) if settings.key_file else default_key_file(settings.database_url)
+        new, count = rotate_keys(engine, key_file, settings.data_key)
+    finally:
+        engine.dispose()
+    return count, new.keys[0].decode("ascii") if settings.data_key else None
+
+
 def run(*, host: str, port: int, database_url: str | None, demo: bool, admin: str | None = None) -> None:
     """Build the app from settings (environment, then options) and serve it until interrupted."""
     folder: Path | None = None
