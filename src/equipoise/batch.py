@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
+from .files import open_private
 
 JOURNAL = ".equipoise-batch.jsonl"
 FAILURES = "failures.csv"
@@ -321,7 +322,7 @@ def _compact_journal(out: Path) -> None:
         lines = sum(1 for _ in handle)
     if lines > len(records):
         fresh = journal.with_suffix(".tmp")
-        with fresh.open("w", encoding="utf-8") as handle:
+        with open_private(fresh, "w") as handle:
             handle.writelines(json.dumps(r, allow_nan=False) + "\n" for r in records.values())
         fresh.replace(journal)
 
@@ -343,7 +344,7 @@ def write_sessions_table(out: Path, fmt: str, names: set[str] | None = None) -> 
 def write_failures(out: Path, failures: Sequence[tuple[str, str]]) -> Path:
     """``OUT/failures.csv``: file and reason of every input that failed in this run."""
     path = out / FAILURES
-    with path.open("w", encoding="utf-8", newline="") as handle:
+    with open_private(path, "w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["file", "reason"])
         writer.writerows(failures)
@@ -365,7 +366,7 @@ def run_batch(root: Path, out: Path, *, fmt: str = "json", audience: str = "ther
     check_audience(audience)
     if workers < 1:
         raise UsageError(f"--workers must be at least 1, not {workers}")
-    from .files import private_folder
+    from .files import make_private, private_folder
 
     private_folder(out)
     not_read: list[tuple[str, str]] = []
@@ -383,7 +384,7 @@ def run_batch(root: Path, out: Path, *, fmt: str = "json", audience: str = "ther
         outcomes = _sequential(todo)
     else:
         outcomes = _local_pool(todo, workers)
-    with (out / JOURNAL).open("a", encoding="utf-8") as record:
+    with open_private(out / JOURNAL, "a") as record:
         for outcome in outcomes:
             if outcome.ok:
                 result.done += 1
@@ -399,6 +400,8 @@ def run_batch(root: Path, out: Path, *, fmt: str = "json", audience: str = "ther
     _compact_journal(out)
     write_failures(out, result.failures)
     result.sessions_table = write_sessions_table(out, fmt, {j.name for j in jobs})
+    if result.sessions_table is not None:
+        make_private([result.sessions_table])
     return result
 
 

@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 PRIVATE_FILE = 0o600
 PRIVATE_FOLDER = 0o700
@@ -41,6 +42,15 @@ def make_private(paths: Iterable[Path]) -> None:
     for path in paths:
         if path.is_file():
             os.chmod(path, PRIVATE_FILE)
+
+
+def open_private(path: Path, mode: str, newline: str | None = None) -> IO[str]:
+    """Open a text file for writing ("w") or appending ("a"), created 0600 if new (UTF-8)."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if mode == "a" else os.O_TRUNC)
+    fd = os.open(path, flags, PRIVATE_FILE)
+    if os.fstat(fd).st_mode & 0o077:
+        os.fchmod(fd, PRIVATE_FILE)
+    return open(fd, mode, encoding="utf-8", newline=newline)
 
 
 @contextmanager

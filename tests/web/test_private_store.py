@@ -36,7 +36,8 @@ def test_a_planted_word_is_not_readable_in_any_database_file(tmp_path: Path) -> 
                         headers={"accept": "application/json"})
         assert response.status_code == 200, response.text
         session_id = response.json()["session_id"]
-        reflection = {**ANSWERS, "challenged": f"reflect {PLANTED}", "independence": PLANTED, "needs": PLANTED}
+        reflection = {**ANSWERS, "challenged": f"reflect {PLANTED}", "independence": PLANTED,
+                      "needs": PLANTED}
         assert post(therapist, f"/sessions/{session_id}/reflection", reflection,
                     headers={"accept": "application/json"}).status_code == 200
         client = sign_in(practice.client(), "client_a")
@@ -190,7 +191,7 @@ def test_withdrawn_consent_leaves_nothing_in_free_pages_whatever_the_sqlite_defa
         connection.execute("PRAGMA secure_delete=OFF")
         return connection
 
-    monkeypatch.setattr(sqlite3, "connect", connect_with_insecure_default)
+    monkeypatch.setattr(sqlite3.dbapi2, "connect", connect_with_insecure_default)  # what SQLAlchemy calls
     path = tmp_path / "practice.db"
     engine = open_engine(f"sqlite:///{path}", Keyring.generate())
     try:
