@@ -6,7 +6,7 @@ hostile or broken file gets a clear error instead of minutes of work or gigabyte
 the defaults leave a wide margin.
 
 >>> Limits().max_turns
-20000
+10000
 >>> Limits.from_env({"EQUIPOISE_MAX_TURNS": "50"}).max_turns
 50
 """
@@ -38,7 +38,9 @@ LIMITS: tuple[Limit, ...] = (
     Limit("max_unpacked_bytes", 64_000_000,
           "Largest total size of the parts inside a DOCX package once unpacked (a small file can "
           "inflate to gigabytes)."),
-    Limit("max_turns", 20_000, "Most turns in one transcript."),
+    Limit("max_lines", 100_000,
+          "Most lines in a text transcript, checked before it is parsed (a turn has one or more)."),
+    Limit("max_turns", 10_000, "Most turns in one transcript."),
     Limit("max_speakers", 200, "Most distinct speakers in one transcript."),
     Limit("max_turn_chars", 50_000,
           "Longest turn, in characters, before it is labelled (about 8,000 words)."),
@@ -52,6 +54,7 @@ class Limits:
     """Validated values of every declared limit (the file size limit is EQUIPOISE_MAX_INPUT_MB)."""
 
     max_unpacked_bytes: int = _BY_NAME["max_unpacked_bytes"].default
+    max_lines: int = _BY_NAME["max_lines"].default
     max_turns: int = _BY_NAME["max_turns"].default
     max_speakers: int = _BY_NAME["max_speakers"].default
     max_turn_chars: int = _BY_NAME["max_turn_chars"].default

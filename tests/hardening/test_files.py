@@ -134,3 +134,47 @@ def _alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split(") ")[-1][:1] != "Z"
     except OSError:
         return True
+
+
+def test_a_demo_folder_left_by_a_killed_server_is_swept_and_a_live_one_kept(tmp_path: Path) -> None:
+    from equipoise.web.serve import DEMO_PREFIX, OWNER_FILE, sweep_demo_folders
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    left = tmp_path / f"{DEMO_PREFIX}left"
+    live = tmp_path / f"{DEMO_PREFIX}live"
+    for folder, pid in ((left, dead.pid), (live, os.getpid())):
+        folder.mkdir()
+        (folder / OWNER_FILE).write_text(str(pid))
+        (folder / "demo.db").write_bytes(b"x")
+    assert sweep_demo_folders(tmp_path) == [left]
+    assert not left.exists() and live.exists()
+
+
+def test_sigterm_ends_a_cli_run_like_ctrl_c_so_clean_ups_run(tmp_path: Path) -> None:
+    marker = tmp_path / "cleaned"
+    script = f"""
+import os, signal, sys, time
+import click
+from equipoise.cli import main
+
+@main.command("wait-here")
+def wait_here():
+    try:
+        print("ready", flush=True)
+        time.sleep(60)
+    finally:
+        open({str(marker)!r}, "w").close()
+
+main(["wait-here"])
+"""
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "ready"  # type: ignore[union-attr]
+        child.terminate()
+        child.wait(30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+        child.stdout.close()  # type: ignore[union-attr]
+    assert marker.exists()

@@ -162,8 +162,16 @@ def decode(path: Path, data: bytes) -> TextSource:
 
 
 def read_text(path: Path) -> TextSource:
-    """Read and decode a text transcript (see :func:`decode`)."""
-    return decode(path, read_bytes(path))
+    """Read and decode a text transcript (see :func:`decode`), refusing one with too many lines before
+    any reader parses it."""
+    from ..limits import Limits, over
+
+    source = decode(path, read_bytes(path))
+    limits = Limits.from_env()
+    lines = source.text.count("\n") + 1
+    if lines > limits.max_lines:
+        raise over(path, "the number of lines", lines, limits, "max_lines")
+    return source
 
 
 def _try(data: bytes, encoding: str) -> str | None:

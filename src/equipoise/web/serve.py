@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -30,6 +31,36 @@ def add_admin(app: object, email: str, password: str) -> bool:
     return True
 
 
+DEMO_PREFIX = "equipoise-demo-"
+OWNER_FILE = "server.pid"
+
+
+def sweep_demo_folders(base: Path | None = None) -> list[Path]:
+    """Remove demo folders left by servers that no longer run (killed before they could clean up)."""
+    removed = []
+    for folder in Path(base or tempfile.gettempdir()).glob(f"{DEMO_PREFIX}*"):
+        try:
+            if not folder.is_dir() or folder.is_symlink() or folder.stat().st_uid != os.getuid():
+                continue
+            owner = int((folder / OWNER_FILE).read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            continue  # not ours to judge (no owner recorded yet, or unreadable)
+        if not _running(owner):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def rotate(database_url: str | None) -> tuple[int, str | None]:
     """Rotate the data key of the configured database; returns the count and, when the key comes from
     EQUIPOISE_DATA_KEY, the new key to put there (None when the key file was updated)."""
@@ -54,8 +85,11 @@ def run(*, host: str, port: int, database_url: str | None, demo: bool, admin: st
     """Build the app from settings (environment, then options) and serve it until interrupted."""
     folder: Path | None = None
     if demo and database_url is None:
-        # A demo never touches the practice's real database, and is removed when the server stops.
-        folder = Path(tempfile.mkdtemp(prefix="equipoise-demo-"))
+        # A demo never touches the practice's real database, and is removed when the server stops
+        # (SIGTERM too: the CLI turns it into KeyboardInterrupt). After a kill -9 the next start sweeps it.
+        sweep_demo_folders()
+        folder = Path(tempfile.mkdtemp(prefix=DEMO_PREFIX))
+        (folder / OWNER_FILE).write_text(str(os.getpid()), encoding="ascii")
         database_url = f"sqlite:///{folder / 'demo.db'}"
     try:
         _serve(host=host, port=port, database_url=database_url, demo=demo, admin=admin)
