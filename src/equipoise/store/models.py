@@ -66,6 +66,18 @@ class LoginSession(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
+class LoginFailure(Base):
+    """A failed sign-in, counted per key (address, account, or the pair) within the window.
+
+    Only the SHA-256 of the key is stored, so the table holds no e-mail address or network address.
+    """
+
+    __tablename__ = "login_failures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[float] = mapped_column(Float, index=True)
+
+
 class Client(Base):
     """A therapist's client; ``label`` is what the therapist calls them, ``user_id`` their account."""
 

@@ -98,6 +98,14 @@ def run(*, host: str, port: int, database_url: str | None, demo: bool, admin: st
             shutil.rmtree(folder, ignore_errors=True)
 
 
+def uvicorn_proxy_options(settings: Settings) -> dict[str, object]:
+    """Forwarded headers are believed only from the configured proxies (none by default)."""
+    proxies = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
+    if not proxies:
+        return {"proxy_headers": False, "forwarded_allow_ips": ""}
+    return {"proxy_headers": True, "forwarded_allow_ips": ",".join(proxies)}
+
+
 def _serve(*, host: str, port: int, database_url: str | None, demo: bool, admin: str | None) -> None:
     import uvicorn
 
@@ -121,5 +129,5 @@ def _serve(*, host: str, port: int, database_url: str | None, demo: bool, admin:
             click.echo(f"  {login.role:<10} {login.email:<26} password: {login.password}"
                        f"   ({login.display_name})")
         click.echo("")
-    uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_level="info", **uvicorn_proxy_options(settings))
     app.state.engine.dispose()

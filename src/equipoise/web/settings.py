@@ -59,14 +59,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("invite_max_age_seconds", 7 * 24 * 3600,
             "How long a one-time invitation link for a client stays valid."),
     Setting("login_max_failures", 5,
-            "Failed sign-ins allowed per account and address within login_window_seconds before "
-            "further attempts are refused with 429."),
+            "Failed sign-ins allowed per address and account within login_window_seconds before that "
+            "address is refused with 429 for that account; an address gets four times as many over all "
+            "accounts, and an account ten times as many from everywhere, except from a browser that "
+            "signed in to it before (so strangers cannot lock the owner out)."),
     Setting("login_window_seconds", 15 * 60,
             "Window over which failed sign-ins are counted."),
     Setting("secure_cookies", "auto",
-            "auto: cookies carry Secure when the request came over HTTPS (equipoise serve trusts "
-            "X-Forwarded-Proto from a reverse proxy on 127.0.0.1); always: always Secure; never: never "
-            "Secure (local HTTP only)."),
+            "auto: cookies carry Secure when the request came over HTTPS (behind a reverse proxy, as "
+            "its X-Forwarded-Proto says when it is one of trusted_proxies); always: always Secure; never: "
+            "never Secure (local HTTP only)."),
+    Setting("trusted_proxies", "",
+            "Comma-separated addresses of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto "
+            "`equipoise serve` believes (e.g. 127.0.0.1). Empty: none, so no client can claim another "
+            "address."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -86,6 +92,7 @@ class Settings:
     login_max_failures: int = _BY_NAME["login_max_failures"].default
     login_window_seconds: int = _BY_NAME["login_window_seconds"].default
     secure_cookies: str = _BY_NAME["secure_cookies"].default
+    trusted_proxies: str = _BY_NAME["trusted_proxies"].default
 
     def __post_init__(self) -> None:
         for name in ("max_upload_bytes", "session_max_age_seconds", "invite_max_age_seconds",

@@ -66,21 +66,26 @@ def login(ctx: CtxDep, form: FormDep) -> Response:
     password = str(form.get("password") or "")
     target = safe_next(str(form.get("next") or "/"))
     address = ctx.request.client.host if ctx.request.client else "unknown"
-    keys = [f"user:{email}", f"ip:{address}"]
-    wait = state.limiter.retry_after(keys)
+    user = actions.user_by_email(ctx.db, email) if email else None
+    device = security.known_device(state.secret, ctx.request.cookies.get(security.DEVICE_COOKIE),
+                                   user.id if user else None)
+    wait = state.limiter.retry_after(ctx.db, address, email, known_device=device)
     if wait:
         raise WebError(429, f"Too many failed sign-ins. Please wait {max(1, wait // 60)} minute(s) and try "
                             "again.", headers={"Retry-After": str(wait)})
-    user = actions.user_by_email(ctx.db, email) if email else None
     if not state.passwords.verify(user.password_hash if user else None, password) or user is None:
-        state.limiter.fail(keys)
+        state.limiter.fail(ctx.db, address, email)
+        ctx.db.commit()  # counted even though the answer below is an error
         message = "That e-mail and password do not match an account."
         if wants_json(ctx.request):
             raise WebError(400, message)
         return ctx.render("login.html", {"action": "/login", "fields": [], "next": target, "error": message,
                                          "csrf_token": ctx.csrf}, status=400)
-    state.limiter.succeed(keys)
-    return sign_in(ctx, user, target)
+    state.limiter.succeed(ctx.db, address, email)
+    response = sign_in(ctx, user, target)
+    security.set_cookie(response, ctx.settings, ctx.request, security.DEVICE_COOKIE,
+                        security.device_token(state.secret, user.id), max_age=security.DEVICE_MAX_AGE)
+    return response
 
 
 def sign_in(ctx: CtxDep, user: User, target: str) -> Response:

@@ -1,5 +1,5 @@
 """Encrypt transcripts, profiles, check-in and reflection text at rest; one number per client's session;
-no secret in the database.
+no secret in the database; failed sign-ins counted in the database.
 
 The encrypted columns become TEXT holding Fernet tokens, and the rows already stored are encrypted with
 the data key of the engine that runs the migration (see equipoise.store.keys). The signing secret that
@@ -68,6 +68,15 @@ def upgrade() -> None:
     for name, (pk, columns) in _TEXT.items():
         _encrypt_rows(name, pk, columns, as_json=False)
     op.execute(sa.text("DELETE FROM app_meta WHERE key = 'secret_key'"))
+    op.create_table('login_failures',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key_hash', sa.String(length=64), nullable=False),
+    sa.Column('at', sa.Float(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('login_failures', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_login_failures_key_hash'), ['key_hash'], unique=False)
+        batch_op.create_index(batch_op.f('ix_login_failures_at'), ['at'], unique=False)
     _renumber_duplicates()
     with op.batch_alter_table('therapy_sessions') as batch_op:
         batch_op.create_unique_constraint('uq_therapy_sessions_client_number', ['client_id', 'number'])
@@ -96,6 +105,7 @@ def _renumber_duplicates() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table('login_failures')
     with op.batch_alter_table('therapy_sessions') as batch_op:
         batch_op.drop_constraint('uq_therapy_sessions_client_number', type_='unique')
     ring = _keyring()
