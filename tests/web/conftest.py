@@ -56,6 +56,7 @@ def make_app(url: str, **settings: Any) -> Any:
     from equipoise.web import Settings, create_app
     from equipoise.web.security import Passwords
 
+    settings.setdefault("base_url", "http://127.0.0.1")
     if not url.startswith("sqlite") and "data_key" not in settings:
         from equipoise.store.keys import Keyring
 

@@ -104,7 +104,12 @@ def _install_middleware(app: FastAPI, settings: Settings) -> None:
         fresh = not seed
         request.state.csrf_seed = seed or security.new_csrf_seed()
         try:
-            response = await call_next(request)
+            if _impossible_id(request.url.path):
+                # The databases store ids as 64-bit integers; a larger one names nothing (and would
+                # overflow the driver).
+                response = request.app.state.answer_error(request, 404, "There is no page at this address.")
+            else:
+                response = await call_next(request)
         except Exception as exc:
             response = _unexpected(request, exc)
         if fresh:
@@ -118,6 +123,13 @@ def _install_middleware(app: FastAPI, settings: Settings) -> None:
             # Pages hold clinical data: no copies in browser or proxy caches.
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+MAX_ID = 2**63 - 1
+
+
+def _impossible_id(path: str) -> bool:
+    return any(part.isdigit() and (len(part) > 19 or int(part) > MAX_ID) for part in path.split("/"))
 
 
 def _unexpected(request: Request, exc: Exception) -> Response:

@@ -99,6 +99,10 @@ class Ctx:
                             "path": self.request.url.path})
         return HTMLResponse(html, status_code=status)
 
+    def link(self, path: str) -> str:
+        """An absolute link to ``path`` on this site, from the base_url setting (never the Host header)."""
+        return self.settings.base_url.rstrip("/") + path
+
     def done(self, url: str, data: dict[str, Any] | None = None) -> Response:
         """Answer a successful form submission: a redirect for browsers, JSON for JSON clients."""
         if wants_json(self.request):

@@ -55,12 +55,30 @@ class Passwords:
 MIN_PASSWORD_LENGTH = 10
 
 
+def common_passwords() -> frozenset[str]:
+    """Passwords of ten characters or more that are among the most used (lower case), as NIST SP
+    800-63B asks a verifier to refuse."""
+    from importlib import resources
+
+    text = resources.files("equipoise").joinpath("data/common_passwords.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip().lower() for line in text.splitlines() if line.strip()
+                     and not line.startswith("#"))
+
+
 def password_problem(password: str) -> str | None:
-    """Why a new password is not acceptable, or None."""
+    """Why a new password is not acceptable, or None.
+
+    >>> password_problem("aaaaaaaaaa") is not None, password_problem("correct horse battery") is None
+    (True, True)
+    """
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"Please choose a password of at least {MIN_PASSWORD_LENGTH} characters."
     if len(password) > 512:
         return "Please choose a password of at most 512 characters."
+    if len(set(password.strip())) < 4:
+        return "Please choose a password with more than a few different characters."
+    if password.strip().lower() in common_passwords():
+        return "This password is among the most commonly used ones; please choose another."
     return None
 
 

@@ -113,6 +113,9 @@ def _serve(*, host: str, port: int, database_url: str | None, demo: bool, admin:
     from .demo import seed
 
     settings = Settings.from_env(database_url=database_url)
+    if not settings.base_url:
+        shown = f"[{host}]" if ":" in host else host
+        settings = settings.replace(base_url=f"http://{shown}:{port}")
     app = create_app(settings)
     if admin:
         password = click.prompt(f"Password for the administrator {admin}", hide_input=True,

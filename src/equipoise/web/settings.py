@@ -69,6 +69,10 @@ SETTINGS: tuple[Setting, ...] = (
             "auto: cookies carry Secure when the request came over HTTPS (behind a reverse proxy, as "
             "its X-Forwarded-Proto says when it is one of trusted_proxies); always: always Secure; never: "
             "never Secure (local HTTP only)."),
+    Setting("base_url", "",
+            "Address of the site as clients reach it (e.g. https://equipoise.example.org), used to build "
+            "invitation and check-in links; never taken from the request's Host header. Empty: equipoise "
+            "serve uses http://HOST:PORT; elsewhere links are given as paths."),
     Setting("trusted_proxies", "",
             "Comma-separated addresses of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto "
             "`equipoise serve` believes (e.g. 127.0.0.1). Empty: none, so no client can claim another "
@@ -92,6 +96,7 @@ class Settings:
     login_max_failures: int = _BY_NAME["login_max_failures"].default
     login_window_seconds: int = _BY_NAME["login_window_seconds"].default
     secure_cookies: str = _BY_NAME["secure_cookies"].default
+    base_url: str = _BY_NAME["base_url"].default
     trusted_proxies: str = _BY_NAME["trusted_proxies"].default
 
     def __post_init__(self) -> None:
@@ -103,6 +108,8 @@ class Settings:
         if self.secure_cookies not in ("auto", "always", "never"):
             raise UsageError("setting secure_cookies must be auto, always or never, "
                              f"got {self.secure_cookies!r}")
+        if self.base_url and not self.base_url.startswith(("http://", "https://")):
+            raise UsageError(f"setting base_url must start with http:// or https://, got {self.base_url!r}")
         if not self.database_url.strip():
             raise UsageError("setting database_url is empty")
 

@@ -63,7 +63,7 @@ def invite(ctx: CtxDep, client_id: int, form: FormDep) -> Response:
     if access.client.user_id is not None:
         raise WebError(409, "This client already has an account.")
     token = actions.new_invite(ctx.db, access.client, ctx.settings.invite_max_age_seconds)
-    url = str(ctx.request.base_url).rstrip("/") + f"/invite/{token}"
+    url = ctx.link(f"/invite/{token}")
     data = {"invite_url": url, "client": views.client_view(ctx.db, access),
             "valid_days": round(ctx.settings.invite_max_age_seconds / 86400, 1)}
     if "application/json" in ctx.request.headers.get("accept", ""):

@@ -55,7 +55,7 @@ def session_page(ctx: CtxDep, session_id: int) -> dict[str, Any]:
         data["compare_href"] = f"/sessions/{session_id}/compare"
     if access.mode == "owner":
         # The link to give the client: it asks them to sign in first if they are not.
-        data["check_in_url"] = str(ctx.request.base_url).rstrip("/") + f"/sessions/{session_id}/check-in"
+        data["check_in_url"] = ctx.link(f"/sessions/{session_id}/check-in")
     return data
 
 

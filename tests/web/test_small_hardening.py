@@ -1,0 +1,63 @@
+"""Smaller hardening items (issue 13, item 9): links from a configured base URL, the password rule,
+impossible ids."""
+
+from __future__ import annotations
+
+import pytest
+
+from equipoise.web.security import password_problem
+
+from .conftest import Practice, make_app, post, seed_practice, sign_in
+
+JSON = {"accept": "application/json"}
+
+
+def test_invitation_and_check_in_links_ignore_the_host_header(sqlite_url: str) -> None:
+    app = make_app(sqlite_url, base_url="https://practice.example.org/")
+    try:
+        practice = seed_practice(app)
+        therapist = sign_in(practice.client(), "therapist_a")
+        evil = {**JSON, "host": "evil.example"}
+        with app.state.equipoise.sessions.begin() as db:
+            from equipoise.store import actions
+            from equipoise.store.models import User
+
+            client_id = actions.create_client(db, db.get(User, practice.ids["therapist_a"]), "New").id
+        invite = post(therapist, f"/clients/{client_id}/invite", headers=evil).json()["invite_url"]
+        assert invite.startswith("https://practice.example.org/invite/")
+        page = therapist.get(f"/api/sessions/{practice.ids['session_a1']}", headers=evil).json()
+        assert page["check_in_url"] == f"https://practice.example.org/sessions/{practice.ids['session_a1']}" \
+                                       "/check-in"
+    finally:
+        app.state.engine.dispose()
+
+
+def test_without_a_base_url_links_are_paths_not_the_host_header(sqlite_url: str) -> None:
+    app = make_app(sqlite_url, base_url="")
+    try:
+        practice = seed_practice(app)
+        therapist = sign_in(practice.client(), "therapist_a")
+        page = therapist.get(f"/api/sessions/{practice.ids['session_a1']}",
+                             headers={**JSON, "host": "evil.example"}).json()
+        assert page["check_in_url"] == f"/sessions/{practice.ids['session_a1']}/check-in"
+    finally:
+        app.state.engine.dispose()
+
+
+@pytest.mark.parametrize("password", ["aaaaaaaaaa", " " * 10, "ababababab", "1234567890", "Password123",
+                                      "qwertyuiop"])
+def test_weak_or_common_passwords_are_refused(password: str) -> None:
+    assert password_problem(password) is not None
+
+
+@pytest.mark.parametrize("password", ["correct horse battery", "a long passphrase", "Tr0ub4dor&3x"])
+def test_good_passwords_are_accepted(password: str) -> None:
+    assert password_problem(password) is None
+
+
+def test_an_id_beyond_64_bits_is_not_found_rather_than_a_server_error(practice: Practice) -> None:
+    therapist = sign_in(practice.client(), "therapist_a")
+    for path in (f"/api/sessions/{2**63}", f"/api/clients/{2**63}", f"/sessions/{'9' * 40}/report"):
+        response = therapist.get(path, headers=JSON)
+        assert response.status_code == 404, path
+    assert therapist.get(f"/api/sessions/{2**63 - 1}", headers=JSON).status_code == 404
