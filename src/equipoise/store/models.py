@@ -13,7 +13,7 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from .encrypted import EncryptedJSON, EncryptedText
@@ -118,7 +118,7 @@ class TherapySession(Base):
 
     __tablename__ = "therapy_sessions"
     # Numbers are allocated under this constraint, so concurrent uploads cannot share one.
-    __table_args__ = (UniqueConstraint("client_id", "number", name="uq_therapy_sessions_client_number"),)
+    __table_args__ = (Index("uq_therapy_sessions_client_number", "client_id", "number", unique=True),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)

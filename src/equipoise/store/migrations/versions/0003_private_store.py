@@ -78,8 +78,10 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_login_failures_key_hash'), ['key_hash'], unique=False)
         batch_op.create_index(batch_op.f('ix_login_failures_at'), ['at'], unique=False)
     _renumber_duplicates()
-    with op.batch_alter_table('therapy_sessions') as batch_op:
-        batch_op.create_unique_constraint('uq_therapy_sessions_client_number', ['client_id', 'number'])
+    # A unique index, not a constraint: on SQLite a constraint means recreating the table, and dropping
+    # the old one would cascade to every session's transcript, profile and answers.
+    op.create_index('uq_therapy_sessions_client_number', 'therapy_sessions', ['client_id', 'number'],
+                    unique=True)
 
 
 def _renumber_duplicates() -> None:
@@ -106,8 +108,7 @@ def _renumber_duplicates() -> None:
 
 def downgrade() -> None:
     op.drop_table('login_failures')
-    with op.batch_alter_table('therapy_sessions') as batch_op:
-        batch_op.drop_constraint('uq_therapy_sessions_client_number', type_='unique')
+    op.drop_index('uq_therapy_sessions_client_number', table_name='therapy_sessions')
     ring = _keyring()
     bind = op.get_bind()
     for name, (pk, columns) in {**{k: (v[0], (v[1],)) for k, v in _JSON.items()}, **_TEXT}.items():
