@@ -61,3 +61,26 @@ def test_an_id_beyond_64_bits_is_not_found_rather_than_a_server_error(practice: 
         response = therapist.get(path, headers=JSON)
         assert response.status_code == 404, path
     assert therapist.get(f"/api/sessions/{2**63 - 1}", headers=JSON).status_code == 404
+
+
+def test_a_client_cannot_tell_whether_the_therapist_wrote_a_reflection(practice: Practice) -> None:
+    client = sign_in(practice.client(), "client_a")
+    course = client.get(f"/api/clients/{practice.ids['record_a']}/course", headers=JSON).json()
+    assert [s["has_reflection"] for s in course["sessions"]] == [None, None]
+    page = client.get(f"/api/sessions/{practice.ids['session_a1']}", headers=JSON).json()
+    assert page["session"]["has_reflection"] is None
+    therapist = sign_in(practice.client(), "therapist_a")
+    course = therapist.get(f"/api/clients/{practice.ids['record_a']}/course", headers=JSON).json()
+    assert [s["has_reflection"] for s in course["sessions"]] == [True, False]
+
+
+def test_two_supervisors_with_one_display_name_can_be_told_apart(practice: Practice) -> None:
+    from equipoise.store.models import User
+
+    with practice.app.state.equipoise.sessions.begin() as db:
+        for user in db.query(User).filter(User.role == "supervisor"):
+            user.display_name = "Dr Lee"
+    therapist = sign_in(practice.client(), "therapist_a")
+    rows = therapist.get("/api/supervision", headers=JSON).json()["supervisors"]
+    assert len({(r["display_name"], r["email"]) for r in rows}) == len(rows) == 2
+    assert all(r["email"] in therapist.get("/supervision").text for r in rows)

@@ -19,10 +19,12 @@ def when(moment: Any) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def session_row(session: TherapySession, show_names: bool = True) -> dict[str, Any]:
+def session_row(session: TherapySession, show_names: bool = True, *, for_client: bool = False
+                ) -> dict[str, Any]:
     """One line of a session list: number, title, measured summary and which voices are in.
 
     Without ``show_names`` the therapist's own title (which may name the client) becomes "Session N".
+    ``for_client``: the therapist's reflection is private to them, so even whether it exists is None.
     """
     profile = session.profile
     title = session.title if show_names else f"Session {session.number}"
@@ -31,7 +33,8 @@ def session_row(session: TherapySession, show_names: bool = True) -> dict[str, A
             "power_lean": profile.power_lean if profile else None,
             "partnership": profile.partnership if profile else None,
             "power_words": perception.lean_words(profile.power_lean if profile else None),
-            "has_check_in": session.check_in is not None, "has_reflection": session.reflection is not None,
+            "has_check_in": session.check_in is not None,
+            "has_reflection": None if for_client else session.reflection is not None,
             "href": f"/sessions/{session.id}"}
 
 

@@ -164,7 +164,8 @@ def course(ctx: CtxDep, client_id: int) -> dict[str, Any]:
         for point in points:
             point["predicted"] = point["predicted_answer"] = point["predicted_items"] = None
     return {"client": views.client_view(ctx.db, access), "mode": access.mode, "points": points,
-            "sessions": [views.session_row(s, access.show_names) for s in sessions],
+            "sessions": [views.session_row(s, access.show_names, for_client=access.mode == "self")
+                         for s in sessions],
             "report_href": (f"/clients/{client_id}/course/report" if any(s.profile for s in sessions)
                             else None)}
 

@@ -43,7 +43,8 @@ def session_page(ctx: CtxDep, session_id: int) -> dict[str, Any]:
     access, session = access_to_session(ctx.db, user, session_id)
     profile = views.profile_for_viewer(access, session) or {}
     data: dict[str, Any] = {
-        "session": views.session_row(session, access.show_names), "client": views.client_view(ctx.db, access),
+        "session": views.session_row(session, access.show_names, for_client=access.mode == "self"),
+        "client": views.client_view(ctx.db, access),
         "mode": access.mode, "report_href": f"/sessions/{session_id}/report" if session.profile else None,
         "check_in": perception.answers_of(session.check_in, extra=("comment",)),
         # Who the reader took to be the therapist and the client: worth checking when roles were inferred.
@@ -132,7 +133,8 @@ def save_reflection(ctx: CtxDep, session_id: int, form: FormDep) -> Response:
 def check_in_form(ctx: CtxDep, session_id: int) -> dict[str, Any]:
     """The one-minute check-in after a session: four items, who held the power, an optional comment."""
     _access, session = access_to_session(ctx.db, ctx.require("client"), session_id)
-    return {"session": views.session_row(session), "values": perception.answers_of(session.check_in) or {},
+    return {"session": views.session_row(session, for_client=True),
+            "values": perception.answers_of(session.check_in) or {},
             "items": [i.text for i in perception.ITEMS], "who_held": perception.WHO_HELD,
             "action": f"/sessions/{session_id}/check-in", "csrf_token": ctx.csrf, "errors": [],
             "done": False}
