@@ -84,3 +84,27 @@ def test_two_supervisors_with_one_display_name_can_be_told_apart(practice: Pract
     rows = therapist.get("/api/supervision", headers=JSON).json()["supervisors"]
     assert len({(r["display_name"], r["email"]) for r in rows}) == len(rows) == 2
     assert all(r["email"] in therapist.get("/supervision").text for r in rows)
+
+
+def test_a_report_is_rendered_once_per_profile_and_reader(practice: Practice,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from equipoise.web.routes import sessions
+
+    calls: list[str] = []
+    real = sessions.session_report
+
+    def counting(profile, transcript, audience):  # type: ignore[no-untyped-def]
+        calls.append(audience)
+        return real(profile, transcript, audience)
+
+    monkeypatch.setattr(sessions, "session_report", counting)
+    therapist = sign_in(practice.client(), "therapist_a")
+    client = sign_in(practice.client(), "client_a")
+    url = f"/sessions/{practice.ids['session_a1']}/report"
+    first = therapist.get(url).text
+    assert therapist.get(url).text == first and therapist.get(url).status_code == 200
+    assert client.get(url).text != first  # the client's version is its own entry
+    client.get(url)
+    assert calls == ["therapist", "client"]
+    other = sign_in(practice.client(), "therapist_b")
+    assert other.get(url).status_code == 404  # the cache never bypasses authorisation

@@ -19,6 +19,7 @@ from starlette.datastructures import FormData
 from ..store import actions
 from ..store.models import User
 from . import security
+from .cache import ReportCache
 
 if TYPE_CHECKING:
     import jinja2
@@ -64,6 +65,7 @@ class AppState:
     secret: str
     analyse: Callable[..., dict[str, Any]] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    reports: ReportCache = field(default_factory=ReportCache)
 
 
 @dataclass

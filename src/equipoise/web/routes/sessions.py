@@ -64,16 +64,22 @@ def session_page(ctx: CtxDep, session_id: int) -> dict[str, Any]:
 def report(ctx: CtxDep, session_id: int) -> Response:
     """The session's report (the same as the HTML output); the client reads the client version."""
     access, session = access_to_session(ctx.db, ctx.require("therapist", "supervisor", "client"), session_id)
-    profile = views.profile_for_viewer(access, session)
-    if profile is None:
+    if session.profile is None:
         raise WebError(404, "This session has no profile.")
+    audience = "client" if access.mode == "self" else "therapist"
+    key = ("session", session.id, session.profile.created_at.isoformat(), audience, access.mode,
+           access.show_names)
+    return report_response(ctx.state.reports.get_or_render(key, lambda: _render(access, session, audience)))
+
+
+def _render(access: Any, session: Any, audience: str) -> str:
+    profile = views.profile_for_viewer(access, session) or {}
     turns = views.turns_for_viewer(access, session)
     transcript = None
     if turns is not None:
         transcript = transcript_from_turns(str(profile.get("transcript", {}).get("id") or session.title),
                                            turns, session.source_format)
-    audience = "client" if access.mode == "self" else "therapist"
-    return report_response(session_report(profile, transcript, audience))
+    return session_report(profile, transcript, audience)
 
 
 @router.get("/api/sessions/{session_id}/profile", tags=TAGS, summary="A session's profile (JSON twin of "
