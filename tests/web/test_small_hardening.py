@@ -108,3 +108,18 @@ def test_a_report_is_rendered_once_per_profile_and_reader(practice: Practice,
     assert calls == ["therapist", "client"]
     other = sign_in(practice.client(), "therapist_b")
     assert other.get(url).status_code == 404  # the cache never bypasses authorisation
+
+
+def test_a_chart_drawn_again_for_the_same_numbers_is_not_redrawn(monkeypatch: pytest.MonkeyPatch) -> None:
+    from equipoise.report import charts as report_charts
+    from equipoise.web import charts
+
+    drawn: list[int] = []
+    monkeypatch.setattr(report_charts, "to_svg", lambda spec: drawn.append(1) or "<svg ></svg>")
+    charts._svg.cache_clear()
+    spec = {"mark": "point", "data": {"values": [{"x": 1}]}, "encoding": {"x": {"field": "x"}}}
+    first = charts.render(spec, "a chart")
+    assert charts.render(dict(spec), "a chart") == first
+    charts.render({**spec, "data": {"values": [{"x": 2}]}}, "a chart")
+    assert len(drawn) == 2
+    charts._svg.cache_clear()
