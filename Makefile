@@ -39,8 +39,10 @@ test: $(VENV)/.installed-test
 fuzz: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -m slow tests
 
+# Rebuild the shipped models from ../shared/data: the sentence boundary model, then the turn labeller
 train: $(VENV)/.installed-demo
-	$(BIN)/equipoise train --data ../shared/data/annomi
+	$(BIN)/python scripts/build_sentence_model.py --data ../shared/data
+	$(BIN)/equipoise train --data ../shared/data
 
 # Rebuild src/equipoise/data/norms.json (out-of-fold labels: trains the labeller five times, a few minutes)
 norms: $(VENV)/.installed-demo

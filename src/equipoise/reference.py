@@ -170,7 +170,7 @@ def load_labels(path: Path, sessions: Sequence[ReferenceSession], kind: str) -> 
         entry = saved[ref.transcript.id]
         if len(entry["turns"]) != ref.transcript.n_turns:
             return None
-        turns = tuple(TurnLabels(**{**t, "markers": tuple(t["markers"])}) for t in entry["turns"])
+        turns = tuple(TurnLabels.from_dict(t) for t in entry["turns"])
         out.append(Labels(turns, *entry["labeller"]))
     return out
 

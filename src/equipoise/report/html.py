@@ -29,7 +29,7 @@ from .texts import (
     lean_phrase,
     norm_phrase,
 )
-from .view import as_dict, format_value, number, session_view
+from .view import LOW_CONFIDENCE, as_dict, format_value, number, session_view
 
 if TYPE_CHECKING:
     import jinja2
@@ -96,7 +96,8 @@ def render_session(profile: Any, transcript: Transcript | None = None, *, audien
         "chart-talk": charts.talk_share_chart(view, 200 if static else "container"),
     }
     return _render("session.html.j2", specs, static, audience, view=view, intro=INTRO[audience],
-                   equipoise_version=view.equipoise_version, labeller=view.labeller)
+                   equipoise_version=view.equipoise_version, labeller=view.labeller,
+                   low_confidence=LOW_CONFIDENCE)
 
 
 def course_view(profiles: Sequence[Any], audience: Audience, links: Mapping[str, str] | None = None,

@@ -106,6 +106,8 @@ class TurnView:
     text: str | None
     chips: tuple[str, ...]
     evidence_for: tuple[str, ...]
+    #: learned labels of this turn whose calibrated probability is under :data:`LOW_CONFIDENCE`
+    uncertain: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,6 +364,17 @@ def _chips(labels: Mapping[str, Any], audience: Audience = "therapist") -> tuple
     return tuple(chips)
 
 
+#: A learned label under this calibrated probability is marked "uncertain" on an evidence turn.
+LOW_CONFIDENCE = 0.6
+
+
+def _uncertain(turn: Mapping[str, Any]) -> tuple[str, ...]:
+    shown = ("behaviour", "question_type", "reflection_type", "input_type", "stance", "talk_type")
+    probabilities = turn.get("probabilities") or {}
+    return tuple(name for name in shown if name in probabilities
+                 and (number(probabilities[name]) or 0.0) < LOW_CONFIDENCE)
+
+
 def _clock(seconds: Any) -> str | None:
     value = number(seconds)
     if value is None:
@@ -408,7 +421,8 @@ def session_view(profile: Any, transcript: Transcript | None = None,
         turn_views.append(TurnView(
             index=int(turn.get("index", i)), speaker=str(turn.get("speaker", "")),
             role=str(turn.get("role", "other")), time=_clock(turn.get("start")), text=text,
-            chips=_chips(turn.get("labels") or {}, audience), evidence_for=tuple(evidence_for.get(i, ()))))
+            chips=_chips(turn.get("labels") or {}, audience), evidence_for=tuple(evidence_for.get(i, ())),
+            uncertain=_uncertain(turn) if i in evidence_for else ()))
     meta = data["transcript"]
     summary = data.get("summary") or {}
     labeller = data.get("labeller") or {}
