@@ -1,6 +1,6 @@
 """Build the sentence boundary model for unpunctuated turns (src/equipoise/label/models/sentences/).
 
-Reads the punctuated training conversations of the shared data (AnnoMI and ESConv), takes pysbd's sentence
+Reads the punctuated training conversations of the shared data (AnnoMI and ESConv), takes nupunkt's sentence
 boundaries as gold, removes punctuation and case, and fits the hashed logistic regression of
 :mod:`equipoise.label.sentences`; the decision threshold is chosen under grouped 3-fold cross-validation (by
 video for AnnoMI, by conversation for ESConv). Deterministic. Usage:

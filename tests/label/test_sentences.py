@@ -1,4 +1,4 @@
-"""Utterance splitting: pysbd on punctuated turns, the learned boundary model on unpunctuated ones."""
+"""Utterance splitting: nupunkt on punctuated turns, the learned boundary model on unpunctuated ones."""
 
 from __future__ import annotations
 

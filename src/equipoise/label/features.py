@@ -36,6 +36,7 @@ _FILLER = re.compile(r"\b(?:um+|uh+|erm|er|hmm+|mm+)\b[,.]?\s*")
 _REPEAT = re.compile(r"\b([a-z']+)(?:\s+\1\b)+")
 
 
+@lru_cache(maxsize=8192)
 def normalise(text: str) -> str:
     """The form every feature reads: lower case, straight apostrophes, American spelling, no fillers
     ("um", "uh") and no immediate word repeats ("I I think" -> "i think").
@@ -176,7 +177,7 @@ def cue_features(texts: Sequence[str], roles: Sequence[Role]) -> np.ndarray:
     n = len(texts)
     out = np.zeros((n, len(CUE_NAMES)), dtype=np.float64)
     lowered = [_SPACES.sub(" ", normalise(t)).strip() for t in texts]
-    openings = [_opening(low) for low in lowered]
+    openings = [_opening(t) for t in texts]
     column = {name: k for k, name in enumerate(CUE_NAMES)}
     for i, low in enumerate(lowered):
         for marker in find_markers(texts[i]):
@@ -216,13 +217,9 @@ def cue_features(texts: Sequence[str], roles: Sequence[Role]) -> np.ndarray:
 _LEAD = re.compile(r"^(?:(?:so|and|okay|ok|well|now|but|alright|right|yeah|mm-hmm|hmm)[,.]?\s+)+")
 
 
-def _opening(low: str) -> str:
-    """The opening words of the last utterance of a normalised turn, without discourse particles."""
-    if not low:
-        return ""
-    spans = split_spans(low)
-    last = low[spans[-1][0]:spans[-1][1]] if spans else low
-    return _LEAD.sub("", last)
+def _opening(text: str) -> str:
+    """The opening words of the last utterance of a turn, normalised, without discourse particles."""
+    return _LEAD.sub("", _SPACES.sub(" ", normalise(sentence_part(text, "last"))).strip())
 
 
 @lru_cache(maxsize=4096)

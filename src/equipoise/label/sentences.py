@@ -1,11 +1,12 @@
 """Split a turn into utterances (sentences), with or without punctuation.
 
-Punctuated text goes through pysbd (rule-based sentence boundary disambiguation, Sadvilkar & Neumann 2020),
-which knows abbreviations, decimals and ellipses. A turn with no sentence punctuation at all, as a speech
-recogniser may write it, goes through a small learned boundary model instead: logistic regression over
-hashed features of the words on either side of each gap, trained by :func:`train_boundaries` on the
-punctuated training conversations with their punctuation and case removed (the gold boundaries are
-pysbd's). Both give character spans into the original text, so an utterance is never rewritten.
+Punctuated text goes through nupunkt (a Punkt sentence boundary detector, Kiss & Strunk 2006, trained and
+shipped in its PyPI package), which knows abbreviations, decimals and ellipses. A turn with no sentence
+punctuation at all, as a speech recogniser may write it, goes through a small learned boundary model
+instead: logistic regression over hashed features of the words on either side of each gap, trained by
+:func:`train_boundaries` on the punctuated training conversations with their punctuation and case
+removed (the gold boundaries are nupunkt's). Both give character spans into the original text, so an
+utterance is never rewritten.
 
 >>> split("Okay. So what happened next?")
 [(0, 5), (6, 28)]
@@ -32,22 +33,19 @@ N_BUCKETS = 1 << 18
 MIN_WORDS = 6  # an unpunctuated turn shorter than this is one utterance
 MIN_SIDE = 2  # a learned boundary leaves at least this many words on each side
 _SENTENCE_PUNCT = re.compile(r"[.?!]")
+# A sentence end with more text after it; without one, a punctuated turn is one sentence and nupunkt (the
+# slower part of labelling) need not run.
+_INNER_END = re.compile(r"[.?!…]+[\"')\]]*\s+\S")
 _TOKEN = re.compile(r"[A-Za-z0-9']+")
 Span = tuple[int, int]
 
 
-@lru_cache(maxsize=1)
-def _pysbd() -> Any:
-    import pysbd
-
-    return pysbd.Segmenter(language="en", clean=False, char_span=True)
-
-
 def punctuated_spans(text: str) -> list[Span]:
-    """Sentence spans of punctuated text (pysbd), trailing white space trimmed."""
+    """Sentence spans of punctuated text (nupunkt), white space trimmed."""
+    import nupunkt
+
     spans = []
-    for piece in _pysbd().segment(text):
-        start, end = piece.start, piece.end
+    for start, end in nupunkt.sent_spans(text):
         while end > start and text[end - 1].isspace():
             end -= 1
         while start < end and text[start].isspace():
@@ -78,17 +76,24 @@ class BoundaryModel:
     weights: np.ndarray
     threshold: float = 0.5
 
-    def boundaries(self, words: Sequence[str]) -> list[int]:
-        """Indices i such that a sentence ends after ``words[i]`` (never the last word)."""
+    def probabilities(self, words: Sequence[str]) -> list[float]:
+        """P(boundary after ``words[i]``) for every gap between two words."""
         import math
 
-        out: list[int] = []
-        last = -1
         w = self.weights
+        out = []
         for i in range(len(words) - 1):
             score = sum(float(w[_hash(f)]) for f in gap_features(words, i))
-            if (1 / (1 + math.exp(-score)) >= self.threshold and i - last >= MIN_SIDE
-                    and len(words) - 1 - i >= MIN_SIDE):
+            out.append(1 / (1 + math.exp(-score)))
+        return out
+
+    def boundaries(self, words: Sequence[str], probabilities: Sequence[float] | None = None) -> list[int]:
+        """Indices i such that a sentence ends after ``words[i]`` (never the last word)."""
+        probabilities = self.probabilities(words) if probabilities is None else probabilities
+        out: list[int] = []
+        last = -1
+        for i, p in enumerate(probabilities):
+            if p >= self.threshold and i - last >= MIN_SIDE and len(words) - 1 - i >= MIN_SIDE:
                 out.append(i)
                 last = i
         return out
@@ -146,21 +151,32 @@ def unpunctuated_spans(text: str, model: BoundaryModel | None = None) -> list[Sp
 
 
 def split(text: str, model: BoundaryModel | None = None) -> list[Span]:
-    """Utterance spans of one turn: pysbd where the turn has sentence punctuation, else the learned model."""
+    """Utterance spans of one turn: nupunkt where it has sentence punctuation, else the learned model."""
     if not text.strip():
         return []
     if _SENTENCE_PUNCT.search(text):
-        return punctuated_spans(text)
+        return _punctuated(text)
     return unpunctuated_spans(text, model)
 
 
+def _punctuated(text: str) -> list[Span]:
+    if not _INNER_END.search(text):
+        start = len(text) - len(text.lstrip())
+        return [(start, len(text.rstrip()))]
+    return punctuated_spans(text)
+
+
 def training_examples(texts: Iterable[str]) -> tuple[list[list[str]], list[list[int]]]:
-    """(words, gold boundary indices) of each punctuated text, punctuation and case removed."""
+    """(words, gold boundary indices) of each punctuated text, punctuation and case removed; the gold
+    boundaries are those :func:`split` finds in the punctuated text. Texts without any sentence punctuation
+    are left out: their boundaries are unknown."""
     word_lists, gold = [], []
     for text in texts:
+        if not _SENTENCE_PUNCT.search(text):
+            continue
         words: list[str] = []
         ends: list[int] = []
-        for start, end in punctuated_spans(text):
+        for start, end in _punctuated(text):
             piece = [w.lower() for w in _TOKEN.findall(text[start:end])]
             if piece:
                 words.extend(piece)
@@ -196,20 +212,28 @@ def fit_boundaries(word_lists: Sequence[Sequence[str]], gold: Sequence[Sequence[
     return BoundaryModel(model.coef_.ravel().astype(np.float64))
 
 
-def boundary_f1(model: BoundaryModel, word_lists: Sequence[Sequence[str]],
-                gold: Sequence[Sequence[int]]) -> dict[str, float]:
-    """Precision, recall and F1 of predicted boundaries against the gold ones."""
-    tp = fp = fn = 0
+def boundary_f1(model: BoundaryModel, word_lists: Sequence[Sequence[str]], gold: Sequence[Sequence[int]],
+                thresholds: Sequence[float] | None = None) -> dict[float, dict[str, float]]:
+    """Precision, recall and F1 of predicted boundaries against the gold ones, per decision threshold
+    (default: the model's own)."""
+    thresholds = thresholds or (model.threshold,)
+    counts = {t: [0, 0, 0] for t in thresholds}
     for words, ends in zip(word_lists, gold, strict=True):
-        predicted = set(model.boundaries(words))
+        probabilities = model.probabilities(words)
         truth = set(ends)
-        tp += len(predicted & truth)
-        fp += len(predicted - truth)
-        fn += len(truth - predicted)
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+        for t in thresholds:
+            predicted = set(replace(model, threshold=t).boundaries(words, probabilities))
+            c = counts[t]
+            c[0] += len(predicted & truth)
+            c[1] += len(predicted - truth)
+            c[2] += len(truth - predicted)
+    out = {}
+    for t, (tp, fp, fn) in counts.items():
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        out[t] = {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+    return out
 
 
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
@@ -234,8 +258,8 @@ def train_boundaries(groups: Sequence[tuple[str, Sequence[str]]], folds: int = 3
         test_w = [w for f, ws, _ in examples if f == k for w in ws]
         test_g = [e for f, _, es in examples if f == k for e in es]
         fitted = fit_boundaries(train_w, train_g)
-        for t in THRESHOLDS:
-            by_threshold[t].append(boundary_f1(replace(fitted, threshold=t), test_w, test_g))
+        for t, scores_t in boundary_f1(fitted, test_w, test_g, THRESHOLDS).items():
+            by_threshold[t].append(scores_t)
         if progress:
             progress(f"sentence boundaries fold {k + 1}/{folds}: F1 " + ", ".join(
                 f"{t}: {v[-1]['f1']:.3f}" for t, v in by_threshold.items()))
