@@ -32,7 +32,7 @@ THRESHOLD = 0.25
 NAMES = {"floor": "the floor", "agenda": "the agenda", "responsiveness": "responsiveness",
          "directiveness": "directiveness", "partnership": "partnership", "disclosure": "disclosure",
          "accommodation": "accommodation", "client_agency": "client agency", "power_lean": "the power lean",
-         "partnership_index": "the partnership index"}
+         "partnership_index": "shared power", "shared_power": "shared power"}
 _DATE = re.compile(r"(?<!\d)(\d{4})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)")
 
 

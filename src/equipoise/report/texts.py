@@ -185,23 +185,37 @@ CLIENT_LEANS: dict[str, tuple[str, str]] = {
 CLIENT_EVEN = "about even between you"
 
 
-def client_lean_phrase(key: str, lean: float | None) -> str:
+#: |lean| from which the client version says "clearly more" rather than "a little more". A floor lean of
+#: 0.3 is a 65/35 split of the words; at 0.5 (75/25) the words said "a little more" before version 2.
+CLEARLY = 0.3
+
+
+def client_lean_phrase(key: str, lean: float | None, therapist_share: float | None = None) -> str:
     """Say in a sentence which way one dimension leans, for the client (falls back on :func:`lean_phrase`).
+
+    ``therapist_share`` (the floor's word share of the therapist), when given, is said as a number too.
 
     >>> client_lean_phrase("disclosure", 0.9)
     'you shared clearly more about yourself than your therapist did'
-    >>> client_lean_phrase("floor", -0.3), client_lean_phrase("floor", 0.1)
+    >>> client_lean_phrase("floor", -0.2), client_lean_phrase("floor", 0.1)
     ('you talked a little more than your therapist', 'about even between you')
+    >>> client_lean_phrase("floor", 0.5, therapist_share=0.75)
+    "your therapist talked clearly more than you (75% of the words were your therapist's)"
     """
     if lean is None or key not in CLIENT_LEANS:
         return lean_phrase(lean, "client")
     if abs(lean) < 0.15:
-        return CLIENT_EVEN
-    template = CLIENT_LEANS[key][0 if lean > 0 else 1]
-    return template.format(more="clearly more" if abs(lean) >= 0.5 else "a little more")
+        phrase = CLIENT_EVEN
+    else:
+        template = CLIENT_LEANS[key][0 if lean > 0 else 1]
+        phrase = template.format(more="clearly more" if abs(lean) >= CLEARLY else "a little more")
+    if therapist_share is not None:
+        phrase += f" ({therapist_share:.0%} of the words were your therapist's)"
+    return phrase
 
 
-CLIENT_SUMMARY_TITLES = {"power_lean": "Who led, overall", "partnership_index": "Working together, overall"}
+CLIENT_SUMMARY_TITLES = {"power_lean": "Who led, overall",
+                         "partnership_index": "How evenly the power was shared, overall"}
 
 
 def client_course_statements(shifts: Sequence[tuple[str, int, float, float]], back_and_forth: Sequence[str],
