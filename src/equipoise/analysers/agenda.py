@@ -6,12 +6,12 @@ Metrics:
   - ``questions_<role>``: a turn is a question when its label says so; a turn without a behaviour label
     (client turns) counts when it contains a question mark. ``closed_question_share`` = closed / all
     questions of the therapist (labels); ``question_density_therapist`` = therapist questions per turn.
-  - ``goal_proposals_therapist``: therapist turns labelled negotiation (goal setting, in AnnoMI's scheme);
-    ``goal_proposals_client``: client turns that state an intention or choose the direction ("I want
-    to ...", "I'll ...", "can we talk about ...", "let's ...", "X first"; :func:`proposes_goal`).
-  - ``agenda_offers_therapist``: therapist questions that hand the choice of direction to the client
+  - ``goal_proposals_<role>``: turns labelled negotiation (goal setting, in AnnoMI's scheme) or that
+    state an intention or choose the direction ("I want to ...", "I'll ...", "can we talk about ...",
+    "let's ...", "X first"; :func:`proposes_goal`).
+  - ``agenda_offers_therapist``: therapist questions that hand the choice of direction to the other
     ("what would you like to ...", "would you rather ...", "does that order work?", or a permission or
-    options marker); they are not counted among the questions that steer.
+    options marker); such questions, by either party, are not counted among the questions that steer.
 
 Turns behind each metric (``metric_turns``), always the numerator: ``topic_openings_<role>`` the opening
 turns, ``topic_share_therapist`` the therapist's openings, ``questions_<role>`` the question turns,
@@ -113,15 +113,14 @@ class AgendaAnalyser(BaseAnalyser):
                 asked[turn.role].append(turn.index)
                 if label.question_type == "closed" and turn.role is Role.THERAPIST:
                     closed.append(turn.index)
-                if turn.role is Role.THERAPIST and offers_agenda(turn.text, label.markers):
+                if offers_agenda(turn.text, label.markers):
                     offers.append(turn.index)
                     contributions[turn.index] = contributions.get(turn.index, 0.0) - 0.5
                 else:
                     weight = 2.0 if label.question_type == "closed" else 1.0
                     questions[turn.role] += weight
                     contributions[turn.index] = contributions.get(turn.index, 0.0) + 0.5 * weight * sign
-            if (label.input_type == "negotiation" if turn.role is Role.THERAPIST
-                    else proposes_goal(turn.text)):
+            if label.input_type == "negotiation" or proposes_goal(turn.text):
                 goals[turn.role].append(turn.index)
                 contributions[turn.index] = contributions.get(turn.index, 0.0) + sign
         n_therapist = sum(1 for t in turns if t.role is Role.THERAPIST)
@@ -139,7 +138,7 @@ class AgendaAnalyser(BaseAnalyser):
             "closed_question_share": ratio(len(closed), len(q_t)),
             "goal_proposals_therapist": float(len(goals[Role.THERAPIST])),
             "goal_proposals_client": float(len(goals[Role.CLIENT])),
-            "agenda_offers_therapist": float(len(offers)),
+            "agenda_offers_therapist": float(sum(1 for i in offers if i in set(asked[Role.THERAPIST]))),
         }
         linked = {
             "topic_openings_therapist": openings[Role.THERAPIST],
@@ -147,7 +146,7 @@ class AgendaAnalyser(BaseAnalyser):
             "topic_share_therapist": openings[Role.THERAPIST], "questions_therapist": q_t,
             "questions_client": q_c, "question_density_therapist": q_t, "closed_question_share": closed,
             "goal_proposals_therapist": goals[Role.THERAPIST], "goal_proposals_client": goals[Role.CLIENT],
-            "agenda_offers_therapist": offers,
+            "agenda_offers_therapist": [i for i in offers if i in set(asked[Role.THERAPIST])],
         }
         parts = [(2.0, topic_lean), (1.0, question_lean)]
         g_t, g_c = len(goals[Role.THERAPIST]), len(goals[Role.CLIENT])

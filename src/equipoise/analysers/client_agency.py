@@ -11,8 +11,8 @@ Metrics:
     autonomy marker, with no directive act) rather than meets with a directive act or confrontation
     (``pushback_confronted_share``).
 
-  - ``client_goal_share`` = client goal proposals / all goal proposals (as in agenda: a client turn
-    stating an intention or choosing the direction, against therapist negotiation turns).
+  - ``goal_share_client`` = client goal proposals / all goal proposals (as in agenda: a turn labelled
+    negotiation or stating an intention or choosing the direction).
   - ``engagement``: the share of client turns with at least ``substantive_words`` content words, scored
     against one in four (``min(share / 0.25, 1)``; AnnoMI's clients mostly reach it): a client
     answering "dunno", "fine", "whatever" to everything is not exercising agency, however little sustain
@@ -22,14 +22,14 @@ Agency A in [0, 1] is the mean of the defined shares among change_talk_share, cl
 pushback_followed_share, times engagement (a client who hardly takes part cannot exercise much agency,
 whatever the shares say); lean = 1 - 2A (little client agency: the therapist holds the lever). Version 2.0
 added engagement: version 1.0 read a disengaged teenager as strong agency (-0.33), because none of its
-shares measured how much the client took part. ``client_goal_share`` is shown beside them; it did not
+shares measured how much the client took part. ``goal_share_client`` is shown beside them; it did not
 separate AnnoMI's quality ratings (AUC 0.55), so it stays out of A.
 
 Turns behind each metric (``metric_turns``), always the numerator: ``change_talk_share`` and
 ``change_talk_rate`` the client's change-talk turns, ``client_topic_share`` the client's topic openings,
 ``pushbacks`` the pushback turns, ``pushback_followed_share`` and ``pushback_confronted_share`` the
 therapist replies that follow or confront a pushback (one reply answering two consecutive pushbacks is
-listed once), ``client_goal_share`` the client's goal proposals, ``engagement`` the substantive client
+listed once), ``goal_share_client`` the client's goal proposals, ``engagement`` the substantive client
 turns. ``agency`` combines the shares and links none.
 """
 
@@ -77,7 +77,7 @@ class ClientAgencyAnalyser(BaseAnalyser):
         sustain = n_client = 0
         contributions: dict[int, float] = {}
         for turn, label in zip(turns, tl, strict=True):
-            if turn.role is Role.THERAPIST and label.input_type == "negotiation":
+            if turn.role is Role.THERAPIST and (label.input_type == "negotiation" or proposes_goal(turn.text)):
                 goals[Role.THERAPIST].append(turn.index)
             if turn.role is Role.CLIENT:
                 n_client += 1
@@ -129,13 +129,13 @@ class ClientAgencyAnalyser(BaseAnalyser):
             "pushbacks": float(len(pushbacks)),
             "pushback_followed_share": ratio(n_followed, answered),
             "pushback_confronted_share": ratio(n_confronted, answered),
-            "client_goal_share": ratio(len(goals[Role.CLIENT]), n_goals),
+            "goal_share_client": ratio(len(goals[Role.CLIENT]), n_goals),
             "engagement": None if substantive_share is None else min(substantive_share / self.ENGAGED, 1.0),
         }
         linked = {"change_talk_share": tuple(change), "change_talk_rate": tuple(change),
                   "client_topic_share": tuple(openings[Role.CLIENT]), "pushbacks": tuple(pushbacks),
                   "pushback_followed_share": tuple(followed), "pushback_confronted_share": tuple(confronted),
-                  "client_goal_share": tuple(goals[Role.CLIENT]), "engagement": tuple(substantive)}
+                  "goal_share_client": tuple(goals[Role.CLIENT]), "engagement": tuple(substantive)}
         agency = mean(v for k, v in metrics.items() if k in AGENCY_PARTS and v is not None)
         engagement = metrics["engagement"]
         if agency is not None and engagement is not None:

@@ -30,7 +30,8 @@ Turns behind each metric (``metric_turns``), always the numerator: ``reflection_
 ``reflection_share`` and ``reflections`` the reflections (R:Q's denominator, the questions, is linked by
 ``questions``), ``complex_reflection_share`` the complex reflections, ``open_question_share`` the open
 questions, ``collaboration_rate`` the collaborative turns, ``we_rate`` the turns with "we" language.
-``score`` combines the components and links none; ``therapist_turns`` is the count it rests on.
+``therapist_turns`` the therapist's turns (the count the score rests on); ``score`` combines the
+components and links none.
 """
 
 from __future__ import annotations
@@ -85,11 +86,13 @@ class PartnershipAnalyser(BaseAnalyser):
         found: dict[str, list[int]] = {kind: [] for kind in ("reflections", "complex", "questions", "open",
                                                              "collaborative", "we")}
         n = 0
+        therapist_turns: list[int] = []
         contributions: dict[int, float] = {}
         for turn, label in zip(transcript.turns, labels.turns, strict=True):
             if turn.role is not Role.THERAPIST:
                 continue
             n += 1
+            therapist_turns.append(turn.index)
             push = 0.0
             if label.behaviour == "reflection":
                 found["reflections"].append(turn.index)
@@ -136,6 +139,7 @@ class PartnershipAnalyser(BaseAnalyser):
             components["collaboration"] = min(
                 shrunk(collaborative, n, REFERENCE["collaboration"]) / COLLABORATION_GOOD, 1.0)
         metrics["therapist_turns"] = float(n)
+        linked["therapist_turns"] = tuple(therapist_turns)
         if not components:
             return DimensionResult.unavailable("no therapist turns to score", metrics, linked)
         score = sum(WEIGHTS[k] * v for k, v in components.items()) / sum(WEIGHTS[k] for k in components)

@@ -440,7 +440,8 @@ def session_view(profile: Any, transcript: Transcript | None = None,
         dimensions=dims, timeline=timeline_rows(data.get("timeline"), titles),
         talk_share=talk_share(dims_raw.get("floor")), turns=tuple(turn_views),
         shifts=tuple(within_session_shifts(tuple(TimelineWindow.from_dict(w)
-                                                 for w in data.get("timeline") or ()))),
+                                                 for w in data.get("timeline") or ()
+                                                 if isinstance(w, Mapping) and "first_turn" in w))),
         has_text=transcript is not None,
         summary_evidence=turn_indexes(summary.get("evidence"), n_turns))
 
