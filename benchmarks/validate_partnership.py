@@ -5,8 +5,8 @@
 For each score, the ROC AUC of "high quality" (85 high, 18 low sessions from 93 videos), with a 95%
 interval from 1000 bootstrap resamples of source videos (grouped: sessions of one video stay together).
 Scores: summary.shared_power (``summary.partnership`` in schema 1), -summary.power_lean, (1 - lean) / 2
-of each dimension alone, and two baselines (the client's share of words, the brief's ~0.6 reference; the share of therapist turns that
-are reflections).
+of each dimension alone, and two baselines (the client's share of words, the brief's ~0.6 reference; the
+share of therapist turns that are reflections).
 
 The shared-power weights shipped in :mod:`equipoise.summary` were fitted here for summary version 1.1
 (``--fit`` prints the fit on the current features): a class-balanced logistic regression on the eight

@@ -77,7 +77,8 @@ class ClientAgencyAnalyser(BaseAnalyser):
         sustain = n_client = 0
         contributions: dict[int, float] = {}
         for turn, label in zip(turns, tl, strict=True):
-            if turn.role is Role.THERAPIST and (label.input_type == "negotiation" or proposes_goal(turn.text)):
+            therapist_goal = label.input_type == "negotiation" or proposes_goal(turn.text)
+            if turn.role is Role.THERAPIST and therapist_goal:
                 goals[Role.THERAPIST].append(turn.index)
             if turn.role is Role.CLIENT:
                 n_client += 1
