@@ -215,7 +215,7 @@ def client_lean_phrase(key: str, lean: float | None, therapist_share: float | No
 
 
 CLIENT_SUMMARY_TITLES = {"power_lean": "Who led, overall",
-                         "partnership_index": "How evenly the power was shared, overall"}
+                         "partnership_index": "Shared power, overall"}
 
 
 def client_course_statements(shifts: Sequence[tuple[str, int, float, float]], back_and_forth: Sequence[str],
