@@ -30,18 +30,15 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-POWER_WEIGHTS: dict[str, float] = {
-    "floor": 1.0, "agenda": 1.0, "responsiveness": 1.0, "directiveness": 1.0, "partnership": 1.0,
-    "disclosure": 1.0, "accommodation": 1.0, "client_agency": 1.0,
-}
-SHARED_WEIGHTS: dict[str, float] = {
-    "floor": 0.5, "agenda": 0.0, "responsiveness": 1.0, "directiveness": 2.0, "partnership": 2.0,
-    "disclosure": 0.0, "accommodation": 0.0, "client_agency": 1.5,
-}
+from .analysers.registry import declared
+
+#: Each analyser's ``power_weight`` and ``shared_weight`` (declared on the analyser), in report order.
+POWER_WEIGHTS: Mapping[str, float] = declared("power_weight", 0.0)
+SHARED_WEIGHTS: Mapping[str, float] = declared("shared_weight", 0.0)
 #: The version 1.1 name of :data:`SHARED_WEIGHTS`.
 PARTNERSHIP_WEIGHTS = SHARED_WEIGHTS
 #: Both weight tables, printable: ``equipoise.profile.SUMMARY_WEIGHTS``.
-SUMMARY_WEIGHTS: dict[str, dict[str, float]] = {
+SUMMARY_WEIGHTS: dict[str, Mapping[str, float]] = {
     "power_lean": POWER_WEIGHTS, "shared_power": SHARED_WEIGHTS}
 SUMMARY_VERSION = "2.0"
 #: Smallest spread of a reference range, so that a dimension whose good sessions all lean alike does not

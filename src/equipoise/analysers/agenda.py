@@ -32,7 +32,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..model import Role
-from .base import BaseAnalyser, Config, DimensionResult, balance, pick_evidence, ratio
+from .base import BaseAnalyser, Config, DimensionResult, DimensionWords, balance, kinds, pick_evidence, ratio
 from .text import looks_like_question
 from .topics import opening_positions
 
@@ -87,6 +87,28 @@ class AgendaAnalyser(BaseAnalyser):
     cannot_know = ("Agendas agreed before the session or on forms; topics opened with few words; whether "
                    "a question was welcome. Topic detection is lexical: a paraphrase of the context can "
                    "look like a new topic and a new topic in old words can be missed.")
+
+    words = DimensionWords(
+        title='Agenda', client_title='Who chose what to talk about',
+        measures=('Who opens new topics (a turn unlike the recent context), who asks the '
+                  'questions, how many questions are closed, and who proposes goals.'),
+        client_measures=('Who brought up new subjects, who asked the questions, and who '
+                         'suggested goals.'),
+        cannot_know=('Topics agreed before the session or in earlier ones; a change of '
+                     'subject the client asked for in a way the words do not show.'),
+        client_cannot_know=('What you agreed on before this session, or a wish to change the'
+                            ' subject that was not put into words.'),
+        client_leans=(
+            'your therapist chose the subject {more} often than you',
+            'you chose the subject {more} often than your therapist',
+        ),
+        course_name='the agenda')
+    power_weight = 1.0
+    shared_weight = 0.0
+    metric_kinds = kinds({'topic_openings_<role>': 'count', 'topic_share_therapist': 'share',
+                    'questions_<role>': 'count', 'question_density_therapist': 'rate',
+                    'closed_question_share': 'share', 'goal_proposals_<role>': 'count',
+                    'agenda_offers_therapist': 'count'})
 
     def analyse(self, transcript: Transcript, labels: Labels | None, config: Config) -> DimensionResult:
         """Compute the agenda metrics of one transcript or window."""

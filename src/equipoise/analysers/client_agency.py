@@ -39,7 +39,17 @@ from typing import TYPE_CHECKING
 
 from ..model import Role
 from .agenda import proposes_goal
-from .base import BaseAnalyser, Config, DimensionResult, clip, mean, pick_evidence, ratio
+from .base import (
+    BaseAnalyser,
+    Config,
+    DimensionResult,
+    DimensionWords,
+    clip,
+    kinds,
+    mean,
+    pick_evidence,
+    ratio,
+)
 from .directiveness import AUTONOMY_MARKERS, DIRECTIVE_MARKERS
 from .text import content_words
 from .topics import opening_positions
@@ -66,6 +76,29 @@ class ClientAgencyAnalyser(BaseAnalyser):
                    "therapist turn meets it (follows or confronts).")
     cannot_know = ("Goals the client holds but does not voice; disagreement kept silent, which is what a "
                    "client with little power often does; agency exercised between sessions.")
+
+    words = DimensionWords(
+        title='Client agency', client_title='Your own voice',
+        measures=('Client change talk against sustain talk, client-initiated topics, client '
+                  'disagreement and whether the next therapist turn follows or confronts it.'),
+        client_measures=('How often you spoke about your own reasons and plans, raised your '
+                         'own topics, or disagreed, and how that was met.'),
+        cannot_know=('Sustain talk is not a failure: it can be an honest and important part '
+                     'of the conversation. Agency shown outside the session.'),
+        client_cannot_know=('Talking about reasons to keep things as they are is not a '
+                            'failure: it can be honest and important. It also cannot see '
+                            'what you do between sessions.'),
+        client_leans=(
+            '{more} of the direction came from your therapist than from your own reasons',
+            '{more} of the direction came from your own reasons and topics',
+        ),
+        course_name='client agency')
+    power_weight = 1.0
+    shared_weight = 1.5
+    metric_kinds = kinds({'change_talk_share': 'share', 'change_talk_rate': 'rate',
+                    'client_topic_share': 'share', 'pushbacks': 'count',
+                    'pushback_followed_share': 'share', 'pushback_confronted_share': 'share',
+                    'engagement': 'share', 'goal_share_client': 'share', 'agency': 'score'})
 
     def analyse(self, transcript: Transcript, labels: Labels | None, config: Config) -> DimensionResult:
         """Compute client agency for one transcript or window."""

@@ -39,7 +39,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..model import Role
-from .base import BaseAnalyser, Config, DimensionResult, clip, pick_evidence, ratio
+from .base import BaseAnalyser, Config, DimensionResult, DimensionWords, clip, kinds, pick_evidence, ratio
 
 if TYPE_CHECKING:
     from ..label.labels import Labels
@@ -79,6 +79,27 @@ class PartnershipAnalyser(BaseAnalyser):
     cannot_know = ("Whether the client experienced the session as a partnership; the quality and accuracy "
                    "of each reflection; approaches other than motivational interviewing, whose good practice "
                    "may look different. The counts are only as good as the turn labels.")
+
+    words = DimensionWords(
+        title='Partnership', client_title='Working together',
+        measures=('Reflections against questions (R:Q), complex reflections, open questions,'
+                  " affirmations, “we” language and asking for the client's view."),
+        client_measures=('How much the conversation sounded like two people working '
+                         'something out together.'),
+        cannot_know='Warmth, tone and the relationship built outside this transcript.',
+        client_cannot_know=('Warmth, tone and the relationship you have built outside this '
+                            'conversation.'),
+        client_leans=(
+            '{more} steering by your therapist than working it out together',
+            '{more} working it out together than steering by your therapist',
+        ),
+        course_name='partnership')
+    power_weight = 1.0
+    shared_weight = 2.0
+    metric_kinds = kinds({'reflection_question_ratio': 'ratio', 'complex_reflection_share': 'share',
+                    'open_question_share': 'share', 'collaboration_rate': 'rate', 'we_rate': 'rate',
+                    'reflection_share': 'share', 'reflections': 'count', 'questions': 'count',
+                    'therapist_turns': 'count', 'score': 'score'})
 
     def analyse(self, transcript: Transcript, labels: Labels | None, config: Config) -> DimensionResult:
         """Compute MITI-style summary scores of the therapist's behaviour."""

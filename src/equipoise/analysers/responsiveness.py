@@ -41,7 +41,17 @@ import re
 from typing import TYPE_CHECKING
 
 from ..model import Role
-from .base import BaseAnalyser, Config, DimensionResult, clip, mean, pick_evidence, ratio
+from .base import (
+    BaseAnalyser,
+    Config,
+    DimensionResult,
+    DimensionWords,
+    clip,
+    kinds,
+    mean,
+    pick_evidence,
+    ratio,
+)
 from .text import content_words, looks_like_question, overlap
 
 if TYPE_CHECKING:
@@ -72,6 +82,27 @@ class ResponsivenessAnalyser(BaseAnalyser):
     cannot_know = ("Uptake in other words than a reflection (the similarity is lexical), uptake later in the "
                    "session, non-verbal attention; whether leaving a turn aside was a deliberate, "
                    "helpful choice; whether a client's uptake was agreement or compliance.")
+
+    words = DimensionWords(
+        title='Responsiveness', client_title='Being heard',
+        measures=("Uptake: how much each therapist turn takes up the client's previous turn "
+                  '(reflections and shared words), and the share of substantive client turns'
+                  ' left without uptake.'),
+        client_measures='How often your therapist picked up what you had just said before moving on.',
+        cannot_know=('Uptake that comes later in the session or without words; whether '
+                     'leaving a point aside was a deliberate, agreed choice.'),
+        client_cannot_know=('Being heard without words, or later in the session; a point set'
+                            ' aside on purpose, together.'),
+        client_leans=(
+            'your therapist {more} often moved on than picked up what you had just said',
+            'your therapist {more} often picked up what you had just said than moved on',
+        ),
+        course_name='responsiveness')
+    power_weight = 1.0
+    shared_weight = 1.0
+    metric_kinds = kinds({'uptake_<role>': 'mean', 'lexical_uptake_therapist': 'mean',
+                    'reflection_reply_share': 'share', 'unanswered_share': 'share',
+                    'replies_<role>': 'count'})
 
     def analyse(self, transcript: Transcript, labels: Labels | None, config: Config) -> DimensionResult:
         """Compute uptake in both directions for one transcript or window."""
