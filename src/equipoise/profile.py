@@ -6,7 +6,7 @@ interchange format; ``Profile.from_dict(p.to_dict()) == p``.
 
 >>> from equipoise.profile import SCHEMA_VERSION, SUMMARY_WEIGHTS
 >>> SCHEMA_VERSION, sorted(SUMMARY_WEIGHTS)
-(1, ['partnership', 'power_lean'])
+(1, ['power_lean', 'shared_power'])
 """
 
 from __future__ import annotations

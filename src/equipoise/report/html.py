@@ -122,7 +122,7 @@ def course_view(profiles: Sequence[Any], audience: Audience, links: Mapping[str,
                 leans[key] = f"{lean:+.2f}"
                 lean_rows.append({"session": sid, "dimension": dim_title, "key": key, "lean": lean})
         summary = data.get("summary") or {}
-        for measure, field in (("power lean", "power_lean"), ("partnership", "partnership")):
+        for measure, field in (("power lean", "power_lean"), ("shared power", "partnership")):
             value = number(summary.get(field))
             if value is not None:
                 label = CLIENT_SUMMARY_TITLES[field if field == "power_lean" else "partnership_index"] \
@@ -146,7 +146,7 @@ def _course_statements(ids: Sequence[str], lean_rows: Sequence[Mapping[str, Any]
     """The shifts the course analysis finds, in sentences (see :mod:`equipoise.course`)."""
     from ..course import build_course_from_leans
 
-    summary_names = {"power lean": "power_lean", "partnership": "partnership_index"}
+    summary_names = {"power lean": "power_lean", "shared power": "partnership_index"}
     series: dict[str, list[float | None]] = {}
     for row in lean_rows:
         series.setdefault(row["key"], [None] * len(ids))[ids.index(row["session"])] = row["lean"]
