@@ -22,7 +22,7 @@ REFLECTION_SENTINEL = "Quillfeatherwort"  # only in the therapist's reflection
 def add_reflection_text(practice: Practice) -> None:
     """Give the therapist's reflection of client A's first session words that must never be exported."""
     with practice.app.state.equipoise.sessions.begin() as db:
-        session = db.get(TherapySession, practice.ids["session_a1"])
+        session = db.get(TherapySession, practice.pks["session_a1"])
         actions.save_answers(db, Reflection, session, {
             "heard": 5, "say": 4, "disagree": 4, "matters": 4, "who_held": "equal", "who_held_other": None,
             "challenged": REFLECTION_SENTINEL, "independence": REFLECTION_SENTINEL,
@@ -31,7 +31,7 @@ def add_reflection_text(practice: Practice) -> None:
 
 def stored_turns(practice: Practice, key: str) -> list[dict[str, Any]]:
     with practice.app.state.equipoise.sessions() as db:
-        row = db.get(StoredTranscript, practice.ids[f"session_{key}"])
+        row = db.get(StoredTranscript, practice.pks[f"session_{key}"])
         assert row is not None
         return [dict(t) for t in row.turns]
 

@@ -17,8 +17,10 @@ from sqlalchemy import delete, func, select
 
 from .models import (
     AppMeta,
+    AuditEvent,
     CheckIn,
     Client,
+    DeletedObject,
     Invite,
     LoginSession,
     Reflection,
@@ -169,6 +171,9 @@ def revoke_consent(db: Session, client: Client) -> Deleted:
 
     deleted = Deleted(len(ids), count(StoredTranscript), count(StoredProfile), count(CheckIn),
                       count(Reflection))
+    if ids:
+        remember_deleted(db, "session", db.scalars(select(TherapySession.public_id)
+                                                   .where(TherapySession.id.in_(ids))))
     # Explicit deletes, children first, so this holds whether or not the database enforces cascades.
     if ids:
         for model in (StoredTranscript, StoredProfile, CheckIn, Reflection):
@@ -239,3 +244,49 @@ def set_share(db: Session, therapist: User, supervisor: User, *, shared: bool,
 def share_between(db: Session, therapist_id: int, supervisor_id: int) -> SupervisionShare | None:
     return db.scalars(select(SupervisionShare).where(SupervisionShare.therapist_id == therapist_id,
                                                      SupervisionShare.supervisor_id == supervisor_id)).first()
+
+
+def client_by_public_id(db: Session, public_id: str) -> Client | None:
+    return db.scalars(select(Client).where(Client.public_id == public_id)).first()
+
+
+def session_by_public_id(db: Session, public_id: str) -> TherapySession | None:
+    return db.scalars(select(TherapySession).where(TherapySession.public_id == public_id)).first()
+
+
+def remember_deleted(db: Session, kind: str, public_ids: Any) -> None:
+    """Keep the public ids of deleted objects (nothing else of them), so their links say "deleted"."""
+    for public_id in public_ids:
+        db.add(DeletedObject(public_id=public_id, kind=kind))
+    db.flush()
+
+
+def was_deleted(db: Session, public_id: str) -> bool:
+    return db.get(DeletedObject, public_id) is not None
+
+
+def delete_session(db: Session, session: TherapySession) -> None:
+    """Delete a session with its transcript, profile, check-in and reflection; its id stays retired."""
+    remember_deleted(db, "session", [session.public_id])
+    db.delete(session)
+    db.flush()
+
+
+def audit(db: Session, actor: User | None, action: str, kind: str, object_id: str | None = None, *,
+          client: Client | None = None, details: str | None = None) -> None:
+    """Write one audit event: who did what to which object. ``details`` must never hold transcript text
+    or answers (field names and counts only)."""
+    db.add(AuditEvent(actor_id=actor.id if actor else None,
+                      actor_name=actor.display_name if actor else "(not signed in)",
+                      actor_role=actor.role if actor else "anonymous", action=action, object_kind=kind,
+                      object_id=object_id, client_ref=client.public_id if client else None,
+                      details=(details or None) and details[:500]))
+    db.flush()
+
+
+def audit_trail(db: Session, client: Client | None = None, limit: int = 500) -> list[AuditEvent]:
+    """The newest audit events first: of one client record, or all of them."""
+    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+    if client is not None:
+        query = query.where(AuditEvent.client_ref == client.public_id)
+    return list(db.scalars(query))

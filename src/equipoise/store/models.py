@@ -9,14 +9,31 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import secrets
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def new_public_id() -> str:
+    """A random id for links and addresses: never guessable from another, never reused after a deletion."""
+    return secrets.token_urlsafe(12)
 
 
 class UserRole(enum.StrEnum):
@@ -67,12 +84,15 @@ class Client(Base):
 
     __tablename__ = "clients"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, index=True, default=new_public_id)
     therapist_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True,
                                                 unique=True)
     label: Mapped[str] = mapped_column(String(200))
     consent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # The client's choice: whether their own words (comments, "something else") reach a supervisor.
+    comments_to_supervisor: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     sessions: Mapped[list[TherapySession]] = relationship(
@@ -102,11 +122,16 @@ class TherapySession(Base):
 
     __tablename__ = "therapy_sessions"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, index=True, default=new_public_id)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(200))
     source_name: Mapped[str] = mapped_column(String(255))
     source_format: Mapped[str] = mapped_column(String(40))
+    session_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    # When each side was first shown the other side's answers or the measured profile (blinding).
+    therapist_seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    client_seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     client: Mapped[Client] = relationship(back_populates="sessions")
@@ -152,6 +177,8 @@ class CheckIn(Base):
     who_held: Mapped[str] = mapped_column(String(20))
     who_held_other: Mapped[str | None] = mapped_column(Text, nullable=True)
     comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # "I have seen it already": answered after seeing the report or the therapist's expectation.
+    after_seeing: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -170,6 +197,8 @@ class Reflection(Base):
     challenged: Mapped[str | None] = mapped_column(Text, nullable=True)
     independence: Mapped[str | None] = mapped_column(Text, nullable=True)
     needs: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Written after seeing the client's answers or the measured profile.
+    after_seeing: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -183,3 +212,32 @@ class SupervisionShare(Base):
     supervisor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     show_client_names: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DeletedObject(Base):
+    """The public id of something deleted, so its old links say so (and the id is never handed out again)."""
+
+    __tablename__ = "deleted_objects"
+    public_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    deleted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditEvent(Base):
+    """Who viewed, exported or changed what. Never any transcript text or answer; kept after deletions.
+
+    Objects are named by public id and the client record they belong to (no foreign keys), so the trail
+    outlives what it describes.
+    """
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    actor_name: Mapped[str] = mapped_column(String(200))
+    actor_role: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(40))
+    object_kind: Mapped[str] = mapped_column(String(20))
+    object_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    client_ref: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    details: Mapped[str | None] = mapped_column(String(500), nullable=True)

@@ -26,21 +26,21 @@ def session_row(session: TherapySession, show_names: bool = True) -> dict[str, A
     """
     profile = session.profile
     title = session.title if show_names else f"Session {session.number}"
-    return {"id": session.id, "number": session.number, "title": title,
+    return {"id": session.public_id, "number": session.number, "title": title,
             "created_at": when(session.created_at), "source_format": session.source_format,
             "power_lean": profile.power_lean if profile else None,
             "partnership": profile.partnership if profile else None,
             "power_words": perception.lean_words(profile.power_lean if profile else None),
             "has_check_in": session.check_in is not None, "has_reflection": session.reflection is not None,
-            "href": f"/sessions/{session.id}"}
+            "href": f"/sessions/{session.public_id}"}
 
 
 def client_view(db: Session, access: Access) -> dict[str, Any]:
     """A client as the viewer may see them (a supervisor sees "Client N" unless names are shared)."""
     client = access.client
-    return {"id": client.id, "name": client_name(db, access), "has_consent": client.has_consent,
+    return {"id": client.public_id, "name": client_name(db, access), "has_consent": client.has_consent,
             "consent_at": when(client.consent_at), "revoked_at": when(client.revoked_at),
-            "has_account": client.user_id is not None, "href": f"/clients/{client.id}"}
+            "has_account": client.user_id is not None, "href": f"/clients/{client.public_id}"}
 
 
 def profile_for_viewer(access: Access, session: TherapySession) -> dict[str, Any] | None:
@@ -71,7 +71,7 @@ def course_points(sessions: Iterable[TherapySession]) -> list[dict[str, Any]]:
         reflection = session.reflection
         predicted_side = perception.side_of_answer(reflection.who_held if reflection else None)
         points.append({
-            "session_id": session.id, "label": f"#{session.number}",
+            "session_id": session.public_id, "label": f"#{session.number}",
             "measured": session.profile.power_lean if session.profile else None,
             "client": sides.get(client_side or ""), "predicted": sides.get(predicted_side or ""),
             "client_answer": session.check_in.who_held if session.check_in else None,

@@ -41,17 +41,17 @@ def me(ctx: CtxDep) -> dict[str, Any]:
     sessions = []
     for session in client.sessions:
         sessions.append({
-            "id": session.id, "number": session.number, "title": session.title,
+            "id": session.public_id, "number": session.number, "title": session.title,
             "created_at": views.when(session.created_at),
-            "href": f"/sessions/{session.id}",
-            "report_href": f"/sessions/{session.id}/report" if session.profile else None,
-            "check_in_href": f"/sessions/{session.id}/check-in",
+            "href": f"/sessions/{session.public_id}",
+            "report_href": f"/sessions/{session.public_id}/report" if session.profile else None,
+            "check_in_href": f"/sessions/{session.public_id}/check-in",
             "check_in": perception.answers_of(session.check_in),
             "comment": session.check_in.comment if session.check_in else None,
         })
     return {"name": user.display_name, "has_consent": client.has_consent,
             "consent_at": views.when(client.consent_at), "revoked_at": views.when(client.revoked_at),
-            "sessions": sessions, "course_href": f"/clients/{client.id}/course",
+            "sessions": sessions, "course_href": f"/clients/{client.public_id}/course",
             "export_href": EXPORT_PATH}
 
 
@@ -70,7 +70,7 @@ def my_data(ctx: CtxDep) -> Response:
     """
     user, client = own_client(ctx)
     # The access the client's report route gets: the profile and the turns follow from it.
-    access = access_to_client(ctx.db, user, client.id)
+    access = access_to_client(ctx.db, user, client.public_id)
     now = utcnow()
     data = export.my_data(user, access, exported_at=now, version=__version__)
     body = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")

@@ -31,7 +31,7 @@ def clients(ctx: CtxDep) -> dict[str, Any]:
     sessions = [s for c in rows for s in c.sessions]
     client_answers = views.who_held_counts(s.check_in.who_held if s.check_in else None for s in sessions)
     predicted = views.who_held_counts(s.reflection.who_held if s.reflection else None for s in sessions)
-    return {"clients": [{**views.client_view(ctx.db, access_to_client(ctx.db, user, c.id)),
+    return {"clients": [{**views.client_view(ctx.db, access_to_client(ctx.db, user, c.public_id)),
                          "n_sessions": len(c.sessions)} for c in rows],
             "who_held": {"clients": client_answers, "predicted": predicted}}
 
@@ -44,12 +44,12 @@ def add_client(ctx: CtxDep, form: FormDep) -> Response:
     if not label:
         raise WebError(400, "Please give the client a name or a pseudonym.")
     client = actions.create_client(ctx.db, user, label)
-    return ctx.done(f"/clients/{client.id}", {"client_id": client.id})
+    return ctx.done(f"/clients/{client.public_id}", {"client_id": client.public_id})
 
 
 @twin(router, "/clients/{client_id}", "client.html", summary="A client: consent, sessions, invitation",
       tags=TAGS)
-def client(ctx: CtxDep, client_id: int) -> dict[str, Any]:
+def client(ctx: CtxDep, client_id: str) -> dict[str, Any]:
     """One client's consent, account and sessions, as the therapist (or a supervisor) sees them."""
     access = access_to_client(ctx.db, ctx.require("therapist", "supervisor"), client_id)
     return {"client": views.client_view(ctx.db, access), "read_only": access.read_only,
@@ -58,7 +58,7 @@ def client(ctx: CtxDep, client_id: int) -> dict[str, Any]:
 
 
 @router.post("/clients/{client_id}/invite", tags=TAGS, summary="Make a one-time invitation link")
-def invite(ctx: CtxDep, client_id: int, form: FormDep) -> Response:
+def invite(ctx: CtxDep, client_id: str, form: FormDep) -> Response:
     """A new one-time link for the client to create their account (earlier unused links stop working)."""
     access = access_to_client(ctx.db, ctx.require("therapist"), client_id)
     require_owner(access)
@@ -74,7 +74,7 @@ def invite(ctx: CtxDep, client_id: int, form: FormDep) -> Response:
 
 
 @twin(router, "/clients/{client_id}/upload", "upload.html", summary="Form to add a session", tags=TAGS)
-def upload_form(ctx: CtxDep, client_id: int) -> dict[str, Any]:
+def upload_form(ctx: CtxDep, client_id: str) -> dict[str, Any]:
     """What the session form posts: a transcript file or pasted text, an optional title and format."""
     from ...ingest import formats
 
@@ -107,7 +107,7 @@ def _load_upload(data: bytes, filename: str, input_format: str | None, therapist
 
 
 @router.post("/clients/{client_id}/sessions", tags=TAGS, summary="Add a session (upload or paste)")
-def add_session(ctx: CtxDep, client_id: int, form: FormDep) -> Response:
+def add_session(ctx: CtxDep, client_id: str, form: FormDep) -> Response:
     """Read the transcript, compute its profile and store both; then show the session.
 
     A transcript that cannot be read brings the form back with the reason (JSON clients get the error).
@@ -152,7 +152,7 @@ def _add_session(ctx: CtxDep, access: Any, form: Any) -> Response:
                                   source_format=transcript.source_format or "unknown",
                                   turns=actions.turns_of(transcript), profile=profile)
     notices = [n.replace(str(Path(tempfile.gettempdir())), "") for n in transcript.notices]
-    return ctx.done(f"/sessions/{session.id}", {"session_id": session.id, "notices": notices})
+    return ctx.done(f"/sessions/{session.public_id}", {"session_id": session.public_id, "notices": notices})
 
 
 def _default_analyse(transcript: Any) -> dict[str, Any]:
@@ -162,7 +162,7 @@ def _default_analyse(transcript: Any) -> dict[str, Any]:
 
 
 @twin(router, "/clients/{client_id}/course", "course.html", summary="The course of therapy", tags=TAGS)
-def course(ctx: CtxDep, client_id: int) -> dict[str, Any]:
+def course(ctx: CtxDep, client_id: str) -> dict[str, Any]:
     """Per session: the measured power lean beside the client's and the therapist's answers."""
     access = access_to_client(ctx.db, ctx.require("therapist", "supervisor", "client"), client_id)
     sessions = list(access.client.sessions)
@@ -177,7 +177,7 @@ def course(ctx: CtxDep, client_id: int) -> dict[str, Any]:
 
 
 @router.get("/clients/{client_id}/course/report", include_in_schema=False, response_class=HTMLResponse)
-def course_report_page(ctx: CtxDep, client_id: int) -> Response:
+def course_report_page(ctx: CtxDep, client_id: str) -> Response:
     """The measured course report (from equipoise.report) as its own document, for a sandboxed frame."""
     from .sessions import report_response
 
@@ -186,7 +186,7 @@ def course_report_page(ctx: CtxDep, client_id: int) -> Response:
     if not with_profiles:
         raise WebError(404, "There are no analysed sessions for this client yet.")
     profiles = [views.profile_for_viewer(access, s) or {} for s in with_profiles]
-    links = {str(p.get("transcript", {}).get("id")): f"/sessions/{s.id}/report"
+    links = {str(p.get("transcript", {}).get("id")): f"/sessions/{s.public_id}/report"
              for p, s in zip(profiles, with_profiles, strict=True)}
     audience = "client" if access.mode == "self" else "therapist"
     title = "your sessions" if access.mode == "self" else views.client_view(ctx.db, access)["name"]

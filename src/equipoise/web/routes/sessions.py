@@ -37,7 +37,7 @@ def report_response(html: str) -> HTMLResponse:
 
 
 @twin(router, "/sessions/{session_id}", "session.html", summary="A session", tags=TAGS)
-def session_page(ctx: CtxDep, session_id: int) -> dict[str, Any]:
+def session_page(ctx: CtxDep, session_id: str) -> dict[str, Any]:
     """A session's summary, what is stored about it and where its report and comparison are."""
     user = ctx.require("therapist", "supervisor", "client")
     access, session = access_to_session(ctx.db, user, session_id)
@@ -60,7 +60,7 @@ def session_page(ctx: CtxDep, session_id: int) -> dict[str, Any]:
 
 
 @router.get("/sessions/{session_id}/report", include_in_schema=False, response_class=HTMLResponse)
-def report(ctx: CtxDep, session_id: int) -> Response:
+def report(ctx: CtxDep, session_id: str) -> Response:
     """The session's report (the same as the HTML output); the client reads the client version."""
     access, session = access_to_session(ctx.db, ctx.require("therapist", "supervisor", "client"), session_id)
     profile = views.profile_for_viewer(access, session)
@@ -77,7 +77,7 @@ def report(ctx: CtxDep, session_id: int) -> Response:
 
 @router.get("/api/sessions/{session_id}/profile", tags=TAGS, summary="A session's profile (JSON twin of "
             "its report)")
-def profile_json(ctx: CtxDep, session_id: int) -> dict[str, Any]:
+def profile_json(ctx: CtxDep, session_id: str) -> dict[str, Any]:
     """The stored Profile JSON (schema_version 1; speaker names hidden from supervisors unless shared)."""
     access, session = access_to_session(ctx.db, ctx.require("therapist", "supervisor", "client"), session_id)
     profile = views.profile_for_viewer(access, session)
@@ -87,7 +87,7 @@ def profile_json(ctx: CtxDep, session_id: int) -> dict[str, Any]:
 
 
 @twin(router, "/sessions/{session_id}/compare", "compare.html", summary="Perceived vs measured", tags=TAGS)
-def compare(ctx: CtxDep, session_id: int) -> dict[str, Any]:
+def compare(ctx: CtxDep, session_id: str) -> dict[str, Any]:
     """The client's answers, the therapist's expectation and the measured profile, with the gaps."""
     access, session = access_to_session(ctx.db, ctx.require("therapist", "supervisor"), session_id)
     check_in = perception.answers_of(session.check_in, extra=("comment",))
@@ -101,7 +101,7 @@ def compare(ctx: CtxDep, session_id: int) -> dict[str, Any]:
 
 @twin(router, "/sessions/{session_id}/reflection", "reflection.html", summary="Self-reflection form",
       tags=TAGS)
-def reflection_form(ctx: CtxDep, session_id: int) -> dict[str, Any]:
+def reflection_form(ctx: CtxDep, session_id: str) -> dict[str, Any]:
     """The therapist's reflection: expected client answers and prompts on their own use of power."""
     access, session = access_to_session(ctx.db, ctx.require("therapist"), session_id)
     require_owner(access)
@@ -113,7 +113,7 @@ def reflection_form(ctx: CtxDep, session_id: int) -> dict[str, Any]:
 
 
 @router.post("/sessions/{session_id}/reflection", tags=TAGS, summary="Save the self-reflection")
-def save_reflection(ctx: CtxDep, session_id: int, form: FormDep) -> Response:
+def save_reflection(ctx: CtxDep, session_id: str, form: FormDep) -> Response:
     """Store the therapist's reflection, then show the comparison."""
     access, session = access_to_session(ctx.db, ctx.require("therapist"), session_id)
     require_owner(access)
@@ -129,17 +129,19 @@ def save_reflection(ctx: CtxDep, session_id: int, form: FormDep) -> Response:
 
 @twin(router, "/sessions/{session_id}/check-in", "checkin.html", summary="The client's check-in form",
       tags=TAGS)
-def check_in_form(ctx: CtxDep, session_id: int) -> dict[str, Any]:
+def check_in_form(ctx: CtxDep, session_id: str) -> dict[str, Any]:
     """The one-minute check-in after a session: four items, who held the power, an optional comment."""
     _access, session = access_to_session(ctx.db, ctx.require("client"), session_id)
-    return {"session": views.session_row(session), "values": perception.answers_of(session.check_in) or {},
+    # The comment too: the form says answers can be changed at any time, so nothing may get lost.
+    values = perception.answers_of(session.check_in, extra=("comment",)) or {}
+    return {"session": views.session_row(session), "values": values,
             "items": [i.text for i in perception.ITEMS], "who_held": perception.WHO_HELD,
             "action": f"/sessions/{session_id}/check-in", "csrf_token": ctx.csrf, "errors": [],
             "done": False}
 
 
 @router.post("/sessions/{session_id}/check-in", tags=TAGS, summary="Send the check-in")
-def save_check_in(ctx: CtxDep, session_id: int, form: FormDep) -> Response:
+def save_check_in(ctx: CtxDep, session_id: str, form: FormDep) -> Response:
     """Store the client's answers (sending again replaces them)."""
     _access, session = access_to_session(ctx.db, ctx.require("client"), session_id)
     values, problems = perception.parse_answers(form)
@@ -161,7 +163,7 @@ DELETE = "delete this session"
 
 @router.post("/sessions/{session_id}/delete", tags=TAGS, summary="Delete a session",
              openapi_extra=confirmed_form_openapi(DELETE))
-def delete_session(ctx: CtxDep, session_id: int, form: FormDep) -> Response:
+def delete_session(ctx: CtxDep, session_id: str, form: FormDep) -> Response:
     """Delete a session with its transcript, profile, check-in and reflection.
 
     Only with the confirmation ``sure=yes``; without it nothing is deleted and the answer is 400.
@@ -172,5 +174,5 @@ def delete_session(ctx: CtxDep, session_id: int, form: FormDep) -> Response:
                                  lambda: session_page(ctx=ctx, session_id=session_id))
     if refusal is not None:
         return refusal
-    ctx.db.delete(session)
-    return ctx.done(f"/clients/{access.client.id}")
+    actions.delete_session(ctx.db, session)
+    return ctx.done(f"/clients/{access.client.public_id}")

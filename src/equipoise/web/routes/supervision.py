@@ -81,7 +81,7 @@ def supervisee(ctx: CtxDep, therapist_id: int) -> dict[str, Any]:
     sessions = [s for c in clients for s in c.sessions]
     return {"therapist": {"id": therapist.id, "display_name": therapist.display_name},
             "show_client_names": share.show_client_names,
-            "clients": [{**views.client_view(ctx.db, access_to_client(ctx.db, supervisor, c.id)),
+            "clients": [{**views.client_view(ctx.db, access_to_client(ctx.db, supervisor, c.public_id)),
                          "sessions": [views.session_row(s, share.show_client_names) for s in c.sessions]}
                         for c in clients],
             "who_held": {
