@@ -84,6 +84,7 @@ MATRIX: dict[tuple[str, str], Callable[[str], set[str]]] = {
     ("GET", "/consent"): role("client"),
     ("POST", "/consent"): role("client"),
     ("POST", "/consent/revoke"): role("client"),
+    ("POST", "/consent/sharing"): role("client"),
     ("GET", "/supervision"): role("therapist"),
     ("POST", "/supervision"): role("therapist"),
     ("GET", "/supervisees"): role("supervisor"),

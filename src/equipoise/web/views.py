@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from . import perception
+from . import perception, promises
 from .access import Access, client_name, pseudonymise
 
 if TYPE_CHECKING:
@@ -89,3 +89,16 @@ def who_held_counts(answers: Iterable[str | None]) -> list[dict[str, Any]]:
     counts = Counter(a for a in answers if a)
     return [{"answer": key, "label": label, "count": counts.get(key, 0)}
             for key, label in perception.WHO_HELD_THIRD.items()]
+
+
+def check_in_for_viewer(access: Access, session: TherapySession) -> dict[str, Any] | None:
+    """The client's check-in as the viewer may read it: the client's own words (comment, "something
+    else") are left out for a supervisor unless the client allowed them (see :mod:`.promises`)."""
+    answers = perception.answers_of(session.check_in, extra=("comment",))
+    if answers is None:
+        return None
+    allowed = promises.words_reach(access.mode, allows_supervisor=access.client.comments_to_supervisor)
+    answers["words_hidden"] = not allowed
+    if not allowed:
+        answers["comment"] = answers["who_held_other"] = None
+    return answers

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from ... import __version__
 from ...store import actions
 from ...store.models import Client, User, utcnow
-from .. import export, perception, views
+from .. import export, perception, promises, views
 from ..access import access_to_client
 from ..core import (
     CtxDep,
@@ -86,8 +86,9 @@ def consent(ctx: CtxDep) -> dict[str, Any]:
     _user, client = own_client(ctx)
     return {"has_consent": client.has_consent, "consent_at": views.when(client.consent_at),
             "revoked_at": views.when(client.revoked_at), "n_sessions": len(client.sessions),
+            "comments_to_supervisor": client.comments_to_supervisor, "who_sees_what": promises.sentences(),
             "csrf_token": ctx.csrf, "give_action": "/consent", "revoke_action": "/consent/revoke",
-            "errors": []}
+            "sharing_action": "/consent/sharing", "errors": []}
 
 
 @router.post("/consent", tags=TAGS, summary="Give consent to analysis")
@@ -97,7 +98,16 @@ def give_consent(ctx: CtxDep, form: FormDep) -> Response:
     if str(form.get("agree") or "") != "yes":
         raise WebError(400, "Please tick the box to say that you agree.")
     actions.give_consent(ctx.db, client)
+    client.comments_to_supervisor = str(form.get("comments_to_supervisor") or "") == "yes"
     return ctx.done("/me")
+
+
+@router.post("/consent/sharing", tags=TAGS, summary="Choose whether my comments reach a supervisor")
+def set_sharing(ctx: CtxDep, form: FormDep) -> Response:
+    """Field ``comments_to_supervisor`` (yes/no): whether a supervisor may read the client's own words."""
+    _user, client = own_client(ctx)
+    client.comments_to_supervisor = str(form.get("comments_to_supervisor") or "") == "yes"
+    return ctx.done("/consent")
 
 
 REVOKE = "withdraw your consent and delete your sessions"

@@ -45,7 +45,7 @@ def session_page(ctx: CtxDep, session_id: str) -> dict[str, Any]:
     data: dict[str, Any] = {
         "session": views.session_row(session, access.show_names), "client": views.client_view(ctx.db, access),
         "mode": access.mode, "report_href": f"/sessions/{session_id}/report" if session.profile else None,
-        "check_in": perception.answers_of(session.check_in, extra=("comment",)),
+        "check_in": views.check_in_for_viewer(access, session),
         # Who the reader took to be the therapist and the client: worth checking when roles were inferred.
         "speakers": (profile.get("transcript") or {}).get("speakers", []),
         "errors": [],
@@ -90,7 +90,7 @@ def profile_json(ctx: CtxDep, session_id: str) -> dict[str, Any]:
 def compare(ctx: CtxDep, session_id: str) -> dict[str, Any]:
     """The client's answers, the therapist's expectation and the measured profile, with the gaps."""
     access, session = access_to_session(ctx.db, ctx.require("therapist", "supervisor"), session_id)
-    check_in = perception.answers_of(session.check_in, extra=("comment",))
+    check_in = views.check_in_for_viewer(access, session)
     prediction = perception.answers_of(session.reflection, extra=REFLECTION_EXTRA)
     result = perception.compare(check_in, prediction, session.profile.data if session.profile else None,
                                 reader="supervisor" if access.mode == "supervisor" else "therapist")
@@ -137,7 +137,7 @@ def check_in_form(ctx: CtxDep, session_id: str) -> dict[str, Any]:
     return {"session": views.session_row(session), "values": values,
             "items": [i.text for i in perception.ITEMS], "who_held": perception.WHO_HELD,
             "action": f"/sessions/{session_id}/check-in", "csrf_token": ctx.csrf, "errors": [],
-            "done": False}
+            "done": False, "allows_supervisor": _access.client.comments_to_supervisor}
 
 
 @router.post("/sessions/{session_id}/check-in", tags=TAGS, summary="Send the check-in")
