@@ -65,7 +65,8 @@ def set_names_shared(practice: Practice, shared: bool) -> None:
 
 
 @pytest.mark.parametrize(("allows", "names"), [(False, False), (True, True)])
-def test_every_party_sees_exactly_what_the_promises_say(practice: Practice, allows: bool, names: bool) -> None:
+def test_every_party_sees_exactly_what_the_promises_say(practice: Practice, allows: bool,
+                                                        names: bool) -> None:
     phrase = mark_client_words(practice)
     client = sign_in(practice.client(), "client_a")
     assert post(client, "/consent/sharing", {"comments_to_supervisor": "yes" if allows else "no"},

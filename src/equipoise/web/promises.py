@@ -69,7 +69,8 @@ def words_reach(mode: str, *, allows_supervisor: bool) -> bool:
     """Whether a viewer reaching a client as ``mode`` (owner, self, supervisor) reads the client's words."""
     if mode == "self":
         return True
-    return sees("therapist" if mode == "owner" else "supervisor", "words", allows_supervisor=allows_supervisor)
+    party = "therapist" if mode == "owner" else "supervisor"
+    return sees(party, "words", allows_supervisor=allows_supervisor)
 
 
 def sentences(allows_supervisor: bool | None = None) -> list[str]:
