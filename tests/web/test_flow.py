@@ -53,6 +53,7 @@ def test_practice_flow_runs_the_same_on_every_database(database_url: str) -> Non
         assert response.status_code == 303, response.text
         session_path = response.headers["location"]
         session_id = session_path.rsplit("/", 1)[1]
+        post(therapist, f"/sessions/{session_id}/unblind")  # look before the reflection, on record
         profile = therapist.get(f"/api/sessions/{session_id}/profile").json()
         assert profile["schema_version"] == 1 and profile["transcript"]["n_turns"] == 43
         report = therapist.get(f"/sessions/{session_id}/report")

@@ -46,3 +46,12 @@ def test_a_deleted_sessions_link_says_so_and_its_id_is_never_reused(practice: Pr
     old_link = client.get(f"/sessions/{newest}/check-in")
     assert old_link.status_code == 410 and "was deleted" in old_link.text
     assert client.get(f"/api/sessions/{replacement}/check-in").status_code == 200
+
+
+def test_only_those_who_could_see_a_deleted_session_learn_that_it_was_deleted(practice: Practice) -> None:
+    therapist = sign_in(practice.client(), "therapist_a")
+    sid = practice.ids["session_a2"]
+    assert post(therapist, f"/sessions/{sid}/delete", {"sure": "yes"}, headers=JSON).status_code == 200
+    assert therapist.get(f"/api/sessions/{sid}").status_code == 410
+    for other in ("therapist_b", "client_b", "supervisor_b"):
+        assert sign_in(practice.client(), other).get(f"/api/sessions/{sid}").status_code == 404, other

@@ -173,7 +173,7 @@ def revoke_consent(db: Session, client: Client) -> Deleted:
                       count(Reflection))
     if ids:
         remember_deleted(db, "session", db.scalars(select(TherapySession.public_id)
-                                                   .where(TherapySession.id.in_(ids))))
+                                                   .where(TherapySession.id.in_(ids))), client)
     # Explicit deletes, children first, so this holds whether or not the database enforces cascades.
     if ids:
         for model in (StoredTranscript, StoredProfile, CheckIn, Reflection):
@@ -254,20 +254,22 @@ def session_by_public_id(db: Session, public_id: str) -> TherapySession | None:
     return db.scalars(select(TherapySession).where(TherapySession.public_id == public_id)).first()
 
 
-def remember_deleted(db: Session, kind: str, public_ids: Any) -> None:
-    """Keep the public ids of deleted objects (nothing else of them), so their links say "deleted"."""
+def remember_deleted(db: Session, kind: str, public_ids: Any, client: Client | None) -> None:
+    """Keep the public ids of deleted objects and their client record (nothing else of them), so their
+    links say "deleted"."""
     for public_id in public_ids:
-        db.add(DeletedObject(public_id=public_id, kind=kind))
+        db.add(DeletedObject(public_id=public_id, kind=kind,
+                             client_ref=client.public_id if client else None))
     db.flush()
 
 
-def was_deleted(db: Session, public_id: str) -> bool:
-    return db.get(DeletedObject, public_id) is not None
+def deleted_object(db: Session, public_id: str) -> DeletedObject | None:
+    return db.get(DeletedObject, public_id)
 
 
 def delete_session(db: Session, session: TherapySession) -> None:
     """Delete a session with its transcript, profile, check-in and reflection; its id stays retired."""
-    remember_deleted(db, "session", [session.public_id])
+    remember_deleted(db, "session", [session.public_id], db.get(Client, session.client_id))
     db.delete(session)
     db.flush()
 

@@ -220,6 +220,8 @@ class DeletedObject(Base):
     __tablename__ = "deleted_objects"
     public_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
+    # The client record it belonged to, so only those who could see it learn that it was deleted.
+    client_ref: Mapped[str | None] = mapped_column(String(32), nullable=True)
     deleted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -50,14 +50,21 @@ def client_name(db: Session, access: Access) -> str:
     return access.client.label if access.show_names else client_alias(db, access.client)
 
 
-def _gone(db: Session, kind: str, public_id: str) -> None:
-    # A link to something deleted says so, rather than "not found" (and its id is never handed out again).
-    if actions.was_deleted(db, public_id):
-        raise WebError(410, f"This {kind} was deleted; its link no longer opens anything.")
+def _gone(db: Session, user: User, kind: str, public_id: str) -> None:
+    # A link to something deleted says so, rather than "not found" (and its id is never handed out again);
+    # only to those who could see its client record, so nobody else learns that it existed.
+    row = actions.deleted_object(db, public_id)
+    if row is None or row.client_ref is None:
+        return
+    try:
+        access_to_client(db, user, row.client_ref)
+    except WebError:
+        return
+    raise WebError(410, f"This {kind} was deleted; its link no longer opens anything.")
 
 
 def access_to_client(db: Session, user: User, client_id: str) -> Access:
-    """The user's access to a client (by its public id), or a 404 (410 when it was deleted)."""
+    """The user's access to a client (by its public id), or a 404."""
     client = actions.client_by_public_id(db, client_id)
     if client is not None:
         if user.role == UserRole.THERAPIST and client.therapist_id == user.id:
@@ -68,8 +75,6 @@ def access_to_client(db: Session, user: User, client_id: str) -> Access:
             share = actions.share_between(db, client.therapist_id, user.id)
             if share is not None:
                 return Access("supervisor", client, share.show_client_names)
-    else:
-        _gone(db, "client record", client_id)
     raise WebError(404, f"No client {client_id} that you can see.")
 
 
@@ -84,7 +89,7 @@ def access_to_session(db: Session, user: User, session_id: str) -> tuple[Access,
         except WebError:
             pass
     else:
-        _gone(db, "session", session_id)
+        _gone(db, user, "session", session_id)
     raise WebError(404, f"No session {session_id} that you can see.")
 
 

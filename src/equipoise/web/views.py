@@ -19,18 +19,21 @@ def when(moment: Any) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def session_row(session: TherapySession, show_names: bool = True) -> dict[str, Any]:
+def session_row(session: TherapySession, show_names: bool = True, *, blind: bool = False) -> dict[str, Any]:
     """One line of a session list: number, title, measured summary and which voices are in.
 
-    Without ``show_names`` the therapist's own title (which may name the client) becomes "Session N".
+    Without ``show_names`` the therapist's own title (which may name the client) becomes "Session N";
+    with ``blind`` (the viewer has still to answer) the measured summary is left out.
     """
-    profile = session.profile
+    profile = None if blind else session.profile
     title = session.title if show_names else f"Session {session.number}"
     return {"id": session.public_id, "number": session.number, "title": title,
             "created_at": when(session.created_at), "source_format": session.source_format,
             "power_lean": profile.power_lean if profile else None,
             "partnership": profile.partnership if profile else None,
-            "power_words": perception.lean_words(profile.power_lean if profile else None),
+            "power_words": ("is shown once you have answered" if blind
+                            else perception.lean_words(profile.power_lean if profile else None)),
+            "blinded": blind,
             "has_check_in": session.check_in is not None, "has_reflection": session.reflection is not None,
             "href": f"/sessions/{session.public_id}"}
 

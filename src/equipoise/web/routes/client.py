@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from ... import __version__
 from ...store import actions
 from ...store.models import Client, User, utcnow
-from .. import export, perception, promises, views
+from .. import blinding, export, perception, promises, views
 from ..access import access_to_client
 from ..core import (
     CtxDep,
@@ -39,12 +39,16 @@ def me(ctx: CtxDep) -> dict[str, Any]:
     """The client's sessions (with their client reports) and their check-in history."""
     user, client = own_client(ctx)
     sessions = []
+    access = access_to_client(ctx.db, user, client.public_id)
     for session in client.sessions:
+        blind = blinding.blinded(access, session)
         sessions.append({
             "id": session.public_id, "number": session.number, "title": session.title,
             "created_at": views.when(session.created_at),
             "href": f"/sessions/{session.public_id}",
-            "report_href": f"/sessions/{session.public_id}/report" if session.profile else None,
+            "report_href": (f"/sessions/{session.public_id}/report" if session.profile and not blind
+                            else None),
+            "blinded": blind,
             "check_in_href": f"/sessions/{session.public_id}/check-in",
             "check_in": perception.answers_of(session.check_in),
             "comment": session.check_in.comment if session.check_in else None,

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from ...errors import EquipoiseError, InputError
 from ...store import actions
 from ...store.models import Client
-from .. import views
+from .. import blinding, views
 from ..access import access_to_client, require_owner
 from ..core import CtxDep, FormDep, WebError, twin, wants_json
 from ..reports import course_report
@@ -28,7 +28,8 @@ def clients(ctx: CtxDep) -> dict[str, Any]:
     """The therapist's clients, and how clients and therapist answered "who held the power?"."""
     user = ctx.require("therapist")
     rows = list(ctx.db.scalars(select(Client).where(Client.therapist_id == user.id).order_by(Client.id)))
-    sessions = [s for c in rows for s in c.sessions]
+    # Sessions the therapist has still to answer about stay out of the counts (blinding).
+    sessions = [s for c in rows for s in c.sessions if s.reflection is not None or s.therapist_seen_at]
     client_answers = views.who_held_counts(s.check_in.who_held if s.check_in else None for s in sessions)
     predicted = views.who_held_counts(s.reflection.who_held if s.reflection else None for s in sessions)
     return {"clients": [{**views.client_view(ctx.db, access_to_client(ctx.db, user, c.public_id)),
@@ -53,7 +54,8 @@ def client(ctx: CtxDep, client_id: str) -> dict[str, Any]:
     """One client's consent, account and sessions, as the therapist (or a supervisor) sees them."""
     access = access_to_client(ctx.db, ctx.require("therapist", "supervisor"), client_id)
     return {"client": views.client_view(ctx.db, access), "read_only": access.read_only,
-            "sessions": [views.session_row(s, access.show_names) for s in access.client.sessions],
+            "sessions": [views.session_row(s, access.show_names, blind=blinding.blinded(access, s))
+                         for s in access.client.sessions],
             "course_href": f"/clients/{client_id}/course"}
 
 
@@ -167,13 +169,20 @@ def course(ctx: CtxDep, client_id: str) -> dict[str, Any]:
     access = access_to_client(ctx.db, ctx.require("therapist", "supervisor", "client"), client_id)
     sessions = list(access.client.sessions)
     points = views.course_points(sessions)
-    if access.mode == "self":  # the client sees their own answers, not the therapist's private ones
-        for point in points:
+    for point, session in zip(points, sessions, strict=True):
+        if access.mode == "self":  # the client sees their own answers, not the therapist's private ones
             point["predicted"] = point["predicted_answer"] = point["predicted_items"] = None
+        if blinding.blinded(access, session):  # not yet answered: the other side stays hidden
+            point["measured"] = None
+            if access.mode == "owner":
+                point["client"] = point["client_answer"] = point["client_items"] = None
+        else:
+            blinding.mark_seen(access, session)
+    shown = [s for s in sessions if s.profile and not blinding.blinded(access, s)]
     return {"client": views.client_view(ctx.db, access), "mode": access.mode, "points": points,
-            "sessions": [views.session_row(s, access.show_names) for s in sessions],
-            "report_href": (f"/clients/{client_id}/course/report" if any(s.profile for s in sessions)
-                            else None)}
+            "sessions": [views.session_row(s, access.show_names, blind=blinding.blinded(access, s))
+                         for s in sessions],
+            "report_href": f"/clients/{client_id}/course/report" if shown else None}
 
 
 @router.get("/clients/{client_id}/course/report", include_in_schema=False, response_class=HTMLResponse)
@@ -182,9 +191,12 @@ def course_report_page(ctx: CtxDep, client_id: str) -> Response:
     from .sessions import report_response
 
     access = access_to_client(ctx.db, ctx.require("therapist", "supervisor", "client"), client_id)
-    with_profiles = [s for s in access.client.sessions if s.profile is not None]
-    if not with_profiles:
+    analysed = [s for s in access.client.sessions if s.profile is not None]
+    if not analysed:
         raise WebError(404, "There are no analysed sessions for this client yet.")
+    with_profiles = [s for s in analysed if not blinding.blinded(access, s)]
+    if not with_profiles:
+        raise WebError(409, blinding.notice(access))
     profiles = [views.profile_for_viewer(access, s) or {} for s in with_profiles]
     links = {str(p.get("transcript", {}).get("id")): f"/sessions/{s.public_id}/report"
              for p, s in zip(profiles, with_profiles, strict=True)}

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from ...store import actions
 from ...store.models import CheckIn, Reflection
-from .. import perception, views
+from .. import blinding, perception, views
 from ..access import access_to_session, require_owner
 from ..core import (
     CtxDep,
@@ -38,17 +38,25 @@ def report_response(html: str) -> HTMLResponse:
 
 @twin(router, "/sessions/{session_id}", "session.html", summary="A session", tags=TAGS)
 def session_page(ctx: CtxDep, session_id: str) -> dict[str, Any]:
-    """A session's summary, what is stored about it and where its report and comparison are."""
+    """A session's summary, what is stored about it and where its report and comparison are.
+
+    Until the viewer has answered (the client's check-in, the therapist's reflection) the other side's
+    answers and the report are held back (``blinded``); ``unblind_action`` shows them anyway, on record.
+    """
     user = ctx.require("therapist", "supervisor", "client")
     access, session = access_to_session(ctx.db, user, session_id)
+    blind = blinding.blinded(access, session)
     profile = views.profile_for_viewer(access, session) or {}
     data: dict[str, Any] = {
-        "session": views.session_row(session, access.show_names), "client": views.client_view(ctx.db, access),
-        "mode": access.mode, "report_href": f"/sessions/{session_id}/report" if session.profile else None,
-        "check_in": views.check_in_for_viewer(access, session),
+        "session": views.session_row(session, access.show_names, blind=blind),
+        "client": views.client_view(ctx.db, access), "mode": access.mode,
+        "report_href": f"/sessions/{session_id}/report" if session.profile and not blind else None,
+        "has_check_in": session.check_in is not None,
+        "check_in": None if blind and access.mode == "owner" else views.check_in_for_viewer(access, session),
         # Who the reader took to be the therapist and the client: worth checking when roles were inferred.
         "speakers": (profile.get("transcript") or {}).get("speakers", []),
-        "errors": [],
+        "blinded": blind, "blind_notice": blinding.notice(access) if blind else None,
+        "unblind_action": f"/sessions/{session_id}/unblind", "errors": [],
     }
     if access.mode != "self":
         data["reflection"] = perception.answers_of(session.reflection, extra=REFLECTION_EXTRA)
@@ -56,7 +64,28 @@ def session_page(ctx: CtxDep, session_id: str) -> dict[str, Any]:
     if access.mode == "owner":
         # The link to give the client: it asks them to sign in first if they are not.
         data["check_in_url"] = str(ctx.request.base_url).rstrip("/") + f"/sessions/{session_id}/check-in"
+    if not blind and (data["report_href"] or (access.mode == "owner" and session.check_in)):
+        blinding.mark_seen(access, session)
     return data
+
+
+def _unblinded(access: Any, session: Any) -> None:
+    """Refuse while the viewer has still to answer first; else record that they have seen the other side."""
+    if blinding.blinded(access, session):
+        raise WebError(409, blinding.notice(access) + " To look first, use \u201cI want to see it now\u201d "
+                            "on the session's page.")
+    blinding.mark_seen(access, session)
+
+
+@router.post("/sessions/{session_id}/unblind", tags=TAGS, summary="See the other side before answering")
+def unblind(ctx: CtxDep, session_id: str, form: FormDep) -> Response:
+    """"I want to see it now": show the report (and, to the therapist, the client's answers) before
+    answering; an answer given afterwards is marked as given after seeing them."""
+    access, session = access_to_session(ctx.db, ctx.require("therapist", "client"), session_id)
+    if access.mode not in ("owner", "self"):
+        raise WebError(403, "Only the client and their therapist answer about a session.")
+    blinding.mark_seen(access, session)
+    return ctx.done(f"/sessions/{session_id}")
 
 
 @router.get("/sessions/{session_id}/report", include_in_schema=False, response_class=HTMLResponse)
@@ -66,6 +95,7 @@ def report(ctx: CtxDep, session_id: str) -> Response:
     profile = views.profile_for_viewer(access, session)
     if profile is None:
         raise WebError(404, "This session has no profile.")
+    _unblinded(access, session)
     turns = views.turns_for_viewer(access, session)
     transcript = None
     if turns is not None:
@@ -83,20 +113,28 @@ def profile_json(ctx: CtxDep, session_id: str) -> dict[str, Any]:
     profile = views.profile_for_viewer(access, session)
     if profile is None:
         raise WebError(404, "This session has no profile.")
+    _unblinded(access, session)
     return profile
 
 
 @twin(router, "/sessions/{session_id}/compare", "compare.html", summary="Perceived vs measured", tags=TAGS)
 def compare(ctx: CtxDep, session_id: str) -> dict[str, Any]:
-    """The client's answers, the therapist's expectation and the measured profile, with the gaps."""
+    """The client's answers, the therapist's expectation and the measured profile, with the gaps.
+
+    Each side's ``after_seeing`` says whether it was given after seeing the other side or the report.
+    """
     access, session = access_to_session(ctx.db, ctx.require("therapist", "supervisor"), session_id)
+    _unblinded(access, session)
     check_in = views.check_in_for_viewer(access, session)
     prediction = perception.answers_of(session.reflection, extra=REFLECTION_EXTRA)
     result = perception.compare(check_in, prediction, session.profile.data if session.profile else None,
                                 reader="supervisor" if access.mode == "supervisor" else "therapist")
     return {"session": views.session_row(session, access.show_names),
             "client": views.client_view(ctx.db, access),
-            "mode": access.mode, "check_in": check_in, "reflection": prediction, **result}
+            "mode": access.mode, "check_in": check_in, "reflection": prediction,
+            "after_seeing": {"client": bool(session.check_in and session.check_in.after_seeing),
+                             "therapist": bool(session.reflection and session.reflection.after_seeing)},
+            **result}
 
 
 @twin(router, "/sessions/{session_id}/reflection", "reflection.html", summary="Self-reflection form",
@@ -105,8 +143,10 @@ def reflection_form(ctx: CtxDep, session_id: str) -> dict[str, Any]:
     """The therapist's reflection: expected client answers and prompts on their own use of power."""
     access, session = access_to_session(ctx.db, ctx.require("therapist"), session_id)
     require_owner(access)
-    return {"session": views.session_row(session, access.show_names),
-            "client": views.client_view(ctx.db, access),
+    blind = blinding.blinded(access, session)
+    return {"session": views.session_row(session, access.show_names, blind=blind),
+            "client": views.client_view(ctx.db, access), "blinded": blind,
+            "blind_notice": blinding.notice(access) if blind else None,
             "values": perception.answers_of(session.reflection, extra=REFLECTION_EXTRA) or {},
             "prompts": perception.REFLECTION_PROMPTS, "items": [i.prediction for i in perception.ITEMS],
             "action": f"/sessions/{session_id}/reflection", "csrf_token": ctx.csrf, "errors": []}
@@ -123,6 +163,7 @@ def save_reflection(ctx: CtxDep, session_id: str, form: FormDep) -> Response:
             raise WebError(400, " ".join(problems))
         data = reflection_form(ctx=ctx, session_id=session_id)
         return ctx.render("reflection.html", {**data, "values": values, "errors": problems}, status=400)
+    values["after_seeing"] = blinding.seen_before(access, session)
     actions.save_answers(ctx.db, Reflection, session, values)
     return ctx.done(f"/sessions/{session_id}/compare")
 
@@ -134,7 +175,9 @@ def check_in_form(ctx: CtxDep, session_id: str) -> dict[str, Any]:
     _access, session = access_to_session(ctx.db, ctx.require("client"), session_id)
     # The comment too: the form says answers can be changed at any time, so nothing may get lost.
     values = perception.answers_of(session.check_in, extra=("comment",)) or {}
-    return {"session": views.session_row(session), "values": values,
+    blind = blinding.blinded(_access, session)
+    return {"session": views.session_row(session, blind=blind), "values": values, "blinded": blind,
+            "blind_notice": blinding.notice(_access) if blind else None,
             "items": [i.text for i in perception.ITEMS], "who_held": perception.WHO_HELD,
             "action": f"/sessions/{session_id}/check-in", "csrf_token": ctx.csrf, "errors": [],
             "done": False, "allows_supervisor": _access.client.comments_to_supervisor}
@@ -151,6 +194,7 @@ def save_check_in(ctx: CtxDep, session_id: str, form: FormDep) -> Response:
             raise WebError(400, " ".join(problems))
         data = check_in_form(ctx=ctx, session_id=session_id)
         return ctx.render("checkin.html", {**data, "values": values, "errors": problems}, status=400)
+    values["after_seeing"] = blinding.seen_before(_access, session)
     actions.save_answers(ctx.db, CheckIn, session, values)
     if wants_json(ctx.request):
         return ctx.done("/me")

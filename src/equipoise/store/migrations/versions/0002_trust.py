@@ -53,6 +53,7 @@ def upgrade() -> None:
     op.create_table('deleted_objects',
     sa.Column('public_id', sa.String(length=32), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('client_ref', sa.String(length=32), nullable=True),
     sa.Column('deleted_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('public_id')
     )
