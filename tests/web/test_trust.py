@@ -55,3 +55,44 @@ def test_only_those_who_could_see_a_deleted_session_learn_that_it_was_deleted(pr
     assert therapist.get(f"/api/sessions/{sid}").status_code == 410
     for other in ("therapist_b", "client_b", "supervisor_b"):
         assert sign_in(practice.client(), other).get(f"/api/sessions/{sid}").status_code == 404, other
+
+
+def n_sessions(therapist: object, record: str) -> int:
+    return len(therapist.get(f"/api/clients/{record}").json()["sessions"])  # type: ignore[attr-defined]
+
+
+def test_a_file_and_pasted_text_together_are_refused_and_nothing_is_stored(practice: Practice) -> None:
+    therapist = sign_in(practice.client(), "therapist_a")
+    record = practice.ids["record_a"]
+    before = n_sessions(therapist, record)
+    for headers in (JSON, {}):
+        response = therapist.post(f"/clients/{record}/sessions", headers=headers,
+                                  data={"csrf_token": csrf_of(therapist), "text": "T: Hi?\nC: Hello."},
+                                  files={"file": ("s.txt", (EXAMPLES / "directive.txt").read_bytes(),
+                                                  "text/plain")})
+        assert response.status_code == 400 and "not both" in response.text
+    assert n_sessions(therapist, record) == before
+
+
+def test_an_upload_for_a_client_without_consent_keeps_the_text_and_says_what_to_do(
+        practice: Practice) -> None:
+    therapist = sign_in(practice.client(), "therapist_a")
+    record = post(therapist, "/clients", {"label": "Not yet"}, headers=JSON).json()["client_id"]
+    pasted = "Therapist: How are you today?\nClient: Tired, mostly."
+    response = post(therapist, f"/clients/{record}/sessions", {"text": pasted, "title": "Week one"})
+    assert response.status_code == 409
+    assert "How are you today?" in response.text and 'value="Week one"' in response.text
+    assert "give consent" in response.text and "invitation link" in response.text
+
+
+def test_web_messages_speak_of_the_form_not_of_command_line_flags(practice: Practice) -> None:
+    therapist = sign_in(practice.client(), "therapist_a")
+    record = practice.ids["record_a"]
+    forced = post(therapist, f"/clients/{record}/sessions",
+                  {"text": "Anna: How are you?\nBen: Fine.", "input_format": "vtt"}, headers=JSON)
+    assert forced.status_code == 422 and "Format" in forced.json()["error"]
+    inferred = post(therapist, f"/clients/{record}/sessions",
+                    {"text": "Anna: How are you? What brings you?\nBen: I am fine, I think."}, headers=JSON)
+    assert inferred.status_code == 200 and inferred.json()["notices"]
+    for message in (forced.json()["error"], *inferred.json()["notices"]):
+        assert not re.search(r"--[a-z]", message), message

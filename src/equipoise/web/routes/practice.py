@@ -84,10 +84,34 @@ def upload_form(ctx: CtxDep, client_id: str) -> dict[str, Any]:
     require_owner(access)
     return {"client": views.client_view(ctx.db, access), "formats": formats.names(),
             "max_upload_bytes": ctx.settings.max_upload_bytes, "action": f"/clients/{client_id}/sessions",
-            "csrf_token": ctx.csrf, "error": None}
+            "csrf_token": ctx.csrf, "error": None, "values": {}}
 
 
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+# The readers speak to the command line; on the web the same choices are the upload form's options.
+_CLI_WORDS = (
+    (re.compile(r"run `equipoise batch FOLDER --out DIR` to analyse every transcript in a folder"),
+     "upload the transcripts one at a time"),
+    (re.compile(r"(?:--therapist/--client|--therapist NAME|--therapist)"),
+     "the \u201cTherapist's speaker name\u201d option under \u201cOptions\u201d"),
+    (re.compile(r"(?:--client NAME|--client)"),
+     "the \u201cTherapist's speaker name\u201d option under \u201cOptions\u201d (every other speaker is "
+     "then a client), or correct the roles on the session's page"),
+    (re.compile(r"--input-format(?: NAME)?"), "the \u201cFormat\u201d option under \u201cOptions\u201d"),
+    (re.compile(r"--merge-consecutive"), "merging consecutive turns"),
+)
+
+
+def for_the_web(message: str) -> str:
+    """A reader's message in the words of the upload form: no command-line flags.
+
+    >>> for_the_web("or force another format with --input-format")
+    'or force another format with the “Format” option under “Options”'
+    """
+    for pattern, words in _CLI_WORDS:
+        message = pattern.sub(words, message)
+    return message
 
 
 def _load_upload(data: bytes, filename: str, input_format: str | None, therapist: list[str]) -> Any:
@@ -103,9 +127,9 @@ def _load_upload(data: bytes, filename: str, input_format: str | None, therapist
         except InputError as exc:
             # The reader names our temporary file: name the user's file instead.
             message = exc.describe().replace(str(path), filename).replace(folder, "")
-            raise WebError(422, f"The transcript could not be read: {message}") from None
+            raise WebError(422, f"The transcript could not be read: {for_the_web(message)}") from None
         except EquipoiseError as exc:
-            raise WebError(422, f"The transcript could not be read: {exc}") from None
+            raise WebError(422, f"The transcript could not be read: {for_the_web(str(exc))}") from None
 
 
 @router.post("/clients/{client_id}/sessions", tags=TAGS, summary="Add a session (upload or paste)")
@@ -119,21 +143,31 @@ def add_session(ctx: CtxDep, client_id: str, form: FormDep) -> Response:
     try:
         return _add_session(ctx, access, form)
     except WebError as exc:
-        if wants_json(ctx.request) or exc.status not in (400, 422):
+        if wants_json(ctx.request) or exc.status not in (400, 409, 422):
             raise
+        # The form comes back as it was sent (a file cannot be put back, pasted text and the title can).
         data = upload_form(ctx=ctx, client_id=client_id)
-        return ctx.render("upload.html", {**data, "error": exc.message}, status=exc.status)
+        kept = {key: str(form.get(key) or "") for key in ("title", "text", "input_format", "therapist_name")
+                if isinstance(form.get(key) or "", str)}
+        return ctx.render("upload.html", {**data, "error": exc.message, "values": kept}, status=exc.status)
 
 
 def _add_session(ctx: CtxDep, access: Any, form: Any) -> Response:
     if not access.client.has_consent:
-        raise WebError(409, "This client has not given consent to analysis (or has revoked it), so no "
-                            "session can be added.")
+        raise WebError(409, "This client has not given consent to analysis (or has withdrawn it), so no "
+                            "session can be added yet. Your pasted text is kept below. Ask the client to "
+                            "give consent on their \u201cMy consent\u201d page (if they have no account "
+                            "yet, make them an invitation link on their page first), then send the form "
+                            "again.")
     upload = form.get("file")
     pasted = str(form.get("text") or "")
     input_format = str(form.get("input_format") or "").strip() or None
     therapist = [n.strip() for n in str(form.get("therapist_name") or "").split(",") if n.strip()]
-    if upload is not None and not isinstance(upload, str) and upload.filename:
+    has_file = upload is not None and not isinstance(upload, str) and bool(upload.filename)
+    if has_file and pasted.strip():
+        raise WebError(400, "Please send either a file or pasted text, not both: nothing was stored. "
+                            "Remove the file or clear the text box, then send the form again.")
+    if has_file:
         data = upload.file.read()
         filename = upload.filename
     elif pasted.strip():
@@ -153,7 +187,7 @@ def _add_session(ctx: CtxDep, access: Any, form: Any) -> Response:
     session = actions.add_session(ctx.db, access.client, title=title, source_name=filename,
                                   source_format=transcript.source_format or "unknown",
                                   turns=actions.turns_of(transcript), profile=profile)
-    notices = [n.replace(str(Path(tempfile.gettempdir())), "") for n in transcript.notices]
+    notices = [for_the_web(n.replace(str(Path(tempfile.gettempdir())), "")) for n in transcript.notices]
     return ctx.done(f"/sessions/{session.public_id}", {"session_id": session.public_id, "notices": notices})
 
 
