@@ -193,12 +193,14 @@ def turns_of(transcript: Transcript) -> list[dict[str, Any]]:
 
 
 def add_session(db: Session, client: Client, *, title: str, source_name: str, source_format: str,
-                turns: list[dict[str, Any]], profile: dict[str, Any]) -> TherapySession:
+                turns: list[dict[str, Any]], profile: dict[str, Any],
+                notices: list[str] | None = None) -> TherapySession:
     """Store a session with its transcript and its profile (the Profile JSON, as given)."""
     number = int(db.scalar(select(func.coalesce(func.max(TherapySession.number), 0))
                            .where(TherapySession.client_id == client.id)) or 0) + 1
     session = TherapySession(client_id=client.id, number=number, title=title.strip() or f"Session {number}",
-                             source_name=source_name[:255], source_format=source_format)
+                             source_name=source_name[:255], source_format=source_format,
+                             reading_notices=list(notices or []))
     db.add(session)
     db.flush()
     summary = profile.get("summary") or {}
@@ -208,6 +210,24 @@ def add_session(db: Session, client: Client, *, title: str, source_name: str, so
                          data=profile))
     db.flush()
     return session
+
+
+def replace_profile(db: Session, session: TherapySession, turns: list[dict[str, Any]],
+                    profile: dict[str, Any]) -> None:
+    """Store corrected turns and the profile analysed again from them, in place of the old ones."""
+    summary = profile.get("summary") or {}
+    if session.transcript is None:
+        session.transcript = StoredTranscript(session_id=session.id, turns=turns)
+    else:
+        session.transcript.turns = turns
+    if session.profile is None:
+        session.profile = StoredProfile(session_id=session.id, schema_version=1, data=profile)
+    stored = session.profile
+    stored.schema_version = int(profile.get("schema_version", 1))
+    stored.power_lean, stored.partnership = summary.get("power_lean"), summary.get("partnership")
+    stored.data = profile
+    stored.created_at = utcnow()
+    db.flush()
 
 
 def save_answers(db: Session, model: type[CheckIn] | type[Reflection], session: TherapySession,

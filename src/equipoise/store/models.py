@@ -129,6 +129,8 @@ class TherapySession(Base):
     source_name: Mapped[str] = mapped_column(String(255))
     source_format: Mapped[str] = mapped_column(String(40))
     session_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    # What the reader assumed when it read the file (an inferred role, an encoding): shown on the page.
+    reading_notices: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     # When each side was first shown the other side's answers or the measured profile (blinding).
     therapist_seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     client_seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

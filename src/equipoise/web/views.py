@@ -29,6 +29,7 @@ def session_row(session: TherapySession, show_names: bool = True, *, blind: bool
     title = session.title if show_names else f"Session {session.number}"
     return {"id": session.public_id, "number": session.number, "title": title,
             "created_at": when(session.created_at), "source_format": session.source_format,
+            "session_date": session.session_date.isoformat() if session.session_date else None,
             "power_lean": profile.power_lean if profile else None,
             "partnership": profile.partnership if profile else None,
             "power_words": ("is shown once you have answered" if blind

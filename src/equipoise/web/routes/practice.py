@@ -184,10 +184,10 @@ def _add_session(ctx: CtxDep, access: Any, form: Any) -> Response:
     except EquipoiseError as exc:
         raise WebError(422, f"The session could not be analysed: {exc}") from None
     title = str(form.get("title") or "").strip()[:200]
+    notices = [for_the_web(n.replace(str(Path(tempfile.gettempdir())), "")) for n in transcript.notices]
     session = actions.add_session(ctx.db, access.client, title=title, source_name=filename,
                                   source_format=transcript.source_format or "unknown",
-                                  turns=actions.turns_of(transcript), profile=profile)
-    notices = [for_the_web(n.replace(str(Path(tempfile.gettempdir())), "")) for n in transcript.notices]
+                                  turns=actions.turns_of(transcript), profile=profile, notices=notices)
     return ctx.done(f"/sessions/{session.public_id}", {"session_id": session.public_id, "notices": notices})
 
 

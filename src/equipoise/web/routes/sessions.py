@@ -55,6 +55,8 @@ def session_page(ctx: CtxDep, session_id: str) -> dict[str, Any]:
         "check_in": None if blind and access.mode == "owner" else views.check_in_for_viewer(access, session),
         # Who the reader took to be the therapist and the client: worth checking when roles were inferred.
         "speakers": (profile.get("transcript") or {}).get("speakers", []),
+        "reading_notices": list(session.reading_notices or []) if access.mode == "owner" else [],
+        "corrections": profile.get("corrections", []),
         "blinded": blind, "blind_notice": blinding.notice(access) if blind else None,
         "unblind_action": f"/sessions/{session_id}/unblind", "errors": [],
     }
@@ -64,6 +66,7 @@ def session_page(ctx: CtxDep, session_id: str) -> dict[str, Any]:
     if access.mode == "owner":
         # The link to give the client: it asks them to sign in first if they are not.
         data["check_in_url"] = str(ctx.request.base_url).rstrip("/") + f"/sessions/{session_id}/check-in"
+        data["edit_href"] = f"/sessions/{session_id}/edit"
     if not blind and (data["report_href"] or (access.mode == "owner" and session.check_in)):
         blinding.mark_seen(access, session)
     return data

@@ -1,5 +1,5 @@
 """Trust in the web app: random public ids, deleted-object tombstones, blinding marks, the client's choice
-about supervisors, session dates, and the audit log.
+about supervisors, session dates and reading notices, and the audit log.
 
 Revision ID: 0002
 Revises: 0001
@@ -44,6 +44,7 @@ def upgrade() -> None:
                                       server_default=FALSE))
     with op.batch_alter_table('therapy_sessions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('session_date', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('reading_notices', sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column('therapist_seen_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('client_seen_at', sa.DateTime(timezone=True), nullable=True))
     for table in ('check_ins', 'reflections'):
@@ -87,6 +88,7 @@ def downgrade() -> None:
     with op.batch_alter_table('therapy_sessions', schema=None) as batch_op:
         batch_op.drop_column('client_seen_at')
         batch_op.drop_column('therapist_seen_at')
+        batch_op.drop_column('reading_notices')
         batch_op.drop_column('session_date')
     with op.batch_alter_table('clients', schema=None) as batch_op:
         batch_op.drop_column('comments_to_supervisor')
