@@ -91,8 +91,8 @@ def test_therapist_uploads_a_session_and_opens_its_report(browser: Any, server: 
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Week four"
     # Blinded until the reflection: the therapist chooses to look first, on record.
-    assert "write your reflection" in page.locator("p.notice").inner_text()
-    page.click("text=I want to see it now")
+    assert "write your reflection" in page.locator("form.blind p.notice").inner_text()
+    page.click("form.blind button[type=submit]")
     page.wait_for_load_state()
     frame = page.frame_locator("iframe.report")
     frame.locator("body").wait_for()
