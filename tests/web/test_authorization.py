@@ -84,6 +84,8 @@ MATRIX: dict[tuple[str, str], Callable[[str], set[str]]] = {
     ("POST", "/sessions/{session_id}/unblind"): lambda x: OWNER[x] | SELF[x],
     ("GET", "/me"): role("client"),
     ("GET", "/me/export"): role("client"),
+    ("GET", "/me/audit"): role("client"),
+    ("GET", "/admin/audit"): role("admin"),
     ("GET", "/consent"): role("client"),
     ("POST", "/consent"): role("client"),
     ("POST", "/consent/revoke"): role("client"),

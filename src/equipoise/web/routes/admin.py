@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ...store import actions
 from ...store.models import User, UserRole
-from .. import security
+from .. import audit, security
 from ..core import CtxDep, FormDep, WebError, twin
 
 router = APIRouter()
@@ -51,3 +51,10 @@ def create_user(ctx: CtxDep, form: FormDep) -> Response:
     actions.create_user(ctx.db, email=email, display_name=name, role=role,
                         password_hash=ctx.state.passwords.hash(password))
     return ctx.done("/admin/users")
+
+
+@twin(router, "/admin/audit", "audit.html", summary="The audit trail", tags=TAGS)
+def audit_trail(ctx: CtxDep) -> dict[str, Any]:
+    """Who viewed, exported or changed what, newest first: ids and field names only, never content."""
+    ctx.require("admin")
+    return {"scope": "admin", "events": [audit.event_json(e) for e in actions.audit_trail(ctx.db)]}

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from ... import __version__
 from ...store import actions
 from ...store.models import Client, User, utcnow
-from .. import blinding, export, perception, promises, views
+from .. import audit, blinding, export, perception, promises, views
 from ..access import access_to_client
 from ..core import (
     CtxDep,
@@ -56,10 +56,18 @@ def me(ctx: CtxDep) -> dict[str, Any]:
     return {"name": user.display_name, "has_consent": client.has_consent,
             "consent_at": views.when(client.consent_at), "revoked_at": views.when(client.revoked_at),
             "sessions": sessions, "course_href": f"/clients/{client.public_id}/course",
-            "export_href": EXPORT_PATH}
+            "export_href": EXPORT_PATH, "audit_href": "/me/audit"}
 
 
 EXPORT_PATH = "/api/me/export"
+
+
+@twin(router, "/me/audit", "audit.html", summary="Who read or changed my data", tags=TAGS)
+def my_audit(ctx: CtxDep) -> dict[str, Any]:
+    """Every time someone viewed, downloaded or changed your sessions, check-ins or consent, newest first
+    (kept after a deletion, without the deleted content)."""
+    _user, client = own_client(ctx)
+    return {"scope": "client", "events": [audit.event_json(e) for e in actions.audit_trail(ctx.db, client)]}
 
 
 # JSON only, like a session's profile: the file is itself the JSON, so it lives under /api with no page.
@@ -77,6 +85,7 @@ def my_data(ctx: CtxDep) -> Response:
     access = access_to_client(ctx.db, user, client.public_id)
     now = utcnow()
     data = export.my_data(user, access, exported_at=now, version=__version__)
+    audit.record(ctx, "exported", "data", None, client)
     body = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
     return Response(body, media_type="application/json", headers={
         "Content-Disposition": f'attachment; filename="{export.filename(now)}"',
@@ -102,6 +111,7 @@ def give_consent(ctx: CtxDep, form: FormDep) -> Response:
     if str(form.get("agree") or "") != "yes":
         raise WebError(400, "Please tick the box to say that you agree.")
     actions.give_consent(ctx.db, client)
+    audit.record(ctx, "consented", "consent", None, client)
     client.comments_to_supervisor = str(form.get("comments_to_supervisor") or "") == "yes"
     return ctx.done("/me")
 
@@ -111,6 +121,8 @@ def set_sharing(ctx: CtxDep, form: FormDep) -> Response:
     """Field ``comments_to_supervisor`` (yes/no): whether a supervisor may read the client's own words."""
     _user, client = own_client(ctx)
     client.comments_to_supervisor = str(form.get("comments_to_supervisor") or "") == "yes"
+    audit.record(ctx, "changed", "consent", None, client,
+                 "comments reach a supervisor: " + ("yes" if client.comments_to_supervisor else "no"))
     return ctx.done("/consent")
 
 
@@ -129,6 +141,7 @@ def revoke_consent(ctx: CtxDep, form: FormDep) -> Response:
     if refusal is not None:
         return refusal
     deleted = actions.revoke_consent(ctx.db, client)
+    audit.record(ctx, "withdrew", "consent", None, client, f"{deleted.sessions} session(s) deleted")
     data = {"deleted": {"sessions": deleted.sessions, "transcripts": deleted.transcripts,
                         "profiles": deleted.profiles, "check_ins": deleted.check_ins,
                         "reflections": deleted.reflections}}

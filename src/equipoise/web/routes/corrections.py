@@ -17,7 +17,7 @@ from ...errors import EquipoiseError
 from ...model import Role
 from ...store import actions
 from ...store.models import utcnow
-from .. import views
+from .. import audit, views
 from ..access import access_to_session, require_owner
 from ..core import CtxDep, FormDep, WebError, twin, wants_json
 from ..reports import transcript_from_turns
@@ -129,6 +129,8 @@ def save_edit(ctx: CtxDep, session_id: str, form: FormDep) -> Response:
                                   {"at": utcnow().isoformat(), "by": user.display_name,
                                    "by_role": user.role, "changed": changed}]
         session.profile.data = profile
+    if changed:
+        audit.record(ctx, "corrected", "session", session_id, access.client, ", ".join(changed))
     return ctx.done(f"/sessions/{session_id}", {"changed": changed})
 
 

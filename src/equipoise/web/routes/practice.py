@@ -14,7 +14,7 @@ from sqlalchemy import select
 from ...errors import EquipoiseError, InputError
 from ...store import actions
 from ...store.models import Client
-from .. import blinding, views
+from .. import audit, blinding, views
 from ..access import access_to_client, require_owner
 from ..core import CtxDep, FormDep, WebError, twin, wants_json
 from ..reports import course_report
@@ -188,6 +188,7 @@ def _add_session(ctx: CtxDep, access: Any, form: Any) -> Response:
     session = actions.add_session(ctx.db, access.client, title=title, source_name=filename,
                                   source_format=transcript.source_format or "unknown",
                                   turns=actions.turns_of(transcript), profile=profile, notices=notices)
+    audit.record(ctx, "created", "session", session.public_id, access.client)
     return ctx.done(f"/sessions/{session.public_id}", {"session_id": session.public_id, "notices": notices})
 
 
@@ -213,6 +214,7 @@ def course(ctx: CtxDep, client_id: str) -> dict[str, Any]:
         else:
             blinding.mark_seen(access, session)
     shown = [s for s in sessions if s.profile and not blinding.blinded(access, s)]
+    audit.record(ctx, "viewed", "course", client_id, access.client)
     return {"client": views.client_view(ctx.db, access), "mode": access.mode, "points": points,
             "sessions": [views.session_row(s, access.show_names, blind=blinding.blinded(access, s))
                          for s in sessions],

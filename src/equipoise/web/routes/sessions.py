@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from ...store import actions
 from ...store.models import CheckIn, Reflection
-from .. import blinding, perception, views
+from .. import audit, blinding, perception, views
 from ..access import access_to_session, require_owner
 from ..core import (
     CtxDep,
@@ -69,6 +69,7 @@ def session_page(ctx: CtxDep, session_id: str) -> dict[str, Any]:
         data["edit_href"] = f"/sessions/{session_id}/edit"
     if not blind and (data["report_href"] or (access.mode == "owner" and session.check_in)):
         blinding.mark_seen(access, session)
+    audit.record(ctx, "viewed", "session", session_id, access.client)
     return data
 
 
@@ -88,6 +89,7 @@ def unblind(ctx: CtxDep, session_id: str, form: FormDep) -> Response:
     if access.mode not in ("owner", "self"):
         raise WebError(403, "Only the client and their therapist answer about a session.")
     blinding.mark_seen(access, session)
+    audit.record(ctx, "looked_first", "report", session_id, access.client)
     return ctx.done(f"/sessions/{session_id}")
 
 
@@ -105,6 +107,7 @@ def report(ctx: CtxDep, session_id: str) -> Response:
         transcript = transcript_from_turns(str(profile.get("transcript", {}).get("id") or session.title),
                                            turns, session.source_format)
     audience = "client" if access.mode == "self" else "therapist"
+    audit.record(ctx, "viewed", "report", session_id, access.client)
     return report_response(session_report(profile, transcript, audience))
 
 
@@ -117,6 +120,7 @@ def profile_json(ctx: CtxDep, session_id: str) -> dict[str, Any]:
     if profile is None:
         raise WebError(404, "This session has no profile.")
     _unblinded(access, session)
+    audit.record(ctx, "viewed", "profile", session_id, access.client)
     return profile
 
 
@@ -128,6 +132,8 @@ def compare(ctx: CtxDep, session_id: str) -> dict[str, Any]:
     """
     access, session = access_to_session(ctx.db, ctx.require("therapist", "supervisor"), session_id)
     _unblinded(access, session)
+    audit.record(ctx, "viewed", "comparison", session_id, access.client,
+                 "check-in and reflection" if session.check_in and session.reflection else None)
     check_in = views.check_in_for_viewer(access, session)
     prediction = perception.answers_of(session.reflection, extra=REFLECTION_EXTRA)
     result = perception.compare(check_in, prediction, session.profile.data if session.profile else None,
@@ -167,6 +173,7 @@ def save_reflection(ctx: CtxDep, session_id: str, form: FormDep) -> Response:
         data = reflection_form(ctx=ctx, session_id=session_id)
         return ctx.render("reflection.html", {**data, "values": values, "errors": problems}, status=400)
     values["after_seeing"] = blinding.seen_before(access, session)
+    audit.record(ctx, "changed" if session.reflection else "created", "reflection", session_id, access.client)
     actions.save_answers(ctx.db, Reflection, session, values)
     return ctx.done(f"/sessions/{session_id}/compare")
 
@@ -198,6 +205,7 @@ def save_check_in(ctx: CtxDep, session_id: str, form: FormDep) -> Response:
         data = check_in_form(ctx=ctx, session_id=session_id)
         return ctx.render("checkin.html", {**data, "values": values, "errors": problems}, status=400)
     values["after_seeing"] = blinding.seen_before(_access, session)
+    audit.record(ctx, "changed" if session.check_in else "created", "check_in", session_id, _access.client)
     actions.save_answers(ctx.db, CheckIn, session, values)
     if wants_json(ctx.request):
         return ctx.done("/me")
@@ -221,5 +229,6 @@ def delete_session(ctx: CtxDep, session_id: str, form: FormDep) -> Response:
                                  lambda: session_page(ctx=ctx, session_id=session_id))
     if refusal is not None:
         return refusal
+    audit.record(ctx, "deleted", "session", session_id, access.client)
     actions.delete_session(ctx.db, session)
     return ctx.done(f"/clients/{access.client.public_id}")
