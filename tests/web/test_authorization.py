@@ -95,6 +95,11 @@ MATRIX: dict[tuple[str, str], Callable[[str], set[str]]] = {
     ("GET", "/supervisees"): role("supervisor"),
     ("GET", "/supervisees/{therapist_id}"): lambda x: SUPERVISOR[x],
     ("GET", "/admin/users"): role("admin"),
+    ("POST", "/admin/users/{user_id}"): role("admin"),
+    ("GET", "/account/password"): lambda _x: set(USERS) - {"anonymous"},
+    ("POST", "/account/password"): lambda _x: set(USERS) - {"anonymous"},
+    ("GET", "/reset/{token}"): nobody,  # a made-up token is never valid
+    ("POST", "/reset/{token}"): nobody,
     ("POST", "/admin/users"): role("admin"),
 }
 # JSON with no page: a session's profile, and the client's "Download my data" file.
@@ -108,7 +113,8 @@ DESTRUCTIVE = {("POST", "/sessions/{session_id}/delete"), ("POST", "/consent/rev
 def fill(path: str, practice: Practice, x: str) -> str:
     ids = practice.ids
     return path.format(client_id=ids[f"record_{x}"], session_id=ids[f"session_{x}1"],
-                       therapist_id=ids[f"therapist_{x}"], token="not-a-real-invitation")
+                       therapist_id=ids[f"therapist_{x}"], user_id=ids[f"therapist_{x}"],
+                       token="not-a-real-invitation")
 
 
 def browsers(practice: Practice) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from .models import (
     DeletedObject,
     Invite,
     LoginSession,
+    PasswordReset,
     Reflection,
     StoredProfile,
     StoredTranscript,
@@ -90,7 +91,8 @@ def user_for_login(db: Session, token: str) -> User | None:
     if _aware(row.expires_at) <= utcnow():
         db.delete(row)
         return None
-    return db.get(User, row.user_id)
+    user = db.get(User, row.user_id)
+    return user if user is not None and user.active else None
 
 
 def end_login(db: Session, token: str) -> None:
@@ -312,3 +314,36 @@ def audit_trail(db: Session, client: Client | None = None, limit: int = 500) -> 
     if client is not None:
         query = query.where(AuditEvent.client_ref == client.public_id)
     return list(db.scalars(query))
+
+
+def end_all_logins(db: Session, user: User, keep: str | None = None) -> None:
+    """Sign ``user`` out everywhere (but the sign-in with token ``keep``): after a password change,
+    a reset, a deactivation or a role change."""
+    query = delete(LoginSession).where(LoginSession.user_id == user.id)
+    if keep is not None:
+        query = query.where(LoginSession.token_hash != token_hash(keep))
+    db.execute(query)
+
+
+def new_password_reset(db: Session, user: User, max_age_seconds: int) -> str:
+    """A one-time token to set a new password; earlier unused ones stop working."""
+    db.execute(delete(PasswordReset).where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None)))
+    token = secrets.token_urlsafe(32)
+    db.add(PasswordReset(token_hash=token_hash(token), user_id=user.id,
+                         expires_at=utcnow() + dt.timedelta(seconds=max_age_seconds)))
+    db.flush()
+    return token
+
+
+def open_password_reset(db: Session, token: str) -> PasswordReset | None:
+    row = db.get(PasswordReset, token_hash(token))
+    if row is None or row.used_at is not None or _aware(row.expires_at) <= utcnow():
+        return None
+    return row
+
+
+def set_password(db: Session, user: User, password_hash: str) -> None:
+    """A new password: every sign-in of the account ends."""
+    user.password_hash = password_hash
+    end_all_logins(db, user)
+    db.flush()

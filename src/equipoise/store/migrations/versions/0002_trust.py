@@ -1,5 +1,6 @@
 """Trust in the web app: random public ids, deleted-object tombstones, blinding marks, the client's choice
-about supervisors, session dates and reading notices, and the audit log.
+about supervisors, session dates and reading notices, the audit log, and account management
+(deactivation, one-time password reset links).
 
 Revision ID: 0002
 Revises: 0001
@@ -51,6 +52,19 @@ def upgrade() -> None:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column('after_seeing', sa.Boolean(), nullable=False, server_default=FALSE))
 
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('active', sa.Boolean(), nullable=False, server_default=sa.text("true")))
+    op.create_table('password_resets',
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('token_hash')
+    )
+    with op.batch_alter_table('password_resets', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_password_resets_user_id'), ['user_id'], unique=False)
     op.create_table('deleted_objects',
     sa.Column('public_id', sa.String(length=32), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
@@ -82,6 +96,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_audit_events_at'))
     op.drop_table('audit_events')
     op.drop_table('deleted_objects')
+    with op.batch_alter_table('password_resets', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_password_resets_user_id'))
+    op.drop_table('password_resets')
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('active')
     for table in ('check_ins', 'reflections'):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_column('after_seeing')
