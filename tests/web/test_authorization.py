@@ -80,6 +80,7 @@ MATRIX: dict[tuple[str, str], Callable[[str], set[str]]] = {
     ("POST", "/sessions/{session_id}/check-in"): client_self,
     ("POST", "/sessions/{session_id}/delete"): owner,
     ("GET", "/sessions/{session_id}/edit"): owner,
+    ("POST", "/sessions/{session_id}/comments"): lambda x: SUPERVISOR[x],
     ("POST", "/sessions/{session_id}/edit"): owner,
     ("POST", "/sessions/{session_id}/unblind"): lambda x: OWNER[x] | SELF[x],
     ("GET", "/me"): role("client"),

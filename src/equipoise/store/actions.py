@@ -27,6 +27,7 @@ from .models import (
     Reflection,
     StoredProfile,
     StoredTranscript,
+    SupervisionComment,
     SupervisionShare,
     TherapySession,
     User,
@@ -178,7 +179,7 @@ def revoke_consent(db: Session, client: Client) -> Deleted:
                                                    .where(TherapySession.id.in_(ids))), client)
     # Explicit deletes, children first, so this holds whether or not the database enforces cascades.
     if ids:
-        for model in (StoredTranscript, StoredProfile, CheckIn, Reflection):
+        for model in (StoredTranscript, StoredProfile, CheckIn, Reflection, SupervisionComment):
             db.execute(delete(model).where(model.session_id.in_(ids)))
         db.execute(delete(TherapySession).where(TherapySession.id.in_(ids)))
     client.consent_at = None

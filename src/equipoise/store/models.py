@@ -155,6 +155,8 @@ class TherapySession(Base):
     profile: Mapped[StoredProfile | None] = relationship(cascade="all, delete-orphan", passive_deletes=True)
     check_in: Mapped[CheckIn | None] = relationship(cascade="all, delete-orphan", passive_deletes=True)
     reflection: Mapped[Reflection | None] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+    supervision_comments: Mapped[list[SupervisionComment]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="SupervisionComment.id")
 
 
 class StoredTranscript(Base):
@@ -214,6 +216,19 @@ class Reflection(Base):
     needs: Mapped[str | None] = mapped_column(Text, nullable=True)
     # Written after seeing the client's answers or the measured profile.
     after_seeing: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SupervisionComment(Base):
+    """A supervisor's comment for the therapist, on a session or on one of its turns."""
+
+    __tablename__ = "supervision_comments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("therapy_sessions.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    author_name: Mapped[str] = mapped_column(String(200))
+    turn_index: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

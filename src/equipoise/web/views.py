@@ -106,3 +106,15 @@ def check_in_for_viewer(access: Access, session: TherapySession) -> dict[str, An
     if not allowed:
         answers["comment"] = answers["who_held_other"] = None
     return answers
+
+
+def hidden_from_supervisor(access: Access) -> list[str]:
+    """What a supervisor's pages leave out, in words (the pages say it, so nobody reads a gap as nothing)."""
+    hidden = []
+    if not access.show_names:
+        hidden += ["client names (\u201cClient 1\u201d \u2026 instead) and the therapist's session titles",
+                   "speaker names in profiles and reports",
+                   "the words of every turn (the report shows the measured profile, not the transcript)"]
+    if not access.client.comments_to_supervisor:
+        hidden.append("the client's own words in their check-ins (the client has not allowed them)")
+    return hidden

@@ -54,6 +54,7 @@ def client(ctx: CtxDep, client_id: str) -> dict[str, Any]:
     """One client's consent, account and sessions, as the therapist (or a supervisor) sees them."""
     access = access_to_client(ctx.db, ctx.require("therapist", "supervisor"), client_id)
     return {"client": views.client_view(ctx.db, access), "read_only": access.read_only,
+            "hidden": views.hidden_from_supervisor(access) if access.read_only else [],
             "sessions": [views.session_row(s, access.show_names, blind=blinding.blinded(access, s))
                          for s in access.client.sessions],
             "course_href": f"/clients/{client_id}/course"}

@@ -61,8 +61,14 @@ def session_page(ctx: CtxDep, session_id: str) -> dict[str, Any]:
         "unblind_action": f"/sessions/{session_id}/unblind", "errors": [],
     }
     if access.mode != "self":
+        from .supervision import comments_json
+
         data["reflection"] = perception.answers_of(session.reflection, extra=REFLECTION_EXTRA)
         data["compare_href"] = f"/sessions/{session_id}/compare"
+        data["supervision_comments"] = comments_json(session)
+    if access.mode == "supervisor":
+        data["comment_action"] = f"/sessions/{session_id}/comments"
+        data["hidden"] = views.hidden_from_supervisor(access)
     if access.mode == "owner":
         # The link to give the client: it asks them to sign in first if they are not.
         data["check_in_url"] = str(ctx.request.base_url).rstrip("/") + f"/sessions/{session_id}/check-in"

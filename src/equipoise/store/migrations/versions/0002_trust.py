@@ -1,6 +1,6 @@
 """Trust in the web app: random public ids, deleted-object tombstones, blinding marks, the client's choice
-about supervisors, session dates and reading notices, the audit log, and account management
-(deactivation, one-time password reset links).
+about supervisors, session dates and reading notices, the audit log, account management
+(deactivation, one-time password reset links) and supervisors' comments.
 
 Revision ID: 0002
 Revises: 0001
@@ -65,6 +65,20 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('password_resets', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_password_resets_user_id'), ['user_id'], unique=False)
+    op.create_table('supervision_comments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('author_name', sa.String(length=200), nullable=False),
+    sa.Column('turn_index', sa.Integer(), nullable=True),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['session_id'], ['therapy_sessions.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('supervision_comments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_supervision_comments_session_id'), ['session_id'], unique=False)
     op.create_table('deleted_objects',
     sa.Column('public_id', sa.String(length=32), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
@@ -96,6 +110,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_audit_events_at'))
     op.drop_table('audit_events')
     op.drop_table('deleted_objects')
+    with op.batch_alter_table('supervision_comments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_supervision_comments_session_id'))
+    op.drop_table('supervision_comments')
     with op.batch_alter_table('password_resets', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_password_resets_user_id'))
     op.drop_table('password_resets')
