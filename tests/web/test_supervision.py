@@ -1,4 +1,5 @@
-"""Supervision is opt-in per supervisor and read-only (comments aside), with client identities hidden unless shared."""
+"""Supervision is opt-in per supervisor and read-only but for comments; client identities stay hidden
+unless shared."""
 
 from __future__ import annotations
 
