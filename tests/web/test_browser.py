@@ -93,7 +93,9 @@ def test_therapist_uploads_a_session_and_opens_its_report(browser: Any, server: 
     # Blinded until the reflection: the therapist chooses to look first, on record.
     assert "write your reflection" in page.locator("form.blind p.notice").inner_text()
     page.click("form.blind button[type=submit]")
-    page.wait_for_load_state()
+    # The page's own content, not the framed report's scripts (slow on a busy machine): the frame is
+    # waited for next.
+    page.wait_for_load_state("domcontentloaded")
     frame = page.frame_locator("iframe.report")
     frame.locator("body").wait_for()
     assert "Floor" in frame.locator("body").inner_text()
@@ -192,6 +194,8 @@ def test_every_main_page_fits_a_phone(browser: Any, server: tuple[str, Practice]
         page.wait_for_load_state()
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{who} {url} is {width}px wide on a 390px phone"
+        # A framed report would capture the phone's scrolling: it opens on its own page instead.
+        assert not any(frame.is_visible() for frame in page.locator("iframe").all()), f"{who} {url}"
         for table, rows in page.evaluate(TABLE_WIDTHS):
             assert rows >= table - 1, f"{who} {url}: a table's rows are {rows}px wide in its {table}px box"
         for svg in page.locator("figure.chart svg").all():

@@ -96,3 +96,11 @@ def test_web_messages_speak_of_the_form_not_of_command_line_flags(practice: Prac
     assert inferred.status_code == 200 and inferred.json()["notices"]
     for message in (forced.json()["error"], *inferred.json()["notices"]):
         assert not re.search(r"--[a-z]", message), message
+
+
+def test_the_report_is_titled_by_the_session_not_the_uploaded_file(practice: Practice) -> None:
+    client = sign_in(practice.client(), "client_a")
+    report = client.get(f"/sessions/{practice.ids['session_a1']}/report").text
+    title = re.search(r"<title>([^<]*)</title>", report)
+    assert title is not None and "Session 1" in title.group(1) and "session1" not in title.group(1)
+    assert "session1" not in report.split("<body", 1)[1].split("<script", 1)[0]

@@ -118,3 +118,12 @@ def hidden_from_supervisor(access: Access) -> list[str]:
     if not access.client.comments_to_supervisor:
         hidden.append("the client's own words in their check-ins (the client has not allowed them)")
     return hidden
+
+
+def titled(access: Access, session: TherapySession, profile: dict[str, Any],
+           label: str | None = None) -> dict[str, Any]:
+    """The profile with the session's own title (or ``label``) as the report's title, not the uploaded
+    file's name; a supervisor without shared names keeps "session-N"."""
+    if not access.show_names:
+        return profile
+    return {**profile, "transcript": {**(profile.get("transcript") or {}), "id": label or session.title}}

@@ -234,7 +234,9 @@ def course_report_page(ctx: CtxDep, client_id: str) -> Response:
     with_profiles = [s for s in analysed if not blinding.blinded(access, s)]
     if not with_profiles:
         raise WebError(409, blinding.notice(access))
-    profiles = [views.profile_for_viewer(access, s) or {} for s in with_profiles]
+    # Each session under its own title, numbered so that two sessions never share a label.
+    profiles = [views.titled(access, s, views.profile_for_viewer(access, s) or {}, f"#{s.number} {s.title}")
+                for s in with_profiles]
     links = {str(p.get("transcript", {}).get("id")): f"/sessions/{s.public_id}/report"
              for p, s in zip(profiles, with_profiles, strict=True)}
     audience = "client" if access.mode == "self" else "therapist"

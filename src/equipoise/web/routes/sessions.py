@@ -107,6 +107,7 @@ def report(ctx: CtxDep, session_id: str) -> Response:
     if profile is None:
         raise WebError(404, "This session has no profile.")
     _unblinded(access, session)
+    profile = views.titled(access, session, profile)
     turns = views.turns_for_viewer(access, session)
     transcript = None
     if turns is not None:
