@@ -92,12 +92,11 @@ def test_therapist_uploads_a_session_and_opens_its_report(browser: Any, server: 
     assert page.locator("h1").inner_text() == "Week four"
     # Blinded until the reflection: the therapist chooses to look first, on record.
     assert "write your reflection" in page.locator("form.blind p.notice").inner_text()
-    page.click("form.blind button[type=submit]")
-    # The page's own content, not the framed report's scripts (slow on a busy machine): the frame is
-    # waited for next.
-    page.wait_for_load_state("domcontentloaded")
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.click("form.blind button[type=submit]")
     frame = page.frame_locator("iframe.report")
-    frame.locator("body").wait_for()
+    # The report is drawn when the frame loads: on a busy machine that takes a while.
+    frame.locator("body").wait_for(timeout=60_000)
     assert "Floor" in frame.locator("body").inner_text()
     page.screenshot(path=str(shots / "session.png"), full_page=True)
     with context.expect_page() as opened:  # target=_blank opens a new page
