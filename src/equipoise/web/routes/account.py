@@ -80,6 +80,9 @@ def login(ctx: CtxDep, form: FormDep) -> Response:
         return ctx.render("login.html", {"action": "/login", "fields": [], "next": target, "error": message,
                                          "csrf_token": ctx.csrf}, status=400)
     state.limiter.succeed(keys)
+    if not user.active:  # said only after the right password, so it reveals nothing to a guesser
+        raise WebError(403, "This account is deactivated: its data is kept, but it cannot sign in. Please "
+                            "ask the administrator.")
     return sign_in(ctx, user, target)
 
 
