@@ -33,7 +33,7 @@ demo: $(VENV)/.installed-demo
 	@echo "The web app with a demo practice (SQLite): $(BIN)/equipoise serve --demo"
 
 test: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff check src tests benchmarks scripts research
 	$(BIN)/python -m pytest
 
 fuzz: $(VENV)/.installed-test

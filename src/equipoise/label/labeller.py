@@ -147,7 +147,10 @@ def available_models() -> list[str]:
 @lru_cache(maxsize=8)
 def _load(folder: Path) -> TrainedLabeller:
     from .artifact import Artifact
+    from .onnx_tier import is_onnx_folder, load_onnx_labeller
 
+    if is_onnx_folder(folder):  # the accurate tier (extra `accurate`), docs/labeller.md
+        return load_onnx_labeller(folder)
     return TrainedLabeller(Artifact.load(folder))
 
 

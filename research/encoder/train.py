@@ -1,9 +1,9 @@
 """Fine-tune a pretrained encoder on AnnoMI and score it by grouped cross-validation (needs torch).
 
 This is research code behind the "fine-tuned encoder" section of ``docs/labeller.md``; it is not part of
-the shipped labeller and nothing in the default install imports it. Run it with ``scripts/encoder_cv.py``.
-Two backbones: MiniLM (:mod:`equipoise.label.minilm`, extra ``encoder``) and MPNet
-(:mod:`equipoise.label.mpnet`, extra ``encoder-mpnet``). The lower layers stay frozen, so their hidden
+the shipped labeller and nothing under ``src/`` imports it. Run it with ``python -m research.encoder_cv``.
+Two backbones: MiniLM (:mod:`research.encoder.minilm`, extra ``encoder``) and MPNet
+(:mod:`research.encoder.mpnet`, extra ``encoder-mpnet``). The lower layers stay frozen, so their hidden
 states are computed once per turn and cached for every fold and epoch; only the top layers (copies of the
 pretrained ones) and one linear head per label are trained, on all learned labels at once (therapist heads
 on therapist turns, ``talk_type`` on client turns). Cross-validation uses the folds of
@@ -22,18 +22,10 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..model import Role
-from .data import LABEL_CLASSES, Session, annomi_file, read_annomi
-from .minilm import (
-    HIDDEN,
-    LAYERS,
-    Encoded,
-    PairTokeniser,
-    load_lower,
-    pad,
-    pretrained_layer,
-    pretrained_state,
-)
+from equipoise.label.data import LABEL_CLASSES, Session, annomi_file, read_annomi
+from equipoise.model import Role
+
+from .common import Encoded, pad
 
 
 @dataclass(frozen=True)
@@ -83,67 +75,20 @@ class Backbone(Protocol):
     def new_top(self, n_frozen: int, dropout: float) -> nn.Module: ...
 
 
-def pool(x: torch.Tensor, types: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-    """The mean over the turn's own tokens (``types`` 1) joined to the mean over all real tokens."""
-    own = (types * mask).to(x.dtype)[..., None]
-    every = mask.to(x.dtype)[..., None]
-    return torch.cat([(x * own).sum(1) / own.sum(1).clamp(min=1.0),
-                      (x * every).sum(1) / every.sum(1)], dim=-1)
+def load_backbone(name: str, cache: Path | None = None) -> Backbone:
+    """The backbone called ``name`` (``minilm`` or ``mpnet``), with its pretrained weights.
 
-
-class Top(nn.Module):
-    """The trained part: the top MiniLM layers and one linear head per label over pooled states.
-
-    Pooling concatenates the mean over the turn's own tokens and the mean over all tokens (turn and context).
+    ``cache`` is where MPNet's weights are unpacked (see :func:`research.encoder.common.cache_dir`); MiniLM
+    reads its weights where its package installed them and needs no cache.
     """
-
-    def __init__(self, n_layers: int, dropout: float = 0.0) -> None:
-        super().__init__()
-        from .minilm import Layer
-
-        self.layers = nn.ModuleList(Layer(dropout) for _ in range(n_layers))
-        self.drop = nn.Dropout(dropout)
-        self.heads = nn.ModuleDict({name: nn.Linear(2 * HIDDEN, len(classes))
-                                    for name, classes in LABEL_CLASSES.items()})
-
-    def forward(self, x: torch.Tensor, types: torch.Tensor, mask: torch.Tensor) -> dict[str, torch.Tensor]:
-        for layer in self.layers:
-            x = layer(x, mask)
-        pooled = self.drop(pool(x, types, mask))
-        return {name: head(pooled) for name, head in self.heads.items()}
-
-
-class MiniLMBackbone:
-    """MiniLM (:mod:`equipoise.label.minilm`) as a :class:`Backbone`."""
-
-    name = "minilm"
-    layers = LAYERS
-
-    def __init__(self) -> None:
-        self.state = pretrained_state()
-
-    def tokeniser(self, max_tokens: int, max_context: int) -> Tokeniser:
-        return PairTokeniser(max_tokens, max_context)
-
-    def lower(self, n_frozen: int) -> nn.Module:
-        return load_lower(n_frozen, self.state)
-
-    def new_top(self, n_frozen: int, dropout: float) -> Top:
-        """A :class:`Top` starting from the pretrained top layers and freshly initialised heads."""
-        top = Top(LAYERS - n_frozen, dropout)
-        for k, layer in enumerate(top.layers):
-            layer.load_state_dict(pretrained_layer(n_frozen + k, self.state).state_dict())
-        return top
-
-
-def load_backbone(name: str) -> Backbone:
-    """The backbone called ``name`` (``minilm`` or ``mpnet``), with its pretrained weights."""
     if name == "minilm":
+        from .minilm import MiniLMBackbone
+
         return MiniLMBackbone()
     if name == "mpnet":
-        from .mpnet import MPNetBackbone
+        from .mpnet import MPNetBackbone  # imports transformers, so only when asked for
 
-        return MPNetBackbone()
+        return MPNetBackbone(cache)
     raise ValueError(f"unknown encoder backbone {name!r}; choose minilm or mpnet")
 
 
@@ -288,7 +233,7 @@ def out_of_fold(sessions: Sequence[Session], folds: Sequence[np.ndarray], config
 
 def linear_out_of_fold(sessions: Sequence[Session], folds: Sequence[np.ndarray]) -> dict[str, np.ndarray]:
     """Out-of-fold class scores of the linear labeller's recipe (softmaxed margins, LABEL_CLASSES order)."""
-    from .train import TrainConfig, featurise, fit_artifact
+    from equipoise.label.train import TrainConfig, featurise, fit_artifact
 
     owner = np.array([k for k, s in enumerate(sessions) for _ in range(len(s))])
     result = {name: np.zeros((len(owner), len(c))) for name, c in LABEL_CLASSES.items()}
@@ -366,22 +311,24 @@ def mix_report(sessions: Sequence[Session], folds: Sequence[np.ndarray], encoder
 
 
 def cross_validate_encoder(data: Path, config: EncoderConfig | None = None, folds: int = 5,
-                           progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+                           progress: Callable[[str], None] | None = None,
+                           cache: Path | None = None) -> dict[str, Any]:
     """Grouped k-fold CV of the fine-tuned encoder, of the linear labeller and of their mix, on AnnoMI.
 
     The folds are those of ``equipoise train`` (:func:`equipoise.label.train.video_folds`). Returns the
-    report of :func:`mix_report` per label, with the data's fingerprint and the settings.
+    report of :func:`mix_report` per label, with the data's fingerprint and the settings. ``cache`` is the
+    folder for unpacked pretrained weights (:func:`load_backbone`).
     """
-    from .train import TrainConfig, data_fingerprint, video_folds
+    from equipoise.label.train import TrainConfig, data_fingerprint, video_folds
 
     config = config or EncoderConfig()
     torch.set_num_threads(config.threads)
     path = annomi_file(data)
     sessions = read_annomi(path)
-    backbone = load_backbone(config.backbone)
-    cache = build_cache(sessions, config, backbone, progress)
+    backbone = load_backbone(config.backbone, cache)
+    states = build_cache(sessions, config, backbone, progress)
     test_folds = video_folds(sessions, TrainConfig(folds=folds))
-    encoder = out_of_fold(sessions, test_folds, config, cache, backbone, progress)
+    encoder = out_of_fold(sessions, test_folds, config, states, backbone, progress)
     if progress:
         progress("linear labeller out of fold")
     scores, _ = mix_report(sessions, test_folds, encoder, linear_out_of_fold(sessions, test_folds))
