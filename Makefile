@@ -33,14 +33,16 @@ demo: $(VENV)/.installed-demo
 	@echo "The web app with a demo practice (SQLite): $(BIN)/equipoise serve --demo"
 
 test: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff check src tests benchmarks scripts research
 	$(BIN)/python -m pytest
 
 fuzz: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -m slow tests
 
+# Rebuild the shipped models from ../shared/data: the sentence boundary model, then the turn labeller
 train: $(VENV)/.installed-demo
-	$(BIN)/equipoise train --data ../shared/data/annomi
+	$(BIN)/python scripts/build_sentence_model.py --data ../shared/data
+	$(BIN)/equipoise train --data ../shared/data
 
 # Rebuild src/equipoise/data/norms.json (out-of-fold labels: trains the labeller five times, a few minutes)
 norms: $(VENV)/.installed-demo

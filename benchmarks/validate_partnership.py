@@ -4,12 +4,14 @@
 
 For each score, the ROC AUC of "high quality" (85 high, 18 low sessions from 93 videos), with a 95%
 interval from 1000 bootstrap resamples of source videos (grouped: sessions of one video stay together).
-Scores: summary.partnership, -summary.power_lean, (1 - lean) / 2 of each dimension alone, and two
-baselines (the client's share of words, the brief's ~0.6 reference; the share of therapist turns that
-are reflections).
+Scores: summary.shared_power (``summary.partnership`` in schema 1), -summary.power_lean, (1 - lean) / 2
+of each dimension alone, and two baselines (the client's share of words, the brief's ~0.6 reference; the
+share of therapist turns that are reflections).
 
-The partnership weights shipped in :mod:`equipoise.summary` were fitted here (``--fit`` prints them): a
-class-balanced logistic regression on the eight (1 - lean) / 2 values with weights constrained to be
+The shared-power weights shipped in :mod:`equipoise.summary` were fitted here for summary version 1.1
+(``--fit`` prints the fit on the current features): a class-balanced logistic regression on the eight
+per-dimension values (version 2.0: each lean's closeness to its reference range, see
+:func:`equipoise.summary.closeness`; version 1.1: (1 - lean) / 2) with weights constrained to be
 non-negative (so the index stays a weighted mean) and an L2 penalty of 1, then scaled to sum to 8 and
 rounded to steps of 0.5. Their AUC on the same sessions is optimistic; the honest estimate is the nested
 one printed below: the whole procedure (fit, round) rerun inside grouped 5-fold cross-validation by
@@ -122,7 +124,7 @@ def main() -> None:
         return None if value is None else (1 - value) / 2
 
     rows: list[tuple[str, list[float | None]]] = [
-        ("summary.partnership", [p.partnership for p in profiles]),
+        ("summary.shared_power", [p.partnership for p in profiles]),
         ("-summary.power_lean", [None if p.power_lean is None else -p.power_lean for p in profiles]),
         *((f"{d} (1 - lean) / 2", [side(p.dimensions[d].lean) for p in profiles]) for d in dims),
         ("baseline: client word share", [p.dimensions["floor"].metrics.get("word_share_client")
@@ -138,17 +140,20 @@ def main() -> None:
         auc = _auc(y, scores)
         low, high = _bootstrap(y, scores, groups)
         print(f"{name:36s} {auc:6.3f}  {low:11.3f} - {high:.3f}")
-    sides = [[side(p.dimensions[d].lean) if p.dimensions[d].lean is not None else 0.5 for d in dims]
-             for p in profiles]
+    from equipoise.summary import closeness, reference_ranges
+
+    ranges = reference_ranges()
+    sides = [[closeness(p.dimensions[d].lean, ranges[d]) if p.dimensions[d].lean is not None else 0.5
+              for d in dims] for p in profiles]
     nested = [_nested_auc(sides, y, groups, seed) for seed in (0, 1, 2)]
     free = [_nested_auc(sides, y, groups, seed, constrained=False) for seed in (0, 1, 2)]
-    print(f"{'partnership, weights refit per fold':36s} {sum(nested) / 3:6.3f}  "
+    print(f"{'shared power, weights refit per fold':36s} {sum(nested) / 3:6.3f}  "
           f"nested grouped 5-fold CV, seeds 0-2: {', '.join(f'{v:.3f}' for v in nested)}")
     print(f"{'unconstrained logistic, per fold':36s} {sum(free) / 3:6.3f}  "
           f"same folds, signs free: {', '.join(f'{v:.3f}' for v in free)}")
     if args.fit:
         weights = fit_weights(sides, y)
-        print("fitted partnership weights (on all sessions): "
+        print("fitted shared-power weights (on all sessions): "
               + ", ".join(f"{d} {w:g}" for d, w in zip(dims, weights, strict=True)))
 
 

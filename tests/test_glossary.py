@@ -34,7 +34,7 @@ def test_each_entry_says_what_it_measures_and_what_it_cannot_know() -> None:
 def test_the_whole_glossary_explains_the_lean_and_both_summary_numbers() -> None:
     text = render()
     assert "+1 the therapist holds" in text
-    assert "power_lean" in text and "partnership (0 to 1)" in text
+    assert "power_lean" in text and "shared_power (0 to 1" in text
 
 
 def test_one_dimension_prints_only_that_dimension() -> None:

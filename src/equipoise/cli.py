@@ -359,14 +359,15 @@ def rotate_key(database_url: str | None) -> None:
 
 @main.command()
 @click.option("--data", "data", required=True, type=click.Path(exists=True, path_type=Path),
-              help="AnnoMI folder (e.g. ../shared/data/annomi) or an AnnoMI-format CSV.")
+              help="The shared data folder (e.g. ../shared/data, with annomi/ and esconv/), one corpus "
+                   "folder, or one AnnoMI CSV / ESConv JSONL file.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Artifact folder to write [default: the model shipped in the package].")
 @click.option("--seed", default=0, show_default=True, help="Seed of the folds and the classifiers.")
 @click.option("--no-cv", is_flag=True, help="Skip the grouped cross-validation (faster).")
 @click.option("--json", "as_json", is_flag=True, help="Print the training report as JSON.")
 def train(data: Path, out_dir: Path | None, seed: int, no_cv: bool, as_json: bool) -> None:
-    """Train the turn labeller on AnnoMI; print grouped 5-fold cross-validation macro-F1 per label."""
+    """Train the turn labeller on AnnoMI and ESConv; print grouped 5-fold CV figures per corpus and label."""
     import json
 
     from rich.console import Console
@@ -392,12 +393,12 @@ def train(data: Path, out_dir: Path | None, seed: int, no_cv: bool, as_json: boo
 
 @main.command()
 @click.option("--data", "data", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="AnnoMI-format CSV (simple or full layout) with gold labels.")
+              help="AnnoMI-format CSV (simple or full layout) or ESConv JSONL (.jsonl) with gold labels.")
 @click.option("--labeller", "labeller_name", default=None, metavar="NAME|DIR",
               help="Labeller to evaluate [default: the shipped model].")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 def evaluate(data: Path, labeller_name: str | None, as_json: bool) -> None:
-    """Score the turn labeller on an AnnoMI-format CSV: macro-F1, per-class F1, confusion matrices."""
+    """Score the turn labeller on AnnoMI CSV or ESConv JSONL: macro-F1, per-class F1, confusion, acts."""
     import json
 
     from rich.console import Console

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -29,10 +29,29 @@ if TYPE_CHECKING:
     from .profile import Profile
 
 THRESHOLD = 0.25
-NAMES = {"floor": "the floor", "agenda": "the agenda", "responsiveness": "responsiveness",
-         "directiveness": "directiveness", "partnership": "partnership", "disclosure": "disclosure",
-         "accommodation": "accommodation", "client_agency": "client agency", "power_lean": "the power lean",
-         "partnership_index": "the partnership index"}
+#: How a series is named in a sentence: each dimension's declared ``course_name``, and the summary's two.
+SUMMARY_NAMES = {"power_lean": "the power lean", "partnership_index": "shared power",
+                 "shared_power": "shared power"}
+
+
+class _Names(Mapping[str, str]):
+    def _table(self) -> dict[str, str]:
+        from .analysers.registry import Declared
+
+        words = Declared(lambda a: a.words.course_name if getattr(a, "words", None) else None)
+        return {**dict(words), **SUMMARY_NAMES}
+
+    def __getitem__(self, name: str) -> str:
+        return self._table()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table())
+
+    def __len__(self) -> int:
+        return len(self._table())
+
+
+NAMES: Mapping[str, str] = _Names()
 _DATE = re.compile(r"(?<!\d)(\d{4})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)")
 
 

@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 LEAN_MEANING = ("lean: +1 the therapist holds this lever entirely, -1 the client does, 0 shared; shown "
                 "beside the range in high-quality reference sessions (AnnoMI), never as a grade")
 SUMMARY_MEANING = (
     "power_lean (-1 to +1): the weighted mean of the available leans, every lever weighted alike.\n"
-    "partnership (0 to 1): the weighted mean of (1 - lean) / 2; higher means more shared power and "
-    "collaboration. Its weights were fitted on expert ratings of MI quality (docs/power-model.md).")
+    "shared_power (0 to 1; summary.partnership in the JSON): the weighted mean of how close each lean is "
+    "to the range seen in high-quality reference sessions; 1 when every lever sits there, lower as any "
+    "lever moves outside it, towards either party. Its weights were fitted on expert ratings of MI "
+    "quality (docs/power-model.md).")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,17 +39,17 @@ class Entry:
     measures: str
     cannot_know: str
     power_weight: float
+    #: The weight in the shared-power index (``summary.shared_power``).
     partnership_weight: float
+    metric_kinds: dict[str, str] = field(default_factory=dict)
 
 
 def explain(name: str) -> Entry:
     """The glossary entry of the dimension ``name``; an unknown name lists the valid ones."""
     from .analysers import registry
-    from .report.texts import DIMENSIONS
-    from .summary import PARTNERSHIP_WEIGHTS, POWER_WEIGHTS
 
     analyser = registry.get(name)
-    words = DIMENSIONS.get(name)
+    words = getattr(analyser, "words", None)
     return Entry(
         name=analyser.name,
         title=words.title if words else analyser.name,
@@ -55,8 +57,9 @@ def explain(name: str) -> Entry:
         requires=tuple(sorted(analyser.requires)),
         measures=words.measures if words else analyser.description,
         cannot_know=words.cannot_know if words else analyser.cannot_know,
-        power_weight=POWER_WEIGHTS.get(name, 0.0),
-        partnership_weight=PARTNERSHIP_WEIGHTS.get(name, 0.0),
+        power_weight=float(getattr(analyser, "power_weight", 0.0)),
+        partnership_weight=float(getattr(analyser, "shared_weight", 0.0)),
+        metric_kinds=dict(getattr(analyser, "metric_kinds", {})),
     )
 
 
@@ -74,9 +77,10 @@ def render(names: Sequence[str] | None = None, width: int = 100) -> str:
     blocks = []
     for entry in entries(names):
         needs = "; ".join(REQUIREMENTS.get(r, r) for r in entry.requires) or "nothing"
-        weight = f"{entry.power_weight:g} in power_lean, {entry.partnership_weight:g} in partnership"
+        weight = f"{entry.power_weight:g} in power_lean, {entry.partnership_weight:g} in shared_power"
+        kinds = "; ".join(f"{m} ({k})" for m, k in entry.metric_kinds.items()) or "not declared"
         fields = (("measures", entry.measures), ("cannot know", entry.cannot_know), ("needs", needs),
-                  ("weight", weight))
+                  ("weight", weight), ("metrics", kinds))
         lines = [f"{entry.name} ({entry.title}, analyser version {entry.version})"]
         lines += [textwrap.fill(text, width, initial_indent=f"  {label + ':':<14}",
                                 subsequent_indent=" " * 16) for label, text in fields]

@@ -28,7 +28,7 @@ class Role(enum.StrEnum):
         >>> Role.parse("Counselor")
         <Role.THERAPIST: 'therapist'>
         """
-        key = value.strip().lower()
+        key = " ".join(value.strip().lower().replace("-", " ").replace("_", " ").split())
         found = _ROLE_SPELLINGS.get(key)
         if found is None:
             valid = ", ".join(r.value for r in cls)
@@ -36,12 +36,18 @@ class Role(enum.StrEnum):
         return found
 
 
-_ROLE_SPELLINGS: dict[str, Role] = {
-    **{k: Role.THERAPIST for k in ("therapist", "t", "th", "counsellor", "counselor", "clinician",
-                                    "interviewer", "psychologist", "psychotherapist", "provider")},
-    **{k: Role.CLIENT for k in ("client", "c", "cl", "patient", "p", "pt", "interviewee")},
-    **{k: Role.OTHER for k in ("other", "o", "unknown", "observer")},
+#: Role words accepted in role columns, speaker prefixes and labels (docs: README "Roles"). Peer-support
+#: and helpline exports name the helper a listener, supporter or volunteer and the other a seeker,
+#: member or caller. Keys are compared lower-cased, with "-", "_" and spaces alike.
+ROLE_WORDS: dict[Role, tuple[str, ...]] = {
+    Role.THERAPIST: ("therapist", "t", "th", "counsellor", "counselor", "clinician", "interviewer",
+                     "psychologist", "psychotherapist", "provider", "analyst", "listener", "supporter",
+                     "peer supporter", "helper", "volunteer"),
+    Role.CLIENT: ("client", "c", "cl", "patient", "p", "pt", "interviewee", "member", "seeker",
+                  "help seeker", "helpseeker", "caller", "service user", "analysand"),
+    Role.OTHER: ("other", "o", "unknown", "observer"),
 }
+_ROLE_SPELLINGS: dict[str, Role] = {word: role for role, words in ROLE_WORDS.items() for word in words}
 
 
 @dataclass(frozen=True, slots=True)

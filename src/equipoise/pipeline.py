@@ -119,7 +119,9 @@ def analyse(transcript: Transcript, *, labeller: Any = None, labels: Labels | No
     return Profile(
         transcript_id=transcript.id,
         speakers=tuple((s.name, s.role.value) for s in transcript.speakers),
-        turns=tuple(TurnRecord(t.index, t.speaker.name, t.role.value, t.start, t.end, lab.to_dict())
+        turns=tuple(TurnRecord(t.index, t.speaker.name, t.role.value, t.start, t.end, lab.to_dict(),
+                               {k: round(v, 4) for k, v in lab.confidence.items()},
+                               tuple(u.to_dict() for u in lab.utterances))
                     for t, lab in zip(transcript.turns, labels.turns, strict=True)),
         dimensions=dimensions, timeline=windows, summary=summary,
         labeller={"name": labels.labeller_name, "version": labels.labeller_version},

@@ -6,7 +6,7 @@ interchange format; ``Profile.from_dict(p.to_dict()) == p``.
 
 >>> from equipoise.profile import SCHEMA_VERSION, SUMMARY_WEIGHTS
 >>> SCHEMA_VERSION, sorted(SUMMARY_WEIGHTS)
-(1, ['partnership', 'power_lean'])
+(1, ['power_lean', 'shared_power'])
 """
 
 from __future__ import annotations
@@ -33,17 +33,23 @@ class TurnRecord:
     start: float | None
     end: float | None
     labels: Mapping[str, Any]
+    #: calibrated probability of each learned label of the turn (``turns[i].probabilities``)
+    probabilities: Mapping[str, float] = field(default_factory=dict)
+    #: per-utterance labels with character spans (``turns[i].utterances``), for turns of 2+ utterances
+    utterances: tuple[Mapping[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form (``turns[i]``)."""
         return {"index": self.index, "speaker": self.speaker, "role": self.role, "start": self.start,
-                "end": self.end, "labels": dict(self.labels)}
+                "end": self.end, "labels": dict(self.labels), "probabilities": dict(self.probabilities),
+                "utterances": [dict(u) for u in self.utterances]}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> TurnRecord:
         """Read the form written by :meth:`to_dict`."""
         return cls(int(data["index"]), str(data["speaker"]), str(data["role"]), data.get("start"),
-                   data.get("end"), dict(data.get("labels", {})))
+                   data.get("end"), dict(data.get("labels", {})), dict(data.get("probabilities", {})),
+                   tuple(dict(u) for u in data.get("utterances", ())))
 
 
 @dataclass(frozen=True, slots=True)

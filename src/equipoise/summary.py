@@ -1,37 +1,78 @@
 """The two summary numbers of a profile, from a printed, weighted combination of the dimension leans.
 
-  power_lean  = sum_d w_d * lean_d / sum_d w_d                  over available dimensions, in [-1, 1]
-  partnership = sum_d v_d * (1 - lean_d) / 2 / sum_d v_d        over available dimensions, in [0, 1]
+  power_lean   = sum_d w_d * lean_d / sum_d w_d                 over available dimensions, in [-1, 1]
+  shared_power = sum_d v_d * c_d / sum_d v_d                    over available dimensions with a range
+  c_d          = exp(-z_d^2 / 2),  z_d = distance of lean_d outside [p10_d, p90_d] / s_d
 
-``w`` (POWER_WEIGHTS) treats every lever alike: the power lean is the average lever. ``v``
-(PARTNERSHIP_WEIGHTS) was fitted on expert judgement: a class-balanced logistic regression of AnnoMI's
-high- vs low-quality rating on the eight (1 - lean) / 2 values (out-of-fold labels), with weights held
-non-negative so the index stays a weighted mean, scaled to sum to 8 and rounded to steps of 0.5
-(``benchmarks/validate_partnership.py --fit``; nested grouped cross-validation AUC 0.876, see
-docs/power-model.md). Agenda, disclosure and accommodation get weight 0: they describe power, but did
-not separate the ratings.
+``w`` (POWER_WEIGHTS) treats every lever alike: the power lean is the average lever, +1 when the therapist
+holds them all. The shared-power index (version 2.0) is read against the **reference range**: [p10_d,
+p90_d] is the range of dimension d's lean in the high-quality reference sessions (the shipped norms) and
+s_d = (p90_d - p10_d) / 2.56 (the standard deviation of a normal with that 10-90 range, at least 0.1). A
+session whose every lever sits where good sessions put it scores 1; it falls as any lever moves outside
+that range, in either direction, so a session in which the client holds every lever does not score
+"more shared" (DESIGN §1: "equal but very different power"). Dimensions without a reference range
+(plugins without norms) are left out. ``v`` (SHARED_WEIGHTS) are the weights fitted on expert judgement
+for version 1.1 (``benchmarks/validate_partnership.py --fit``; docs/power-model.md has the figures of
+both versions).
+
+In the JSON, ``summary.shared_power`` holds the index; ``summary.partnership`` holds the same value under
+its schema-1 name (DESIGN §3), so that the summary index and the partnership dimension no longer share a
+name on any page. Version 1.1 computed it as the weighted mean of (1 - lean) / 2, which grew without end
+as the client took every lever.
 
 >>> print(describe_weights().splitlines()[0])
-dimension        power  partnership
+dimension        power  shared  reference range (p10, p90)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-POWER_WEIGHTS: dict[str, float] = {
-    "floor": 1.0, "agenda": 1.0, "responsiveness": 1.0, "directiveness": 1.0, "partnership": 1.0,
-    "disclosure": 1.0, "accommodation": 1.0, "client_agency": 1.0,
-}
-PARTNERSHIP_WEIGHTS: dict[str, float] = {
-    "floor": 0.5, "agenda": 0.0, "responsiveness": 1.0, "directiveness": 2.0, "partnership": 2.0,
-    "disclosure": 0.0, "accommodation": 0.0, "client_agency": 1.5,
-}
+from .analysers.registry import declared
+
+#: Each analyser's ``power_weight`` and ``shared_weight`` (declared on the analyser), in report order.
+POWER_WEIGHTS: Mapping[str, float] = declared("power_weight", 0.0)
+SHARED_WEIGHTS: Mapping[str, float] = declared("shared_weight", 0.0)
+#: The version 1.1 name of :data:`SHARED_WEIGHTS`.
+PARTNERSHIP_WEIGHTS = SHARED_WEIGHTS
 #: Both weight tables, printable: ``equipoise.profile.SUMMARY_WEIGHTS``.
-SUMMARY_WEIGHTS: dict[str, dict[str, float]] = {
-    "power_lean": POWER_WEIGHTS, "partnership": PARTNERSHIP_WEIGHTS}
-SUMMARY_VERSION = "1.1"
+SUMMARY_WEIGHTS: dict[str, Mapping[str, float]] = {
+    "power_lean": POWER_WEIGHTS, "shared_power": SHARED_WEIGHTS}
+SUMMARY_VERSION = "2.0"
+#: Smallest spread of a reference range, so that a dimension whose good sessions all lean alike does not
+#: make every other value read as far away.
+MIN_SPREAD = 0.1
+
+
+def reference_ranges() -> dict[str, tuple[float, float]]:
+    """(p10, p90) of each dimension's lean in the high-quality reference sessions (shipped norms)."""
+    from .norms import load_norms
+
+    table = load_norms()
+    if table is None:
+        return {}
+    found = {}
+    for key, quantiles in table.metrics.items():
+        dimension, _, metric = key.partition(".")
+        if metric != "lean":
+            continue
+        at = {p: quantiles[table.percentiles.index(float(p))] for p in (10, 90)}
+        found[dimension] = (at[10], at[90])
+    return found
+
+
+def closeness(lean: float, reference: tuple[float, float]) -> float:
+    """How close a lean is to the reference range (p10, p90): 1 inside, falling away outside it.
+
+    >>> closeness(0.1, (-0.2, 0.2)), round(closeness(0.5, (-0.2, 0.2)), 3), closeness(-1, (-0.2, 0.2)) < 0.01
+    (1.0, 0.158, True)
+    """
+    low, high = reference
+    spread = max((high - low) / 2.56, MIN_SPREAD)
+    outside = max(0.0, low - lean, lean - high)
+    return math.exp(-0.5 * (outside / spread) ** 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,14 +80,20 @@ class Summary:
     """The session in two numbers, with the dimensions and turns behind them."""
 
     power_lean: float | None
-    partnership: float | None
+    shared_power: float | None
     evidence: tuple[int, ...] = ()
     contributions: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     version: str = SUMMARY_VERSION
 
+    @property
+    def partnership(self) -> float | None:
+        """The shared-power index under its schema-1 name (``summary.partnership``)."""
+        return self.shared_power
+
     def to_dict(self) -> dict[str, object]:
         """The JSON form (``summary`` in the profile)."""
-        return {"power_lean": self.power_lean, "partnership": self.partnership,
+        return {"power_lean": self.power_lean, "shared_power": self.shared_power,
+                "partnership": self.shared_power,
                 "evidence": list(self.evidence),
                 "contributions": {k: dict(v) for k, v in self.contributions.items()},
                 "weights": {k: dict(v) for k, v in SUMMARY_WEIGHTS.items()}, "version": self.version}
@@ -54,53 +101,66 @@ class Summary:
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> Summary:
         """Read the form written by :meth:`to_dict`."""
-        return cls(power_lean=data.get("power_lean"), partnership=data.get("partnership"),  # type: ignore[arg-type]
+        shared = data.get("shared_power", data.get("partnership"))
+        return cls(power_lean=data.get("power_lean"), shared_power=shared,  # type: ignore[arg-type]
                    evidence=tuple(data.get("evidence", ())),  # type: ignore[arg-type]
                    contributions=dict(data.get("contributions", {})),  # type: ignore[arg-type]
                    version=str(data.get("version", SUMMARY_VERSION)))
 
 
 def summarise(leans: Mapping[str, float | None],
-              evidence: Mapping[str, tuple[int, ...]] | None = None, size: int = 8) -> Summary:
+              evidence: Mapping[str, tuple[int, ...]] | None = None, size: int = 8,
+              reference: Mapping[str, tuple[float, float]] | None = None) -> Summary:
     """Combine dimension leans (None = unavailable) into the summary, with its evidence.
 
-    The evidence is taken from the dimensions that moved the partnership most (largest weighted distance
-    from a shared lean of 0), in that order, up to ``size`` turns.
+    ``reference`` maps a dimension to the (p10, p90) of its lean in good sessions (default: the shipped
+    norms, :func:`reference_ranges`). The evidence is taken from the dimensions that moved the summary
+    most (furthest outside their reference range, and furthest from 0, weighted), in that order, up to
+    ``size`` turns.
 
     >>> summarise({"floor": 0.5, "partnership": -0.5}).power_lean
     0.0
+    >>> summarise({"floor": 0.2}, reference={"floor": (0.1, 0.3)}).shared_power
+    1.0
     """
+    ranges = reference_ranges() if reference is None else reference
     available = {d: lean for d, lean in leans.items() if lean is not None}
-    power = _weighted(available, POWER_WEIGHTS, lambda lean: lean)
-    partnership = _weighted(available, PARTNERSHIP_WEIGHTS, lambda lean: (1.0 - lean) / 2.0)
+    power = _weighted({d: lean for d, lean in available.items()}, POWER_WEIGHTS)
+    near = {d: closeness(lean, ranges[d]) for d, lean in available.items() if d in ranges}
+    shared = _weighted(near, SHARED_WEIGHTS)
     contributions = {d: {"lean": lean, "power_weight": POWER_WEIGHTS.get(d, 0.0),
-                         "partnership_weight": PARTNERSHIP_WEIGHTS.get(d, 0.0)}
+                         "shared_weight": SHARED_WEIGHTS.get(d, 0.0),
+                         **({"closeness": round(near[d], 6), "reference_range": list(ranges[d])}
+                            if d in near else {})}
                      for d, lean in available.items()}
     chosen: list[int] = []
     if evidence:
-        ranked = sorted(available, key=lambda d: -abs(available[d]) * (PARTNERSHIP_WEIGHTS.get(d, 0.0)
-                                                                         + POWER_WEIGHTS.get(d, 0.0)))
-        for d in ranked:
+        def moved(d: str) -> float:
+            return (SHARED_WEIGHTS.get(d, 0.0) * (1.0 - near.get(d, 1.0))
+                    + POWER_WEIGHTS.get(d, 0.0) * abs(available[d]) / 2)
+
+        for d in sorted(available, key=lambda d: -moved(d)):
             for index in evidence.get(d, ()):
                 if index not in chosen and len(chosen) < size:
                     chosen.append(index)
-    return Summary(power_lean=power, partnership=partnership, evidence=tuple(sorted(chosen)),
+    return Summary(power_lean=power, shared_power=shared, evidence=tuple(sorted(chosen)),
                    contributions=contributions)
 
 
-def _weighted(leans: Mapping[str, float], weights: Mapping[str, float],
-              transform: Callable[[float], float]) -> float | None:
-    total = sum(weights.get(d, 0.0) for d in leans)
+def _weighted(values: Mapping[str, float], weights: Mapping[str, float]) -> float | None:
+    total = sum(weights.get(d, 0.0) for d in values)
     if total <= 0:
         return None
-    value = sum(weights.get(d, 0.0) * transform(lean) for d, lean in leans.items()) / total
-    return round(value, 6)
+    return round(sum(weights.get(d, 0.0) * v for d, v in values.items()) / total, 6)
 
 
 def describe_weights() -> str:
     """The weight tables as aligned text, for the docs and ``benchmarks/validate_partnership.py``."""
-    lines = [f"{'dimension':<16} {'power':>5}  partnership"]
+    ranges = reference_ranges()
+    lines = [f"{'dimension':<16} {'power':>5}  shared  reference range (p10, p90)"]
     for d in POWER_WEIGHTS:
-        lines.append(f"{d:<16} {POWER_WEIGHTS[d]:>5.1f}  {PARTNERSHIP_WEIGHTS.get(d, 0.0):>11.1f}")
-    lines.append("power_lean = weighted mean of leans; partnership = weighted mean of (1 - lean) / 2")
+        ref = f"{ranges[d][0]:+.2f} to {ranges[d][1]:+.2f}" if d in ranges else "none"
+        lines.append(f"{d:<16} {POWER_WEIGHTS[d]:>5.1f}  {SHARED_WEIGHTS.get(d, 0.0):>6.1f}  {ref}")
+    lines.append("power_lean = weighted mean of leans; shared_power = weighted mean of each lean's "
+                 "closeness to its reference range")
     return "\n".join(lines)

@@ -5,6 +5,11 @@ labels; a dimension that cannot be computed in a window (too few turns of one pa
 Window size: ``config.window`` turns, or when 0, a quarter of the session clamped to [10, 40] turns;
 step: ``config.step``, or when 0, a third of the window. Sessions shorter than a window get one window.
 
+Shifts within the session are stated in words like the course's (:func:`within_session_shifts`): the
+course's change-point rule (:func:`equipoise.course.detect_shift`) is run on each series of window leans,
+and the change is placed at the centre of the first window after it ("the agenda moved toward the client
+from about turn 27 on"). Windows overlap, so a shift is only as sharp as a window is long.
+
 >>> window_for(600), window_for(60), window_for(12)
 ((40, 13), (15, 5), (10, 3))
 """
@@ -60,6 +65,42 @@ def build_timeline(transcript: Transcript, labels: Labels | None, analysers: Seq
             start=turns[0].start, end=turns[-1].end if turns[-1].end is not None else turns[-1].start,
             leans=leans, power_lean=summary.power_lean, partnership=summary.partnership))
     return tuple(windows)
+
+
+def within_session_shifts(windows: Sequence[TimelineWindow], threshold: float | None = None) -> list[str]:
+    """Every shift found in the timeline of one session, as a sentence.
+
+    >>> w = [TimelineWindow(i * 5, i * 5 + 9, None, None, {"agenda": v}, None, None)
+    ...      for i, v in enumerate([0.6, 0.5, 0.6, -0.3, -0.4])]
+    >>> within_session_shifts(w)
+    ['The agenda moved toward the client from about turn 19 on (lean +0.57 before, -0.35 after).']
+    """
+    from .course import NAMES, THRESHOLD, detect_shift
+
+    limit = THRESHOLD if threshold is None else threshold
+    names: list[str] = []
+    for window in windows:
+        names.extend(n for n in window.leans if n not in names)
+    series: dict[str, list[float | None]] = {n: [w.leans.get(n) for w in windows] for n in names}
+    series["power_lean"] = [w.power_lean for w in windows]
+    series["shared_power"] = [w.partnership for w in windows]
+    found = []
+    for name, values in series.items():
+        shift = detect_shift(values, limit)
+        if shift is None:
+            continue
+        k, before, after = shift
+        turn = (windows[k].first_turn + windows[k].last_turn) // 2
+        label = NAMES.get(name, name.replace("_", " "))
+        if name == "shared_power":
+            verb = "rose" if after > before else "fell"
+            text = f"{label} {verb} from about turn {turn} on ({before:.2f} before, {after:.2f} after)"
+        else:
+            side = "the client" if after < before else "the therapist"
+            text = (f"{label} moved toward {side} from about turn {turn} on "
+                    f"(lean {before:+.2f} before, {after:+.2f} after)")
+        found.append(text[0].upper() + text[1:] + ".")
+    return found
 
 
 def _has_dyad(part: Transcript) -> bool:

@@ -16,25 +16,47 @@ def rows(transcript):
     return [(t.speaker.name, t.role.value, t.text, t.start, t.end) for t in transcript.turns]
 
 
-def test_teams_voice_tags_give_speakers_times_and_separate_consecutive_cues():
+def test_teams_voice_tags_give_speakers_times_and_consecutive_cues_of_one_speaker_form_one_turn():
     transcript = load(FIXTURES / "teams.vtt")
     assert transcript.source_format == "vtt"
     assert rows(transcript) == [
         ("Dana Whitfield", "therapist", "Hi Lee, thanks for coming in. How has the week been?", 1.2, 4.8),
-        ("Lee Park", "client", "Honestly, pretty rough. I barely slept on Tuesday.", 5.1, 9.35),
-        ("Lee Park", "client", "And work was a lot.", 9.4, 11.0),
+        ("Lee Park", "client", "Honestly, pretty rough. I barely slept on Tuesday. And work was a lot.",
+         5.1, 11.0),
         ("Dana Whitfield", "therapist", "That sounds exhausting & draining. What kept you awake?",
          11.5, 15.02),
     ]
     assert any("inferred 'Dana Whitfield' as therapist" in notice for notice in transcript.notices)
+    assert any("joined 4 caption cues into 3 turns (1 merged" in n for n in transcript.notices)
 
 
-def test_teams_consecutive_cues_merge_only_when_asked():
-    transcript = load(FIXTURES / "teams.vtt", merge_consecutive=True)
-    assert [t.speaker.name for t in transcript.turns] == ["Dana Whitfield", "Lee Park", "Dana Whitfield"]
-    assert transcript.turns[1].text == ("Honestly, pretty rough. I barely slept on Tuesday. "
-                                        "And work was a lot.")
-    assert (transcript.turns[1].start, transcript.turns[1].end) == (5.1, 11.0)
+def test_caption_cues_stay_separate_only_when_asked():
+    transcript = load(FIXTURES / "teams.vtt", keep_cues=True)
+    assert [t.speaker.name for t in transcript.turns] == ["Dana Whitfield", "Lee Park", "Lee Park",
+                                                          "Dana Whitfield"]
+    assert not any("caption cues" in n for n in transcript.notices)
+
+
+def test_a_zoom_vtt_whose_turns_are_split_across_cues_gives_the_turns_of_its_merged_form(tmp_path):
+    turns = [("Ravi Menon", "so last week we talked about the panic on the train how have things been"),
+             ("Alex", "i did take the train on thursday which was a big deal and i got halfway"),
+             ("Ravi Menon", "you got halfway and then the heart racing started")]
+    split, merged = ["WEBVTT", ""], ["WEBVTT", ""]
+    clock = 0
+    for speaker, text in turns:
+        words = text.split()
+        merged += [f"00:00:{clock:02d}.000 --> 00:00:{clock + 6:02d}.000", f"{speaker}: {text}", ""]
+        for k in range(0, len(words), 4):
+            split += [f"00:00:{clock + k // 4:02d}.000 --> 00:00:{clock + k // 4 + 1:02d}.000",
+                      f"{speaker}: {' '.join(words[k:k + 4])}", ""]
+        clock += 10
+    (tmp_path / "split.vtt").write_text("\n".join(split), encoding="utf-8")
+    (tmp_path / "merged.vtt").write_text("\n".join(merged), encoding="utf-8")
+    a, b = load(tmp_path / "split.vtt"), load(tmp_path / "merged.vtt")
+    assert [(t.speaker.name, t.text, t.start) for t in a.turns] == [
+        (t.speaker.name, t.text, t.start) for t in b.turns]
+    assert a.n_turns == 3
+    assert any("caption cues" in n for n in a.notices) and not any("caption cues" in n for n in b.notices)
 
 
 def test_zoom_names_at_the_start_of_cues_are_speakers_and_later_colons_are_text():
@@ -54,8 +76,7 @@ def test_otter_srt_cue_without_a_name_continues_the_previous_speaker_and_is_repo
     assert transcript.source_format == "srt"
     assert rows(transcript) == [
         ("Jordan Ellis", "therapist", "So last time we talked about the panic at the supermarket.", 0.5, 4.0),
-        ("Riley", "client", "Right. It happened again on Saturday.", 4.5, 8.2),
-        ("Riley", "client", "It was worse this time.", 8.3, 10.0),
+        ("Riley", "client", "Right. It happened again on Saturday. It was worse this time.", 4.5, 10.0),
         ("Jordan Ellis", "therapist", "What did you notice first, before it peaked?", 10.6, 14.1),
     ]
     assert any("1 cue(s) without a speaker name" in n and "line 10" in n for n in transcript.notices)
@@ -65,9 +86,10 @@ def test_a_cue_with_two_voices_gives_two_turns(tmp_path):
     path = tmp_path / "two.vtt"
     path.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Ana>Is that right?</v> <v Ben>Yes.</v>\n\n"
                     "00:00:03.500 --> 00:00:05.000\n<v.loud Ben>It is.</v>\n", encoding="utf-8")
-    transcript = load(path)
-    assert [(t.speaker.name, t.text, t.start) for t in transcript.turns] == [
+    assert [(t.speaker.name, t.text, t.start) for t in load(path, keep_cues=True).turns] == [
         ("Ana", "Is that right?", 1.0), ("Ben", "Yes.", 1.0), ("Ben", "It is.", 3.5)]
+    assert [(t.speaker.name, t.text) for t in load(path).turns] == [("Ana", "Is that right?"),
+                                                                    ("Ben", "Yes. It is.")]
 
 
 def test_srt_with_a_byte_order_mark_and_formatting_tags(tmp_path):

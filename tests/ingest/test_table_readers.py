@@ -50,15 +50,42 @@ def test_csv_aliases_and_semicolons(tmp_path):
         ("Ana", "Anything else?", 5.0), ("Ben", "No", 7.0)]
 
 
-def test_csv_unknown_role_names_the_row_and_lists_valid_roles(tmp_path):
+def test_csv_unknown_role_names_the_row_and_lists_the_accepted_words(tmp_path):
     path = tmp_path / "role.csv"
     path.write_text(f"speaker,role,text\nAna,therapist,Hello?\nBen,supervisor,{SECRET}\n", encoding="utf-8")
     with pytest.raises(InputError) as caught:
         load(path)
     message = str(caught.value)
     assert "role.csv, row 3: unknown value in the role column" in message
-    assert "valid roles: therapist, client, other" in message
+    assert "therapist: therapist" in message and "listener" in message and "seeker" in message
+    assert "--therapist NAME" in message
     assert SECRET not in message
+
+
+def test_therapist_named_by_the_user_settles_roles_whatever_the_role_column_says(tmp_path):
+    path = tmp_path / "role.csv"
+    path.write_text("speaker,role,text\nAna,host,How are you?\nBen,guest,Not bad at all today.\n",
+                    encoding="utf-8")
+    transcript = load(path, therapist=["ana"])
+    assert [(s.name, s.role.value) for s in transcript.speakers] == [("Ana", "therapist"), ("Ben", "client")]
+
+
+@pytest.mark.parametrize(("helper", "seeker"), [("listener", "seeker"), ("supporter", "member"),
+                                                ("Peer-Supporter", "help_seeker"), ("counsellor", "patient"),
+                                                ("volunteer", "caller")])
+def test_peer_support_role_words_are_accepted(tmp_path, helper, seeker):
+    path = tmp_path / "peer.csv"
+    path.write_text(f"speaker,role,text\nKofi,{helper},What's brought you here?\nJo,{seeker},My break-up.\n",
+                    encoding="utf-8")
+    transcript = load(path)
+    assert [(s.name, s.role.value) for s in transcript.speakers] == [("Kofi", "therapist"), ("Jo", "client")]
+
+
+def test_table_rows_of_one_speaker_stay_separate_turns(tmp_path):
+    path = tmp_path / "rows.csv"
+    path.write_text("speaker,role,text\nAna,therapist,Hello.\nAna,therapist,How are you?\nBen,client,Fine.\n",
+                    encoding="utf-8")
+    assert load(path).n_turns == 3
 
 
 @pytest.mark.parametrize("bad", ["00:61:00", "1:2:3:4", "soon", "-4", "nan"])

@@ -106,7 +106,7 @@ def test_loading_is_cached() -> None:
 
 
 def test_unknown_labeller_names_the_available_ones() -> None:
-    with pytest.raises(UsageError, match="available names: annomi-linear"):
+    with pytest.raises(UsageError, match="available names: counselling-linear"):
         load_labeller("no-such-model")
 
 
@@ -125,3 +125,49 @@ def test_the_labeller_version_names_the_artifact_and_the_rules() -> None:
 
     labeller = load_labeller()
     assert labeller.version == f"{labeller.artifact.version}+rules.{RULES_VERSION}"
+
+
+def two_turns(first: tuple[Speaker, str], second: tuple[Speaker, str]) -> Labels:
+    transcript = Transcript.from_turns("pair", [Turn(0, first[0], first[1]), Turn(1, second[0], second[1])])
+    return load_labeller().label(transcript)
+
+
+def test_a_bare_no_answering_a_closed_question_is_not_pushback() -> None:
+    assert "disagreement" not in two_turns((T, "Did you drink last night?"), (C, "No."))[1].markers
+    assert "disagreement" in two_turns((T, "You should stop drinking."), (C, "No."))[1].markers
+
+
+@pytest.mark.parametrize("text", ["I don't think I can do that.", "I don't want to do that yet.",
+                                  "I didn't like the worksheets."])
+def test_real_pushback_is_caught(text: str) -> None:
+    assert "disagreement" in two_turns((T, "How about the worksheets?"), (C, text))[1].markers
+
+
+def test_a_long_turn_is_labelled_utterance_by_utterance() -> None:
+    text = "You feel torn about it. You should call your sister tonight. What do you think?"
+    turn = two_turns((C, "I can't decide."), (T, text))[1]
+    assert [text[u.start:u.end] for u in turn.utterances] == [
+        "You feel torn about it.", "You should call your sister tonight.", "What do you think?"]
+    assert "advice" in turn.utterances[1].markers
+    assert turn.utterances[2].behaviour == "question"
+    assert all(u.behaviour in LABEL_CLASSES["behaviour"] and 0 < u.confidence["behaviour"] <= 1
+               for u in turn.utterances)
+
+
+def test_a_one_sentence_turn_has_no_separate_utterances() -> None:
+    assert two_turns((C, "I can't decide."), (T, "What would help?"))[1].utterances == ()
+
+
+def test_every_learned_label_carries_a_probability(labelled: tuple[Transcript, Labels]) -> None:
+    transcript, labels = labelled
+    for turn, lab in zip(transcript.turns, labels.turns, strict=True):
+        learned = {"therapist": ("behaviour", "stance"), "client": ("talk_type",)}.get(turn.role.value, ())
+        for name in learned:
+            assert 0.0 < lab.confidence[name] <= 1.0, (turn.index, name)
+
+
+def test_stance_keeps_the_rule_beside_the_learned_label(labelled: tuple[Transcript, Labels]) -> None:
+    _, labels = labelled
+    assert labels[6].stance_rule == "directive"
+    assert all(lab.stance_rule is not None for t, lab in zip(session().turns, labels.turns, strict=True)
+               if t.role is Role.THERAPIST)

@@ -27,8 +27,12 @@ class GoldLabeller:
 
     def label(self, transcript: Transcript) -> Labels:
         session = self.by_id[transcript.id]
-        turns = [TurnLabels(**{name: session.gold[name][i] for name in session.gold})  # type: ignore[arg-type]
-                 for i in range(len(session))]
+        turns = []
+        for i in range(len(session)):
+            gold = {name: session.gold[name][i] for name in session.gold}
+            support = gold.pop("support")
+            turns.append(TurnLabels(**gold, stance_rule=gold["stance"],  # type: ignore[arg-type]
+                                    markers=(support,) if support not in (None, "none") else ()))
         return Labels(tuple(turns), self.name, self.version)
 
 
@@ -53,7 +57,8 @@ def test_a_perfect_labeller_scores_one(tmp_path: Path) -> None:
     path = write_tiny_annomi(tmp_path / "full.csv")
     scores = evaluate_sessions(GoldLabeller(path), read_annomi(path))
     assert {n: s.macro_f1 for n, s in scores.items()} == dict.fromkeys(scores, 1.0)
-    assert set(scores) == {"behaviour", "question_type", "reflection_type", "input_type", "talk_type"}
+    assert set(scores) == {"behaviour", "question_type", "reflection_type", "input_type", "talk_type",
+                           "stance", "stance_rule", "stance_rule_backed"}
 
 
 def test_evaluate_reports_every_label_of_the_shipped_labeller(tmp_path: Path) -> None:
@@ -84,3 +89,14 @@ def test_cli_evaluate_names_the_file_when_it_is_not_annomi(tmp_path: Path) -> No
     assert "bad.csv" in result.output and "missing column" in result.output
     with pytest.raises(InputError):
         read_annomi(bad)
+
+
+def test_evaluate_reads_support_chats_and_scores_single_acts() -> None:
+    path = Path(__file__).with_name("support_chat_style.jsonl")
+    report = evaluate(load_labeller(), path)
+    assert report["corpus"] == "esconv" and report["sessions"] == 1
+    assert {"behaviour", "stance", "support"} <= set(report["labels"])
+    assert {"question", "advice", "self_disclosure", "affirmation"} <= set(report["acts_f1"])
+    assert all(0.0 <= f <= 1.0 for f in report["acts_f1"].values())
+    result = CliRunner().invoke(main, ["evaluate", "--data", str(path)])
+    assert result.exit_code == 0 and "Single acts" in result.output

@@ -34,9 +34,12 @@ def test_same_data_and_seed_give_a_byte_identical_artifact(tmp_path: Path) -> No
 def test_a_trained_artifact_loads_by_folder_and_labels(tmp_path: Path) -> None:
     data = write_tiny_annomi(tmp_path / "tiny.csv", sessions=12)
     report = train(data, tmp_path / "model", SMALL, cv=True)
-    cv = report["cross_validation"]
-    assert set(cv) == {"behaviour", "question_type", "reflection_type", "input_type", "talk_type"}
+    cv = report["cross_validation"]["corpora"]["annomi"]
+    assert set(cv) == {"behaviour", "question_type", "reflection_type", "input_type", "talk_type", "stance"}
     assert all(0.0 <= v["macro_f1_mean"] <= 1.0 and len(v["per_fold"]) == 3 for v in cv.values())
+    assert all("no_punctuation_case" in v["perturbed"] for v in cv.values())
+    calibration = report["cross_validation"]["calibration"]
+    assert all(c["temperature"] > 0 and 0 <= c["ece_calibrated"] <= 1 for c in calibration.values())
     labeller = load_labeller(str(tmp_path / "model"))
     session = read_annomi(data)[0]
     labels = labeller.label(session_transcript(session))
@@ -50,9 +53,10 @@ def test_cli_train_writes_the_artifact_and_prints_the_report(tmp_path: Path) -> 
     result = CliRunner().invoke(main, ["train", "--data", str(data), "--out", str(tmp_path / "m"), "--no-cv",
                                        "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["data"]["sessions"] == 12
+    assert json.loads(result.output)["data"]["corpora"]["annomi"]["sessions"] == 12
     manifest = json.loads((tmp_path / "m" / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["report"]["data"]["file"] == "tiny.csv"  # the file name, never a path of this machine
+    # the file name, never a path of this machine
+    assert [f["file"] for f in manifest["report"]["data"]["files"]] == ["tiny.csv"]
 
 
 def test_the_shipped_artifact_is_small_and_records_how_it_was_made() -> None:
@@ -61,8 +65,11 @@ def test_the_shipped_artifact_is_small_and_records_how_it_was_made() -> None:
     folder = MODELS_DIR / DEFAULT_MODEL
     assert sum(p.stat().st_size for p in folder.iterdir()) < 8_000_000
     report = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["report"]
-    assert report["cross_validation"]["behaviour"]["macro_f1_mean"] > 0.7
-    assert report["data"]["videos"] < report["data"]["sessions"]  # folds were grouped by video
+    assert report["cross_validation"]["corpora"]["annomi"]["behaviour"]["macro_f1_mean"] > 0.7
+    assert report["cross_validation"]["corpora"]["esconv"]["behaviour"]["macro_f1_mean"] > 0.7
+    annomi = report["data"]["corpora"]["annomi"]
+    assert annomi["groups"] < annomi["sessions"]  # folds were grouped by video
+    assert all(c["temperature"] > 0 for c in report["cross_validation"]["calibration"].values())
 
 
 @pytest.mark.data
@@ -73,8 +80,8 @@ def test_training_on_a_subsample_of_annomi_runs(tmp_path: Path) -> None:
     path = annomi_file(folder)
     sessions = random.Random(0).sample(read_annomi(path), 15)
     report = train(path, tmp_path / "m", SMALL, sessions=sessions)
-    assert report["data"]["sessions"] == 15
-    assert report["cross_validation"]["behaviour"]["macro_f1_mean"] > 0.4
+    assert report["data"]["corpora"]["annomi"]["sessions"] == 15
+    assert report["cross_validation"]["corpora"]["annomi"]["behaviour"]["macro_f1_mean"] > 0.4
 
 
 def test_model_card_reports_the_shipped_cross_validation_numbers() -> None:
@@ -82,6 +89,7 @@ def test_model_card_reports_the_shipped_cross_validation_numbers() -> None:
 
     card = (Path(__file__).resolve().parents[2] / "docs" / "labeller.md").read_text(encoding="utf-8")
     manifest = json.loads((MODELS_DIR / DEFAULT_MODEL / "manifest.json").read_text(encoding="utf-8"))
-    for name, cv in manifest["report"]["cross_validation"].items():
-        cell = f"**{cv['macro_f1_mean']:.3f} ± {cv['macro_f1_sd']:.3f}**"
-        assert f"| {name} | {cv['n']} | {cell} |" in card, name
+    for corpus, labels in manifest["report"]["cross_validation"]["corpora"].items():
+        for name, cv in labels.items():
+            cell = f"**{cv['macro_f1_mean']:.3f} ± {cv['macro_f1_sd']:.3f}**"
+            assert f"| {corpus} | {name} | {cv['n']} | {cell} |" in card, (corpus, name)

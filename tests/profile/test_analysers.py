@@ -83,9 +83,12 @@ def test_partnership_scores_against_miti_thresholds() -> None:
     result = run("partnership", collaborative_session())
     assert result.metrics["reflection_question_ratio"] == pytest.approx(1.0)   # 2 reflections, 2 questions
     assert result.metrics["complex_reflection_share"] == 1.0
-    # 2 x min(1/2, 1) + 1 x 1 + 1 x min((2/5) / 0.1, 1) over 4
-    assert result.metrics["score"] == pytest.approx((2 * 0.5 + 1 + 1) / 4)
-    assert result.lean == pytest.approx(1 - 2 * 0.75)
+    # Counts shrunk by 4 pseudo-turns at the reference medians (RS 0.25, R:Q 1, collaboration 0.1):
+    # RS (2 + 1) / (5 + 4), R:Q (2 + 4) / (2 + 4), collaboration (2 + 0.4) / (5 + 4)
+    rs, rq, collaboration = 3 / 9, 6 / 6, 2.4 / 9
+    expected = (2 * min(rs / 0.4, 1) + min(rq / 2, 1) + min(collaboration / 0.2, 1)) / 4
+    assert result.metrics["score"] == pytest.approx(expected)
+    assert result.lean == pytest.approx(1 - 2 * expected)
 
 
 def test_partnership_without_reflections_or_questions_says_rq_is_undefined() -> None:

@@ -137,7 +137,7 @@ def test_settings_are_recorded_and_unknown_settings_rejected() -> None:
 
 
 def test_summary_weights_are_printable_and_cover_every_dimension() -> None:
-    assert set(SUMMARY_WEIGHTS["partnership"]) == set(SUMMARY_WEIGHTS["power_lean"]) == set(
+    assert set(SUMMARY_WEIGHTS["shared_power"]) == set(SUMMARY_WEIGHTS["power_lean"]) == set(
         registry.BUILTIN_MODULES)
     text = describe_weights()
     for name in registry.BUILTIN_MODULES:

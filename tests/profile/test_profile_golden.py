@@ -32,7 +32,9 @@ def profile_of(name: str) -> Profile:
 def test_the_directive_example_leans_to_the_therapist() -> None:
     profile = profile_of("directive.txt")
     assert profile.power_lean > 0.3
-    assert profile.partnership < 0.4
+    # Shared power (summary 2.0) is read against the range of good sessions: the directive session's
+    # directiveness sits far outside it, so it shares less power than the collaborative example.
+    assert profile.summary.shared_power < profile_of("collaborative.txt").summary.shared_power - 0.05
     for name in ("floor", "agenda", "directiveness", "partnership"):
         assert profile.lean(name) > 0, name
 

@@ -69,7 +69,7 @@ def test_course_states_shifts_in_words() -> None:
     statements = course.statements()
     assert "The floor moved toward the therapist from session 2 on (lean +0.00 before, +0.55 after)." \
         in statements
-    assert any(s.startswith("The partnership index rose from session 2 on") for s in statements)
+    assert any(s.startswith("Shared power rose from session 2 on") for s in statements)
     assert not any("agenda" in s for s in statements)
     assert course.to_dict()["trajectories"]["agenda"] == [0.1, 0.1, 0.1]
 

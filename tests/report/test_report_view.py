@@ -124,7 +124,8 @@ def test_client_phrases_name_the_direction_of_every_dimension() -> None:
         "you shared clearly more about yourself than your therapist did"
     assert client_lean_phrase("accommodation", 0.9).startswith(
         "you clearly more often took up your therapist's")
-    assert client_lean_phrase("floor", -0.3) == "you talked a little more than your therapist"
+    assert client_lean_phrase("floor", -0.2) == "you talked a little more than your therapist"
+    assert client_lean_phrase("floor", -0.3) == "you talked clearly more than your therapist"
     assert client_lean_phrase("partnership", -0.7).startswith("clearly more working it out together")
     assert client_lean_phrase("agenda", 0.05) == "about even between you"
     assert client_lean_phrase("unknown_plugin", 0.8) == "mostly your therapist"

@@ -70,7 +70,10 @@ class Practice:
     """A seeded practice: two therapists with a client each, sessions, a supervisor, an admin."""
 
     app: Any
-    ids: dict[str, int] = field(default_factory=dict)
+    # Users by database id; client records and sessions by the public id their addresses use.
+    ids: dict[str, Any] = field(default_factory=dict)
+    # The database ids of client records and sessions, for tests that read the store directly.
+    pks: dict[str, int] = field(default_factory=dict)
 
     def client(self) -> Any:
         from fastapi.testclient import TestClient
@@ -102,14 +105,16 @@ def seed_practice(app: Any) -> Practice:
             client = actions.create_client(db, users[f"therapist_{owner}"], f"Secret Name {owner.upper()}")
             client.user_id = users[f"client_{owner}"].id
             actions.give_consent(db, client)
-            practice.ids[f"record_{owner}"] = client.id
+            practice.ids[f"record_{owner}"] = client.public_id
+            practice.pks[f"record_{owner}"] = client.id
             for number, relative in enumerate(files, start=1):
                 transcript = load(EXAMPLES / relative)
                 session = actions.add_session(db, client, title=f"Session {number}", source_name=relative,
                                               source_format="plain", turns=actions.turns_of(transcript),
                                               profile=analyse(transcript))
                 sessions[f"{owner}{number}"] = session
-                practice.ids[f"session_{owner}{number}"] = session.id
+                practice.ids[f"session_{owner}{number}"] = session.public_id
+                practice.pks[f"session_{owner}{number}"] = session.id
         answers = {"heard": 2, "say": 2, "disagree": 1, "matters": 3, "who_held": "therapist",
                    "who_held_other": None}
         actions.save_answers(db, CheckIn, sessions["a1"], {**answers, "comment": "felt rushed"})

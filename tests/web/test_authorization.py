@@ -79,16 +79,28 @@ MATRIX: dict[tuple[str, str], Callable[[str], set[str]]] = {
     ("GET", "/sessions/{session_id}/check-in"): client_self,
     ("POST", "/sessions/{session_id}/check-in"): client_self,
     ("POST", "/sessions/{session_id}/delete"): owner,
+    ("GET", "/sessions/{session_id}/edit"): owner,
+    ("POST", "/sessions/{session_id}/comments"): lambda x: SUPERVISOR[x],
+    ("POST", "/sessions/{session_id}/edit"): owner,
+    ("POST", "/sessions/{session_id}/unblind"): lambda x: OWNER[x] | SELF[x],
     ("GET", "/me"): role("client"),
     ("GET", "/me/export"): role("client"),
+    ("GET", "/me/audit"): role("client"),
+    ("GET", "/admin/audit"): role("admin"),
     ("GET", "/consent"): role("client"),
     ("POST", "/consent"): role("client"),
     ("POST", "/consent/revoke"): role("client"),
+    ("POST", "/consent/sharing"): role("client"),
     ("GET", "/supervision"): role("therapist"),
     ("POST", "/supervision"): role("therapist"),
     ("GET", "/supervisees"): role("supervisor"),
     ("GET", "/supervisees/{therapist_id}"): lambda x: SUPERVISOR[x],
     ("GET", "/admin/users"): role("admin"),
+    ("POST", "/admin/users/{user_id}"): role("admin"),
+    ("GET", "/account/password"): lambda _x: set(USERS) - {"anonymous"},
+    ("POST", "/account/password"): lambda _x: set(USERS) - {"anonymous"},
+    ("GET", "/reset/{token}"): nobody,  # a made-up token is never valid
+    ("POST", "/reset/{token}"): nobody,
     ("POST", "/admin/users"): role("admin"),
 }
 # JSON with no page: a session's profile, and the client's "Download my data" file.
@@ -102,7 +114,8 @@ DESTRUCTIVE = {("POST", "/sessions/{session_id}/delete"), ("POST", "/consent/rev
 def fill(path: str, practice: Practice, x: str) -> str:
     ids = practice.ids
     return path.format(client_id=ids[f"record_{x}"], session_id=ids[f"session_{x}1"],
-                       therapist_id=ids[f"therapist_{x}"], token="not-a-real-invitation")
+                       therapist_id=ids[f"therapist_{x}"], user_id=ids[f"therapist_{x}"],
+                       token="not-a-real-invitation")
 
 
 def browsers(practice: Practice) -> dict[str, Any]:

@@ -90,8 +90,13 @@ def test_therapist_uploads_a_session_and_opens_its_report(browser: Any, server: 
     page.click("main button[type=submit]")
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Week four"
+    # Blinded until the reflection: the therapist chooses to look first, on record.
+    assert "write your reflection" in page.locator("form.blind p.notice").inner_text()
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.click("form.blind button[type=submit]")
     frame = page.frame_locator("iframe.report")
-    frame.locator("body").wait_for()
+    # The report is drawn when the frame loads: on a busy machine that takes a while.
+    frame.locator("body").wait_for(timeout=60_000)
     assert "Floor" in frame.locator("body").inner_text()
     page.screenshot(path=str(shots / "session.png"), full_page=True)
     with context.expect_page() as opened:  # target=_blank opens a new page
@@ -188,6 +193,8 @@ def test_every_main_page_fits_a_phone(browser: Any, server: tuple[str, Practice]
         page.wait_for_load_state()
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{who} {url} is {width}px wide on a 390px phone"
+        # A framed report would capture the phone's scrolling: it opens on its own page instead.
+        assert not any(frame.is_visible() for frame in page.locator("iframe").all()), f"{who} {url}"
         for table, rows in page.evaluate(TABLE_WIDTHS):
             assert rows >= table - 1, f"{who} {url}: a table's rows are {rows}px wide in its {table}px box"
         for svg in page.locator("figure.chart svg").all():

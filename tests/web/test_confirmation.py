@@ -62,7 +62,7 @@ def test_deleting_a_session_needs_the_confirmation(practice: Practice, fields: d
 
     done = post(therapist, url, {"sure": "yes"}, follow_redirects=False)
     assert done.status_code == 303
-    assert therapist.get(f"/api/sessions/{session_id}").status_code == 404
+    assert therapist.get(f"/api/sessions/{session_id}").status_code == 410  # its link says it was deleted
     assert n_sessions(practice, therapist) == 1
 
 

@@ -22,7 +22,7 @@ REFLECTION_SENTINEL = "Quillfeatherwort"  # only in the therapist's reflection
 def add_reflection_text(practice: Practice) -> None:
     """Give the therapist's reflection of client A's first session words that must never be exported."""
     with practice.app.state.equipoise.sessions.begin() as db:
-        session = db.get(TherapySession, practice.ids["session_a1"])
+        session = db.get(TherapySession, practice.pks["session_a1"])
         actions.save_answers(db, Reflection, session, {
             "heard": 5, "say": 4, "disagree": 4, "matters": 4, "who_held": "equal", "who_held_other": None,
             "challenged": REFLECTION_SENTINEL, "independence": REFLECTION_SENTINEL,
@@ -31,7 +31,7 @@ def add_reflection_text(practice: Practice) -> None:
 
 def stored_turns(practice: Practice, key: str) -> list[dict[str, Any]]:
     with practice.app.state.equipoise.sessions() as db:
-        row = db.get(StoredTranscript, practice.ids[f"session_{key}"])
+        row = db.get(StoredTranscript, practice.pks[f"session_{key}"])
         assert row is not None
         return [dict(t) for t in row.turns]
 
@@ -56,6 +56,7 @@ def test_the_export_holds_the_clients_account_consent_sessions_and_check_ins(dat
         assert [(s["number"], s["title"], s["source_format"]) for s in sessions] == \
             [(1, "Session 1", "plain"), (2, "Session 2", "plain")]
         assert all(s["created_at"] for s in sessions)
+        post(client, f"/sessions/{practice.ids['session_a2']}/unblind")  # not answered yet: look first
         for session, key in zip(sessions, ("a1", "a2"), strict=True):
             # The very profile the client's report and its JSON twin are built from.
             sid = practice.ids[f"session_{key}"]

@@ -52,7 +52,8 @@ def test_practice_flow_runs_the_same_on_every_database(database_url: str) -> Non
                                   follow_redirects=False)
         assert response.status_code == 303, response.text
         session_path = response.headers["location"]
-        session_id = int(session_path.rsplit("/", 1)[1])
+        session_id = session_path.rsplit("/", 1)[1]
+        post(therapist, f"/sessions/{session_id}/unblind")  # look before the reflection, on record
         profile = therapist.get(f"/api/sessions/{session_id}/profile").json()
         assert profile["schema_version"] == 1 and profile["transcript"]["n_turns"] == 43
         report = therapist.get(f"/sessions/{session_id}/report")
@@ -70,7 +71,7 @@ def test_practice_flow_runs_the_same_on_every_database(database_url: str) -> Non
         revoked = post(client, "/consent/revoke", {"sure": "yes"}, headers={"accept": "application/json"})
         assert revoked.json()["deleted"] == {"sessions": 1, "transcripts": 1, "profiles": 1, "check_ins": 1,
                                              "reflections": 1}
-        assert therapist.get(f"/api/sessions/{session_id}").status_code == 404
+        assert therapist.get(f"/api/sessions/{session_id}").status_code == 410  # its link says it was deleted
         assert therapist.get(f"/api/clients/{client_id}").json()["sessions"] == []
         assert "withdrew" in client.get("/me").text
     finally:

@@ -1,4 +1,5 @@
-"""Supervision is opt-in per supervisor, read-only, with client identities hidden unless shared."""
+"""Supervision is opt-in per supervisor and read-only but for comments; client identities stay hidden
+unless shared."""
 
 from __future__ import annotations
 
@@ -54,3 +55,31 @@ def test_the_supervisor_reads_the_comparison_about_the_therapist(practice: Pract
     therapist = sign_in(practice.client(), "therapist_a")
     mine = therapist.get(f"/api/sessions/{practice.ids['session_a1']}/compare").json()["gaps"]
     assert any("you expected" in g for g in mine)
+
+
+def test_a_supervisor_comments_on_a_session_and_a_turn_for_the_therapist(practice: Practice) -> None:
+    sid = practice.ids["session_a1"]
+    supervisor = sign_in(practice.client(), "supervisor")
+    for fields in ({"text": "Notice how the agenda narrowed here."},
+                   {"text": "What happened at this turn?", "turn": "3"}):
+        assert post(supervisor, f"/sessions/{sid}/comments", fields, headers=JSON).status_code == 200
+    assert post(supervisor, f"/sessions/{sid}/comments", {"text": "x", "turn": "9999"},
+                headers=JSON).status_code == 400
+    comments = sign_in(practice.client(), "therapist_a").get(f"/api/sessions/{sid}").json()[
+        "supervision_comments"]
+    assert [(c["by"], c["turn"]) for c in comments] == [("Supervisor", None), ("Supervisor", 3)]
+    assert "supervision_comments" not in sign_in(practice.client(), "client_a").get(
+        f"/api/sessions/{sid}").json()
+    # Someone who does not supervise this therapist cannot comment.
+    other = sign_in(practice.client(), "supervisor_b")
+    assert post(other, f"/sessions/{sid}/comments", {"text": "x"}, headers=JSON).status_code == 404
+
+
+def test_the_supervisor_view_says_what_it_hides_and_whose_reflection_it_is(practice: Practice) -> None:
+    supervisor = sign_in(practice.client(), "supervisor")
+    page = supervisor.get(f"/sessions/{practice.ids['session_a1']}").text
+    assert "the words of every turn" in page and "speaker names" in page
+    record = supervisor.get(f"/clients/{practice.ids['record_a']}").text
+    assert "the therapist&#39;s reflection" in record and "your reflection" not in record
+    caseload = supervisor.get(f"/supervisees/{practice.ids['therapist_a']}").text
+    assert "the words of every turn" in caseload

@@ -23,6 +23,9 @@ def test_a_session_in_any_supported_format_can_be_uploaded(practice: Practice, n
                               headers=JSON)
     assert response.status_code == 200, response.text
     session_id = response.json()["session_id"]
+    # Before the reflection the therapist sees the profile only by choosing to look first (blinding).
+    assert therapist.get(f"/api/sessions/{session_id}/profile").status_code == 409
+    post(therapist, f"/sessions/{session_id}/unblind", headers=JSON)
     profile = therapist.get(f"/api/sessions/{session_id}/profile").json()
     assert profile["transcript"]["n_turns"] > 40
     assert therapist.get(f"/api/sessions/{session_id}").json()["session"]["source_format"] != "unknown"

@@ -32,7 +32,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from ..model import Role
-from .base import BaseAnalyser, Config, DimensionResult, mean, pick_evidence
+from .base import BaseAnalyser, Config, DimensionResult, DimensionWords, kinds, mean, pick_evidence
 from .text import FUNCTION_CLASSES, function_classes
 
 if TYPE_CHECKING:
@@ -54,6 +54,27 @@ class AccommodationAnalyser(BaseAnalyser):
     cannot_know = ("Adaptation in tone, pace, vocabulary or topic; whether coordination reflects deference, "
                    "rapport or a therapist deliberately matching the client. A single session gives a noisy "
                    "estimate.")
+
+    words = DimensionWords(
+        title='Accommodation', client_title='Whose way of speaking was followed',
+        measures=('Linguistic coordination on function-word classes in each direction and '
+                  'the difference between the directions (“Echoes of power”, '
+                  'Danescu-Niculescu-Mizil et al. 2012).'),
+        client_measures="Whether one of you tended to pick up the other's way of speaking more.",
+        cannot_know=('It needs many turns to be stable, so short sessions give noisy values;'
+                     ' it says nothing about what was said.'),
+        client_cannot_know=('It needs a long conversation to say much, and it says nothing '
+                            'about what was said.'),
+        client_leans=(
+            "you {more} often took up your therapist's way of speaking than the reverse",
+            'your therapist {more} often took up your way of speaking than the reverse',
+        ),
+        course_name='accommodation')
+    power_weight = 1.0
+    shared_weight = 0.0
+    metric_kinds = kinds({'coordination_client_to_therapist': 'estimate',
+                    'coordination_therapist_to_client': 'estimate', 'coordination_gap': 'estimate',
+                    'exchanges_client_to_therapist': 'count', 'exchanges_therapist_to_client': 'count'})
 
     def analyse(self, transcript: Transcript, labels: Labels | None, config: Config) -> DimensionResult:
         """Compute coordination in both directions for one transcript or window."""

@@ -3,7 +3,11 @@
 An analyser is a pure object: ``analyse(transcript, labels, config) -> DimensionResult``. It never
 mutates its inputs and never looks at other analysers' results; only the pipeline assembles results.
 It declares ``requires`` (inputs without which it cannot run) and ``uses`` (inputs it reads when present),
-so the pipeline can check them before anything runs.
+so the pipeline can check them before anything runs. It also declares everything said about it, once:
+``words`` (titles, what it measures and cannot know, for both audiences, the client's sentences and its
+name in the course), ``power_weight`` and ``shared_weight`` in the summary, and ``metric_kinds``. The
+glossary, the reports, the course and the summary read these from the registry, so a plugin dimension
+that declares them is shown like a built-in one.
 
 Requirement names: ``labels`` (turn labels from a labeller), ``timestamps`` (every turn has a start),
 ``dyad`` (at least one therapist turn and one client turn), ``embeddings`` (a sentence-embedding backend).
@@ -18,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
+from types import MappingProxyType
 from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
@@ -110,6 +115,41 @@ class DimensionResult:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class DimensionWords:
+    """What the reports, glossary and course say about one dimension, declared once on its analyser.
+
+    ``client_leans`` is the client's sentence for a lean towards the therapist and towards the client
+    ("{more}" becomes "clearly more" or "a little more"); ``course_name`` names the dimension in a sentence
+    ("the agenda moved toward the client ...").
+    """
+
+    title: str
+    client_title: str
+    measures: str
+    client_measures: str
+    cannot_know: str
+    client_cannot_know: str
+    client_leans: tuple[str, str]
+    course_name: str
+
+
+#: Kinds a metric can have (``metric_kinds``): how it is computed and so how a reader should take it.
+METRIC_KINDS = ("count", "share", "rate", "mean", "ratio", "estimate", "score")
+
+
+def kinds(table: Mapping[str, str]) -> Mapping[str, str]:
+    """A read-only ``metric_kinds`` table; an unknown kind is rejected.
+
+    >>> dict(kinds({"questions_<role>": "count"}))
+    {'questions_<role>': 'count'}
+    """
+    unknown = sorted(set(table.values()) - set(METRIC_KINDS))
+    if unknown:
+        raise ValueError(f"unknown metric kind(s) {unknown}; valid: {', '.join(METRIC_KINDS)}")
+    return MappingProxyType(dict(table))
+
+
 @runtime_checkable
 class Analyser(Protocol):
     """One dimension of the power model. Built-ins and plugins implement the same protocol."""
@@ -138,6 +178,13 @@ class BaseAnalyser:
     cannot_know: ClassVar[str] = ""
     #: True when swapping the therapist and client roles flips the sign of the lean.
     antisymmetric: ClassVar[bool] = False
+    #: The words of the reports, glossary and course (None: they fall back on name and description).
+    words: ClassVar[DimensionWords | None] = None
+    #: Weights in the summary's power lean and shared-power index (docs/power-model.md, The summary).
+    power_weight: ClassVar[float] = 0.0
+    shared_weight: ClassVar[float] = 0.0
+    #: Each metric's kind (one of METRIC_KINDS); ``<role>`` stands for therapist, client or other.
+    metric_kinds: ClassVar[Mapping[str, str]] = MappingProxyType({})
 
     def __repr__(self) -> str:
         return f"<analyser {self.name} {self.version}>"

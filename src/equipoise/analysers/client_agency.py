@@ -11,14 +11,26 @@ Metrics:
     autonomy marker, with no directive act) rather than meets with a directive act or confrontation
     (``pushback_confronted_share``).
 
+  - ``goal_share_client`` = client goal proposals / all goal proposals (as in agenda: a turn labelled
+    negotiation or stating an intention or choosing the direction).
+  - ``engagement``: the share of client turns with at least ``substantive_words`` content words, scored
+    against one in four (``min(share / 0.25, 1)``; AnnoMI's clients mostly reach it): a client
+    answering "dunno", "fine", "whatever" to everything is not exercising agency, however little sustain
+    talk or pushback there is.
+
 Agency A in [0, 1] is the mean of the defined shares among change_talk_share, client_topic_share and
-pushback_followed_share; lean = 1 - 2A (little client agency: the therapist holds the lever).
+pushback_followed_share, times engagement (a client who hardly takes part cannot exercise much agency,
+whatever the shares say); lean = 1 - 2A (little client agency: the therapist holds the lever). Version 2.0
+added engagement: version 1.0 read a disengaged teenager as strong agency (-0.33), because none of its
+shares measured how much the client took part. ``goal_share_client`` is shown beside them; it did not
+separate AnnoMI's quality ratings (AUC 0.55), so it stays out of A.
 
 Turns behind each metric (``metric_turns``), always the numerator: ``change_talk_share`` and
 ``change_talk_rate`` the client's change-talk turns, ``client_topic_share`` the client's topic openings,
 ``pushbacks`` the pushback turns, ``pushback_followed_share`` and ``pushback_confronted_share`` the
 therapist replies that follow or confront a pushback (one reply answering two consecutive pushbacks is
-listed once). ``agency`` combines the shares and links none.
+listed once), ``goal_share_client`` the client's goal proposals, ``engagement`` the substantive client
+turns. ``agency`` combines the shares and links none.
 """
 
 from __future__ import annotations
@@ -26,8 +38,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..model import Role
-from .base import BaseAnalyser, Config, DimensionResult, clip, mean, pick_evidence, ratio
+from .agenda import proposes_goal
+from .base import (
+    BaseAnalyser,
+    Config,
+    DimensionResult,
+    DimensionWords,
+    clip,
+    kinds,
+    mean,
+    pick_evidence,
+    ratio,
+)
 from .directiveness import AUTONOMY_MARKERS, DIRECTIVE_MARKERS
+from .text import content_words
 from .topics import opening_positions
 
 if TYPE_CHECKING:
@@ -35,33 +59,73 @@ if TYPE_CHECKING:
     from ..model import Transcript
 
 
+AGENCY_PARTS = ("change_talk_share", "client_topic_share", "pushback_followed_share")
+
+
 class ClientAgencyAnalyser(BaseAnalyser):
     """Change talk, client-initiated topics, pushback and how the therapist meets it."""
 
     name = "client_agency"
-    version = "1.0"
+    version = "2.0"
+    #: Share of substantive client turns that counts as full engagement.
+    ENGAGED = 0.25
     requires = frozenset({"labels", "dyad"})
     antisymmetric = False
-    description = ("The client's own direction: change talk against sustain talk, topics the client "
-                   "opens, and client pushback with how the next therapist turn meets it (follows or "
-                   "confronts).")
+    description = ("The client's own direction: change talk against sustain talk, topics and goals the "
+                   "client proposes, how much the client takes part, and client pushback with how the next "
+                   "therapist turn meets it (follows or confronts).")
     cannot_know = ("Goals the client holds but does not voice; disagreement kept silent, which is what a "
                    "client with little power often does; agency exercised between sessions.")
+
+    words = DimensionWords(
+        title='Client agency', client_title='Your own voice',
+        measures=('Client change talk against sustain talk, client-initiated topics, client '
+                  'disagreement and whether the next therapist turn follows or confronts it.'),
+        client_measures=('How often you spoke about your own reasons and plans, raised your '
+                         'own topics, or disagreed, and how that was met.'),
+        cannot_know=('Sustain talk is not a failure: it can be an honest and important part '
+                     'of the conversation. Agency shown outside the session.'),
+        client_cannot_know=('Talking about reasons to keep things as they are is not a '
+                            'failure: it can be honest and important. It also cannot see '
+                            'what you do between sessions.'),
+        client_leans=(
+            '{more} of the direction came from your therapist than from your own reasons',
+            '{more} of the direction came from your own reasons and topics',
+        ),
+        course_name='client agency')
+    power_weight = 1.0
+    shared_weight = 1.5
+    metric_kinds = kinds({'change_talk_share': 'share', 'change_talk_rate': 'rate',
+                    'client_topic_share': 'share', 'pushbacks': 'count',
+                    'pushback_followed_share': 'share', 'pushback_confronted_share': 'share',
+                    'engagement': 'share', 'goal_share_client': 'share', 'agency': 'score'})
 
     def analyse(self, transcript: Transcript, labels: Labels | None, config: Config) -> DimensionResult:
         """Compute client agency for one transcript or window."""
         assert labels is not None
         turns, tl = transcript.turns, labels.turns
         change: list[int] = []
+        substantive: list[int] = []
+        goals: dict[Role, list[int]] = {Role.THERAPIST: [], Role.CLIENT: []}
         sustain = n_client = 0
         contributions: dict[int, float] = {}
         for turn, label in zip(turns, tl, strict=True):
+            therapist_goal = label.input_type == "negotiation" or proposes_goal(turn.text)
+            if turn.role is Role.THERAPIST and therapist_goal:
+                goals[Role.THERAPIST].append(turn.index)
             if turn.role is Role.CLIENT:
                 n_client += 1
                 sustain += label.talk_type == "sustain"
+                if len(content_words(turn.text)) >= config.substantive_words:
+                    substantive.append(turn.index)
+                else:
+                    contributions[turn.index] = 0.25
+                if proposes_goal(turn.text):
+                    goals[Role.CLIENT].append(turn.index)
+                    contributions[turn.index] = contributions.get(turn.index, 0.0) - 0.5
                 if label.talk_type == "change":
                     change.append(turn.index)
-                    contributions[turn.index] = -0.5
+                    contributions[turn.index] = contributions.get(turn.index, 0.0) - 0.5
         openings: dict[Role, list[int]] = {Role.THERAPIST: [], Role.CLIENT: []}
         for pos in opening_positions(turns, config, labels):
             if turns[pos].role in openings:
@@ -90,6 +154,8 @@ class ClientAgencyAnalyser(BaseAnalyser):
                 followed[turns[reply].index] = None
                 contributions[turns[reply].index] = -1.0
         n_openings = len(openings[Role.THERAPIST]) + len(openings[Role.CLIENT])
+        n_goals = len(goals[Role.THERAPIST]) + len(goals[Role.CLIENT])
+        substantive_share = ratio(len(substantive), n_client)
         metrics: dict[str, float | None] = {
             "change_talk_share": ratio(len(change), len(change) + sustain),
             "change_talk_rate": ratio(len(change), n_client),
@@ -97,13 +163,17 @@ class ClientAgencyAnalyser(BaseAnalyser):
             "pushbacks": float(len(pushbacks)),
             "pushback_followed_share": ratio(n_followed, answered),
             "pushback_confronted_share": ratio(n_confronted, answered),
+            "goal_share_client": ratio(len(goals[Role.CLIENT]), n_goals),
+            "engagement": None if substantive_share is None else min(substantive_share / self.ENGAGED, 1.0),
         }
         linked = {"change_talk_share": tuple(change), "change_talk_rate": tuple(change),
                   "client_topic_share": tuple(openings[Role.CLIENT]), "pushbacks": tuple(pushbacks),
-                  "pushback_followed_share": tuple(followed), "pushback_confronted_share": tuple(confronted)}
-        agency = mean(v for k, v in metrics.items()
-                      if k in ("change_talk_share", "client_topic_share", "pushback_followed_share")
-                      and v is not None)
+                  "pushback_followed_share": tuple(followed), "pushback_confronted_share": tuple(confronted),
+                  "goal_share_client": tuple(goals[Role.CLIENT]), "engagement": tuple(substantive)}
+        agency = mean(v for k, v in metrics.items() if k in AGENCY_PARTS and v is not None)
+        engagement = metrics["engagement"]
+        if agency is not None and engagement is not None:
+            agency *= engagement
         if agency is None:
             return DimensionResult.unavailable(
                 "no client change or sustain talk, no topic openings and no pushback to measure", metrics,

@@ -28,7 +28,7 @@ import math
 from typing import TYPE_CHECKING
 
 from ..model import Role
-from .base import BaseAnalyser, Config, DimensionResult, pick_evidence, ratio
+from .base import BaseAnalyser, Config, DimensionResult, DimensionWords, kinds, pick_evidence, ratio
 from .text import looks_like_question
 
 if TYPE_CHECKING:
@@ -52,6 +52,28 @@ class DirectivenessAnalyser(BaseAnalyser):
                    "client's autonomy.")
     cannot_know = ("Tone and context: advice the client asked for earlier, directives agreed as part of a "
                    "treatment plan (exposure work, safety planning), or indirect pressure in polite words.")
+
+    words = DimensionWords(
+        title='Directiveness', client_title='Advice and direction',
+        measures=('Advice and directives (“you should”, imperatives), persuasion, '
+                  'confrontation and information given without asking, against asking '
+                  "permission, offering options and stressing the client's autonomy."),
+        client_measures=('How often your therapist suggested what to do, and how often they '
+                         'asked first, offered choices or said the decision was yours.'),
+        cannot_know=('Whether the client asked for direction, and the settings in which '
+                     'direction is exactly what is wanted.'),
+        client_cannot_know=('Whether you asked for advice: sometimes direction is exactly '
+                            'what is wanted.'),
+        client_leans=(
+            'your therapist {more} often suggested what to do than left the choice to you',
+            'your therapist {more} often left the choice to you than suggested what to do',
+        ),
+        course_name='directiveness')
+    power_weight = 1.0
+    shared_weight = 2.0
+    metric_kinds = kinds({'directive_rate_<role>': 'rate', 'autonomy_rate_<role>': 'rate',
+                    'advice_therapist': 'count', 'confront_therapist': 'count',
+                    'unsolicited_information_therapist': 'count', 'permission_therapist': 'count'})
 
     def analyse(self, transcript: Transcript, labels: Labels | None, config: Config) -> DimensionResult:
         """Compute directive and autonomy-supporting acts for one transcript or window."""

@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..model import Role
-from .base import BaseAnalyser, Config, DimensionResult, clip, pick_evidence, ratio
+from .base import BaseAnalyser, Config, DimensionResult, DimensionWords, clip, kinds, pick_evidence, ratio
 from .text import tokens
 
 if TYPE_CHECKING:
@@ -46,6 +46,22 @@ class DisclosureAnalyser(BaseAnalyser):
                    "asymmetry between them.")
     cannot_know = ("How private or costly a disclosure was; what was disclosed before the session (intake "
                    "forms, records); disclosure without first-person words. The marker is rule-based.")
+
+    words = DimensionWords(
+        title='Disclosure', client_title='Who learned more about the other',
+        measures='How often each person shares personal, private information, and how unequal that is.',
+        client_measures='How much each of you shared about yourselves.',
+        cannot_know='What was shared in earlier sessions, and whether sharing felt safe or pressured.',
+        client_cannot_know='What was shared in earlier sessions, and how safe sharing felt.',
+        client_leans=(
+            'you shared {more} about yourself than your therapist did',
+            'your therapist shared {more} about themselves than you did',
+        ),
+        course_name='disclosure')
+    power_weight = 1.0
+    shared_weight = 0.0
+    metric_kinds = kinds({'disclosure_rate_<role>': 'rate', 'disclosures_<role>': 'count',
+                    'first_person_rate_<role>': 'rate'})
 
     def analyse(self, transcript: Transcript, labels: Labels | None, config: Config) -> DimensionResult:
         """Compute self-disclosure rates for one transcript or window."""

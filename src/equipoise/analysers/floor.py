@@ -26,7 +26,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from ..model import Role
-from .base import BaseAnalyser, Config, DimensionResult, balance, pick_evidence, ratio
+from .base import BaseAnalyser, Config, DimensionResult, DimensionWords, balance, kinds, pick_evidence, ratio
 from .text import word_count
 
 if TYPE_CHECKING:
@@ -49,6 +49,24 @@ class FloorAnalyser(BaseAnalyser):
     cannot_know = ("Silence, pace, tone and body language; whether a long turn was invited (an open "
                    "question asks the client to hold the floor). Without timestamps, speaking time and "
                    "overlaps are unknown.")
+
+    words = DimensionWords(
+        title='Floor', client_title='Who did the talking',
+        measures=('Share of words and turns (and of speaking time, when the transcript has '
+                  'timestamps), mean turn length and the longest run of talk by one person.'),
+        client_measures=('How much of the conversation was you speaking, and how much was '
+                         'your therapist.'),
+        cannot_know=('Silence, tone and body language. Whether a long stretch of talk was '
+                     'wanted, for example an explanation the client asked for.'),
+        client_cannot_know=('Silences, tone of voice and body language; whether a long '
+                            'stretch of talk was something you asked for.'),
+        client_leans=('your therapist talked {more} than you', 'you talked {more} than your therapist'),
+        course_name='the floor')
+    power_weight = 1.0
+    shared_weight = 0.5
+    metric_kinds = kinds({'word_share_<role>': 'share', 'turn_share_<role>': 'share',
+                    'time_share_<role>': 'share', 'mean_turn_words_<role>': 'mean',
+                    'longest_monologue_<role>': 'count', 'overlaps_<role>': 'count'})
 
     def analyse(self, transcript: Transcript, labels: Labels | None, config: Config) -> DimensionResult:
         """Compute the floor metrics of one transcript or window."""

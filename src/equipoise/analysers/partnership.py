@@ -11,17 +11,27 @@ Also reported, outside the score: ``open_question_share`` (MITI 3.1.1 had %OQ; M
 ``we_rate`` ("we" language: in AnnoMI it goes with low rather than high quality, AUC 0.35, because "we
 need to" is often directive), ``reflection_share`` of therapist turns and the counts.
 
-Score P in [0, 1], a weighted mean of the components that are defined:
-  2 x min(R:Q / 2, 1) + 1 x min(%CR / 0.5, 1) + 1 x min(collaboration / 0.1, 1).
-A component at MITI's "good" threshold scores 1; a collaboration rate of 0.1 (one such turn in ten) is our
-choice. %CR is 0 when there are no reflections; with reflections but no questions R:Q scores 1.
-Lean = 1 - 2P: low partnership means the therapist holds the lever.
+Score P in [0, 1] (version 2.0), a weighted mean of three components, each computed from counts shrunk
+towards the reference range: ``PRIOR`` (4) pseudo-turns at the median of AnnoMI's high-quality sessions
+are added to every count, so a handful of turns cannot make a ratio extreme (x / n becomes
+(x + 4 m) / (n + 4)):
+  2 x min(RS / 0.4, 1) + 1 x min(R:Q / 2, 1) + 1 x min(collaboration / 0.2, 1)
+with RS the share of therapist turns that are reflections (medians: RS 0.25, R:Q 1.0, collaboration
+0.1). R:Q's "good" is MITI's 2:1; RS 0.4 (about AnnoMI's upper quartile) and collaboration 0.2 are our
+choices, set above the medians so that the pseudo-turns alone never earn full marks. Lean = 1 - 2P: low
+partnership means the therapist holds the lever. ``therapist_turns`` shows how many turns the score
+rests on. Version 1.1 scored 2 x R:Q + %CR + collaboration (good 0.1) from raw counts: three reflections
+(or three turns mislabelled as reflections) against three questions rated a fair R:Q however little the
+therapist reflected, and one complex reflection scored %CR 100%. The reflection share is the strongest
+single component on AnnoMI (AUC 0.84 out of fold, against 0.74 for R:Q), and %CR separated the ratings
+the wrong way out of fold (0.43), so it is shown but no longer scored.
 
 Turns behind each metric (``metric_turns``), always the numerator: ``reflection_question_ratio``,
 ``reflection_share`` and ``reflections`` the reflections (R:Q's denominator, the questions, is linked by
 ``questions``), ``complex_reflection_share`` the complex reflections, ``open_question_share`` the open
 questions, ``collaboration_rate`` the collaborative turns, ``we_rate`` the turns with "we" language.
-``score`` combines the components and links none.
+``therapist_turns`` the therapist's turns (the count the score rests on); ``score`` combines the
+components and links none.
 """
 
 from __future__ import annotations
@@ -29,7 +39,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..model import Role
-from .base import BaseAnalyser, Config, DimensionResult, clip, pick_evidence, ratio
+from .base import BaseAnalyser, Config, DimensionResult, DimensionWords, clip, kinds, pick_evidence, ratio
 
 if TYPE_CHECKING:
     from ..label.labels import Labels
@@ -37,24 +47,59 @@ if TYPE_CHECKING:
 
 COLLABORATION_MARKERS = frozenset({"affirmation", "permission", "options", "autonomy", "feedback_request",
                                    "collaboration"})
-RQ_GOOD, CR_GOOD, COLLABORATION_GOOD = 2.0, 0.5, 0.1
-WEIGHTS = {"rq": 2.0, "cr": 1.0, "collaboration": 1.0}
+RS_GOOD, RQ_GOOD, COLLABORATION_GOOD = 0.4, 2.0, 0.2
+WEIGHTS = {"rs": 2.0, "rq": 1.0, "collaboration": 1.0}
+#: Pseudo-turns added to every count, at the reference medians below (shrinkage for small counts).
+PRIOR = 4.0
+#: Medians in AnnoMI's high-quality training sessions (out-of-fold labels; docs/power-model.md, Norms).
+REFERENCE = {"rs": 0.25, "rq": 1.0, "collaboration": 0.1}
+
+
+def shrunk(count: float, total: float, reference: float, prior: float = PRIOR) -> float:
+    """count / total pulled towards ``reference`` by ``prior`` pseudo-observations.
+
+    >>> round(shrunk(3, 3, 0.25), 3), round(shrunk(30, 30, 0.25), 3)
+    (0.571, 0.912)
+    """
+    return (count + prior * reference) / (total + prior)
 
 
 class PartnershipAnalyser(BaseAnalyser):
     """Reflections against questions, complex reflections and collaborative acts, against MITI 4.2.1."""
 
     name = "partnership"
-    version = "1.1"
+    version = "2.0"
     requires = frozenset({"labels", "dyad"})
     antisymmetric = False
-    description = ("Guiding with the client rather than steering: reflections against questions (R:Q) and "
-                   "the share of complex reflections, scored against MITI 4.2.1 thresholds, with "
-                   "affirmations, asking permission and asking for the client's view; open questions and "
-                   "'we' language are shown beside them.")
+    description = ("Guiding with the client rather than steering: how much of the therapist's talk is "
+                   "reflection, reflections against questions (R:Q) and the share of complex reflections, "
+                   "scored against MITI 4.2.1 thresholds, with affirmations, asking permission and asking "
+                   "for the client's view; small counts are pulled towards the reference range. Open "
+                   "questions and 'we' language are shown beside them.")
     cannot_know = ("Whether the client experienced the session as a partnership; the quality and accuracy "
                    "of each reflection; approaches other than motivational interviewing, whose good practice "
                    "may look different. The counts are only as good as the turn labels.")
+
+    words = DimensionWords(
+        title='Partnership', client_title='Working together',
+        measures=('Reflections against questions (R:Q), complex reflections, open questions,'
+                  " affirmations, “we” language and asking for the client's view."),
+        client_measures=('How much the conversation sounded like two people working '
+                         'something out together.'),
+        cannot_know='Warmth, tone and the relationship built outside this transcript.',
+        client_cannot_know=('Warmth, tone and the relationship you have built outside this '
+                            'conversation.'),
+        client_leans=(
+            '{more} steering by your therapist than working it out together',
+            '{more} working it out together than steering by your therapist',
+        ),
+        course_name='partnership')
+    power_weight = 1.0
+    shared_weight = 2.0
+    metric_kinds = kinds({'reflection_question_ratio': 'ratio', 'complex_reflection_share': 'share',
+                    'open_question_share': 'share', 'collaboration_rate': 'rate', 'we_rate': 'rate',
+                    'reflection_share': 'share', 'reflections': 'count', 'questions': 'count',
+                    'therapist_turns': 'count', 'score': 'score'})
 
     def analyse(self, transcript: Transcript, labels: Labels | None, config: Config) -> DimensionResult:
         """Compute MITI-style summary scores of the therapist's behaviour."""
@@ -62,11 +107,13 @@ class PartnershipAnalyser(BaseAnalyser):
         found: dict[str, list[int]] = {kind: [] for kind in ("reflections", "complex", "questions", "open",
                                                              "collaborative", "we")}
         n = 0
+        therapist_turns: list[int] = []
         contributions: dict[int, float] = {}
         for turn, label in zip(transcript.turns, labels.turns, strict=True):
             if turn.role is not Role.THERAPIST:
                 continue
             n += 1
+            therapist_turns.append(turn.index)
             push = 0.0
             if label.behaviour == "reflection":
                 found["reflections"].append(turn.index)
@@ -107,20 +154,20 @@ class PartnershipAnalyser(BaseAnalyser):
             ("open_question_share", "open"), ("collaboration_rate", "collaborative"), ("we_rate", "we"),
             ("reflection_share", "reflections"), ("reflections", "reflections"), ("questions", "questions"))}
         components: dict[str, float] = {}
-        if questions:
-            components["rq"] = min((rq or 0.0) / RQ_GOOD, 1.0)
-        elif reflections:
-            components["rq"] = 1.0
-        if reflections or questions:
-            components["cr"] = min((cr or 0.0) / CR_GOOD, 1.0)
-        if collaboration is not None:
-            components["collaboration"] = min(collaboration / COLLABORATION_GOOD, 1.0)
+        if n:
+            components["rs"] = min(shrunk(reflections, n, REFERENCE["rs"]) / RS_GOOD, 1.0)
+            components["rq"] = min(shrunk(reflections, questions, REFERENCE["rq"]) / RQ_GOOD, 1.0)
+            components["collaboration"] = min(
+                shrunk(collaborative, n, REFERENCE["collaboration"]) / COLLABORATION_GOOD, 1.0)
+        metrics["therapist_turns"] = float(n)
+        linked["therapist_turns"] = tuple(therapist_turns)
         if not components:
             return DimensionResult.unavailable("no therapist turns to score", metrics, linked)
         score = sum(WEIGHTS[k] * v for k, v in components.items()) / sum(WEIGHTS[k] for k in components)
         metrics["score"] = score
         lean = clip(1.0 - 2.0 * score)
-        notes = () if "rq" in components else ("the therapist neither reflected nor asked: R:Q is undefined",)
+        notes = (f"scored on {n} therapist turns ({reflections} reflections, {questions} questions); "
+                 f"each count is pulled towards the reference median by {PRIOR:g} pseudo-turns",)
         return DimensionResult(lean=lean, metrics=metrics, notes=notes, metric_turns=linked,
                                evidence=pick_evidence(contributions, lean, config.evidence_size))
 

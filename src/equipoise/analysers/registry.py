@@ -13,8 +13,10 @@ Duplicate names are rejected.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from importlib import import_module
 from importlib.metadata import entry_points
+from typing import Any
 
 from ..errors import UsageError
 from .base import Analyser
@@ -31,7 +33,11 @@ _loaded = False
 
 
 def register(analyser: Analyser) -> Analyser:
-    """Add an analyser; a second analyser with a name already taken is rejected."""
+    """Add an analyser; a second analyser with a name already taken is rejected.
+
+    The built-ins are loaded first, so a plugin registered by hand comes after them in report order.
+    """
+    _load()
     if not isinstance(analyser, Analyser):
         raise UsageError(f"{analyser!r} is not an analyser: it needs name, version, requires, uses, "
                          "description, cannot_know, antisymmetric and analyse()")
@@ -88,3 +94,39 @@ def unregister(name: str) -> None:
     """Remove an analyser (for tests and plugin development)."""
     _load()
     _registry.pop(name, None)
+
+
+class Declared(Mapping[str, Any]):
+    """One declaration of every registered analyser, read from the registry whenever it is looked at.
+
+    ``Declared(lambda a: a.words)`` maps each analyser's name to its words, in report order, leaving out
+    analysers for which ``read`` gives None. Nothing is loaded until it is first read.
+    """
+
+    def __init__(self, read: Callable[[Analyser], Any]) -> None:
+        self._read = read
+
+    def _table(self) -> dict[str, Any]:
+        found = {}
+        for analyser in all_analysers():
+            value = self._read(analyser)
+            if value is not None:
+                found[analyser.name] = value
+        return found
+
+    def __getitem__(self, name: str) -> Any:
+        return self._table()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table())
+
+    def __len__(self) -> int:
+        return len(self._table())
+
+    def __repr__(self) -> str:
+        return repr(self._table())
+
+
+def declared(attribute: str, default: Any = None) -> Declared:
+    """The mapping name -> ``getattr(analyser, attribute, default)`` over every registered analyser."""
+    return Declared(lambda analyser: getattr(analyser, attribute, default))

@@ -53,7 +53,8 @@ FUNCTION_CLASSES: dict[str, frozenset[str]] = {
 
 _FILLERS = _words(
     "yeah yes yep no nope not okay ok mm mhm hmm um uh uhm oh ah well like right know think mean thing "
-    "things kind sort gonna wanna gotta get got go going want say said guess lot really sure")
+    "things kind sort gonna wanna gotta get got go going want say said guess lot really sure dunno idk "
+    "alright suppose")
 STOPWORDS: frozenset[str] = frozenset().union(*FUNCTION_CLASSES.values(), _FILLERS)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..limits import Limits, over
-from ..model import Speaker, Transcript, Turn
+from ..model import ROLE_WORDS, Speaker, Transcript, Turn
 from . import formats
 from .formats import Format, detect
 from .raw import Parsed, RawTurn
@@ -31,12 +31,15 @@ def load(
     client: Sequence[str] = (),
     merge_consecutive: bool = False,
     limits: Limits | None = None,
+    keep_cues: bool = False,
 ) -> Transcript:
     """Read a transcript file (or ConvoKit folder) in any supported format.
 
     ``input_format`` forces a format by name (see ``equipoise formats``); otherwise it is detected.
     ``therapist`` and ``client`` name speakers whose role is known, overriding what the file says and
-    the inference. Consecutive turns of one speaker are kept apart unless ``merge_consecutive``.
+    the inference. In caption formats (VTT, SRT) consecutive cues of one speaker form one turn, and the
+    number merged is reported, unless ``keep_cues``; in other formats consecutive turns of one speaker
+    are kept apart unless ``merge_consecutive``.
     ``limits`` bound the work (default: :meth:`Limits.from_env`); an input over one is an InputError.
     """
     path = Path(path)
@@ -52,7 +55,7 @@ def load(
         raise InputError(path, f"is not valid {fmt.name} ({exc.__class__.__name__})",
                          hint="check the file, or force another format with --input-format") from None
     return build_transcript(path, parsed, fmt.name, therapist=therapist, client=client,
-                            merge_consecutive=merge_consecutive, limits=limits)
+                            merge_consecutive=merge_consecutive, keep_cues=keep_cues, limits=limits)
 
 
 def load_bytes(data: bytes, filename: str, **options: Any) -> Transcript:
@@ -74,6 +77,7 @@ def build_transcript(
     client: Sequence[str] = (),
     merge_consecutive: bool = False,
     limits: Limits | None = None,
+    keep_cues: bool = False,
 ) -> Transcript:
     """Check raw turns (text, times, limits), settle roles and build the immutable :class:`Transcript`."""
     limits = limits or Limits.from_env()
@@ -102,7 +106,7 @@ def build_transcript(
             empty_lines.append(raw.line)
             continue
         _check_times(path, raw, kept[-1] if kept else None, parsed.unit)
-        kept.append(RawTurn(speaker, text, raw.line, raw.start, raw.end, raw.role))
+        kept.append(RawTurn(speaker, text, raw.line, raw.start, raw.end, raw.role, raw.unknown_role))
     if empty_lines:
         where = ", ".join(str(n) for n in empty_lines[:10]) + (" ..." if len(empty_lines) > 10 else "")
         notices.append(f"{path.name}: skipped {len(empty_lines)} turn(s) with no text "
@@ -110,14 +114,30 @@ def build_transcript(
     if not kept:
         raise InputError(path, "no turns with text were found",
                          hint="check the format; `equipoise formats` lists what can be read")
-    if merge_consecutive:
+    if merge_consecutive or (parsed.captions and not keep_cues):
+        before = len(kept)
         kept = _merge(kept)
+        if parsed.captions and len(kept) < before:
+            notices.append(f"{path.name}: joined {before} caption cues into {len(kept)} turns "
+                           f"({before - len(kept)} merged: consecutive cues of one speaker are one turn)")
+    if not therapist and not client:
+        _refuse_unknown_roles(path, kept, parsed.unit)
     roles, role_notices = assign_roles(path, kept, therapist, client)
     notices.extend(role_notices)
     speakers = {name: Speaker(name, role) for name, role in roles.items()}
     turns = [Turn(i, speakers[raw.speaker], raw.text, raw.start, raw.end) for i, raw in enumerate(kept)]
     stem = path.name if is_dir(path) else path.stem
     return Transcript.from_turns(stem, turns, source_format=source_format, notices=notices)
+
+
+def _refuse_unknown_roles(path: Path, turns: Sequence[RawTurn], unit: str) -> None:
+    bad = next((raw for raw in turns if raw.unknown_role and raw.role is None), None)
+    if bad is not None:
+        words = "; ".join(f"{role.value}: {', '.join(w)}" for role, w in ROLE_WORDS.items())
+        raise InputError(path, f"unknown value in the role column; accepted words are {words}",
+                         line=bad.line, unit=unit,
+                         hint="or leave the role empty to infer it, or name the therapist with "
+                              "--therapist NAME")
 
 
 def _check_times(path: Path, raw: RawTurn, previous: RawTurn | None, unit: str) -> None:
@@ -138,7 +158,7 @@ def _merge(turns: list[RawTurn]) -> list[RawTurn]:
             last = merged[-1]
             end = raw.end if raw.end is not None else last.end
             merged[-1] = RawTurn(last.speaker, f"{last.text} {raw.text}", last.line, last.start, end,
-                                 last.role or raw.role)
+                                 last.role or raw.role, last.unknown_role or raw.unknown_role)
         else:
             merged.append(raw)
     return merged

@@ -4,7 +4,8 @@ A subtitle library parses the cue blocks; this module finds the line of each cue
 messages can point at it, and rejects malformed times that the libraries would silently skip or read as
 zero. Speakers come from WebVTT voice tags (``<v Jane Doe>text</v>``, as Microsoft Teams writes them) or
 from a name at the start of a cue line (``Jane Doe: text``, as Zoom and Otter write them). One cue gives
-one turn per speaker in it; consecutive cues of one speaker stay separate turns.
+one turn per speaker in it here; consecutive cues of one speaker are joined into one turn when the
+transcript is built (:func:`equipoise.ingest.build_transcript`), and the number merged is reported.
 """
 
 from __future__ import annotations

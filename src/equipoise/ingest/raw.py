@@ -22,6 +22,9 @@ class RawTurn:
     start: float | None = None
     end: float | None = None
     role: Role | None = None
+    #: A role word the file gives that is not a known role (see ``Role.parse``); refused unless the
+    #: user settles the roles with ``--therapist`` / ``--client``.
+    unknown_role: bool = False
 
 
 @dataclass(slots=True)
@@ -32,3 +35,6 @@ class Parsed:
     notices: list[str] = field(default_factory=list)
     #: What a line number means in this format, for messages ("line", "cue", "row", "paragraph").
     unit: str = "line"
+    #: True for caption formats (VTT, SRT), whose cues are pieces of turns: consecutive cues of one
+    #: speaker are joined into one turn by default (DESIGN §3).
+    captions: bool = False

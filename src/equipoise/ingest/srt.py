@@ -8,7 +8,8 @@ before the milliseconds is accepted too) and the text, which starts with the spe
     Jane Doe: How have things been this week?
 
 Cue times become the turn's start and end; messages point at the line of the cue's timing line. Each cue
-is one turn; consecutive cues of one speaker stay separate turns. Formatting tags (``<i>``, ``<font>``)
+is one turn here; consecutive cues of one speaker are joined into one turn when the transcript is
+built (the number merged is reported). Formatting tags (``<i>``, ``<font>``)
 are dropped. Parsing is done by pysrt.
 """
 
@@ -35,6 +36,7 @@ def read(path: Path) -> Parsed:
     document = pysrt.SubRipFile.from_string(source.text.lstrip("\ufeff"))
     parsed = [(item.start.ordinal / 1000, item.text) for item in document]
     result = turns_from_cues(path, match_cues(path, timings, parsed))
+    result.captions = True
     result.notices[:0] = source.notices
     result.notices.extend(orphan_blocks(path, lines))
     return result

@@ -41,7 +41,6 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "end": ("end", "end_time", "stop"),
 }
 REQUIRED = ("speaker", "text")
-_VALID_ROLES = ", ".join(role.value for role in Role)
 
 
 def normalise(name: str) -> str:
@@ -83,13 +82,14 @@ def missing_columns(path: Path, columns: Mapping[str, int], header: Sequence[str
 def row_turn(path: Path, values: Mapping[str, object], number: int, unit: str) -> RawTurn:
     """One turn from a row's fields; a bad role or time is an error naming the row, not its content."""
     role: Role | None = None
+    unknown = False
     raw_role = _cell(values.get("role"))
     if raw_role:
         try:
             role = Role.parse(raw_role)
         except ValueError:
-            raise InputError(path, f"unknown value in the role column; valid roles: {_VALID_ROLES}",
-                             line=number, unit=unit, hint="or leave the role empty to infer it") from None
+            # Refused when the transcript is built, unless --therapist/--client settle the roles.
+            unknown = True
     times: dict[str, float | None] = {}
     for field in ("start", "end"):
         value = values.get(field)
@@ -100,7 +100,7 @@ def row_turn(path: Path, values: Mapping[str, object], number: int, unit: str) -
         except ValueError as exc:
             raise InputError(path, f"malformed {field} time: {exc}", line=number, unit=unit) from None
     return RawTurn(_cell(values.get("speaker")), _cell(values.get("text")), number, times["start"],
-                   times["end"], role)
+                   times["end"], role, unknown)
 
 
 def time_value(value: object) -> float | None:

@@ -12,8 +12,9 @@ or a name at the start of the text, as Zoom writes it::
     Jane Doe: How have things been this week?
 
 Cue times become the turn's start and end; messages point at the line of the cue's timing line. Each cue
-is one turn (one per speaker when a cue holds several voices); consecutive cues of one speaker stay
-separate turns (``--merge-consecutive`` joins them). Parsing is done by webvtt-py.
+is one turn (one per speaker when a cue holds several voices); consecutive cues of one speaker are
+joined into one turn when the transcript is built (the number merged is reported). Parsing is done by
+webvtt-py.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def read(path: Path) -> Parsed:
     document = webvtt.from_string(source.text)
     parsed = [(caption.start_time.in_milliseconds() / 1000, caption.raw_text) for caption in document]
     result = turns_from_cues(path, match_cues(path, timings, parsed))
+    result.captions = True
     result.notices[:0] = source.notices
     result.notices.extend(orphan_blocks(path, lines, ("WEBVTT", "NOTE", "STYLE", "REGION")))
     return result

@@ -24,7 +24,7 @@ from ..errors import UsageError
 from ..model import Role
 from .features import CUE_NAMES, NgramVectoriser, cue_features, neighbour, sentence_part
 
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -76,19 +76,26 @@ class FeatureSpace:
 
 @dataclass(frozen=True)
 class Head:
-    """A linear classifier: class scores are ``softmax(X @ coef.T + intercept)``.
+    """A linear classifier: class probabilities are ``softmax((X @ coef.T + intercept) / temperature)``.
 
-    For the default linear SVM these scores rank the classes but are not calibrated probabilities.
+    The temperature is fitted on out-of-fold scores in training (:mod:`equipoise.label.calibration`), so the
+    probabilities are calibrated; 1.0 means uncalibrated (an artifact trained without cross-validation).
     """
 
     classes: tuple[str, ...]
     coef: np.ndarray
     intercept: np.ndarray
+    temperature: float = 1.0
 
-    def predict_proba(self, features: sparse.csr_matrix) -> np.ndarray:
+    def scores(self, features: sparse.csr_matrix) -> np.ndarray:
+        """Raw class scores (one column per class), before temperature and softmax."""
         scores = np.asarray(features @ self.coef.T, dtype=np.float64) + self.intercept
         if len(self.classes) == 2 and self.coef.shape[0] == 1:  # binary model stored as one row
             scores = np.hstack([-scores / 2, scores / 2])
+        return scores
+
+    def predict_proba(self, features: sparse.csr_matrix) -> np.ndarray:
+        scores = self.scores(features) / self.temperature
         scores -= scores.max(axis=1, keepdims=True)
         np.exp(scores, out=scores)
         scores /= scores.sum(axis=1, keepdims=True)
@@ -116,13 +123,15 @@ class Artifact:
                            "kind": block.vectoriser.kind, "ngram": list(block.vectoriser.ngram)})
             arrays[f"idf__{block.name}"] = block.vectoriser.idf.astype(np.float32)
         heads = {}
+        temperatures = {}
         for name, head in self.heads.items():
             heads[name] = list(head.classes)
+            temperatures[name] = head.temperature
             arrays[f"coef__{name}"] = head.coef.astype(np.float32)
             arrays[f"intercept__{name}"] = head.intercept.astype(np.float32)
         manifest = {"format": FORMAT, "name": self.name, "version": self.version, "blocks": blocks,
                     "cue_names": list(CUE_NAMES), "cue_weight": self.space.cue_weight, "heads": heads,
-                    "report": self.report}
+                    "temperatures": temperatures, "report": self.report}
         vocab = {b.name: b.vectoriser.to_json()["terms"] for b in self.space.blocks}
         _write_json(folder / "manifest.json", manifest)
         _write_json(folder / "vocab.json", vocab, indent=None)
@@ -149,8 +158,10 @@ class Artifact:
                                             arrays[f"idf__{spec['name']}"].astype(np.float64))
             blocks.append(Block(spec["name"], int(spec["offset"]), vec, float(spec["weight"]),
                                 spec.get("part", "all")))
+        temperatures = manifest.get("temperatures", {})
         heads = {name: Head(tuple(classes), arrays[f"coef__{name}"].astype(np.float64),
-                            arrays[f"intercept__{name}"].astype(np.float64))
+                            arrays[f"intercept__{name}"].astype(np.float64),
+                            float(temperatures.get(name, 1.0)))
                  for name, classes in manifest["heads"].items()}
         space = FeatureSpace(tuple(blocks), float(manifest["cue_weight"]))
         return cls(manifest["name"], manifest["version"], space, heads, manifest.get("report", {}))

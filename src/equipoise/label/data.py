@@ -30,8 +30,10 @@ LABEL_CLASSES: dict[str, tuple[str, ...]] = {
     "reflection_type": ("simple", "complex"),
     "input_type": ("information", "advice", "negotiation", "options"),
     "talk_type": ("change", "neutral", "sustain"),
+    "stance": ("directive", "collaborative", "neutral"),
+    "support": ("self_disclosure", "affirmation", "none"),
 }
-THERAPIST_LABELS = ("behaviour", "question_type", "reflection_type", "input_type")
+THERAPIST_LABELS = ("behaviour", "question_type", "reflection_type", "input_type", "stance", "support")
 CLIENT_LABELS = ("talk_type",)
 
 _REQUIRED = ("transcript_id", "utterance_id", "interlocutor", "utterance_text")
@@ -48,6 +50,7 @@ class Session:
 
     transcript_id: str
     group: str
+    corpus: str = "annomi"
     texts: list[str] = field(default_factory=list)
     roles: list[Role] = field(default_factory=list)
     gold: dict[str, list[str | None]] = field(default_factory=lambda: {k: [] for k in LABEL_CLASSES})
@@ -126,7 +129,40 @@ def read_annomi(path: Path) -> list[Session]:
             gold["talk_type"] = None
         for name in LABEL_CLASSES:
             session.gold[name].append(gold[name])
+    for session in sessions.values():
+        session.gold["stance"] = annomi_stance(session)
     return list(sessions.values())
+
+
+def annomi_stance(session: Session) -> list[str | None]:
+    """Stance gold derived from AnnoMI's codes (DESIGN §1; docs/labeller.md, *Label mapping*).
+
+    Advice is **directive** unless permission was asked in the turn or in the same therapist's previous
+    turn (MITI 4: advising with permission is MI-adherent), then **collaborative**; negotiation and options
+    are **collaborative**; questions, reflections and information are **neutral**. AnnoMI's "other" mixes
+    affirmations, greetings and small talk, so it gets no stance gold.
+    """
+    from .markers import find_markers
+
+    out: list[str | None] = []
+    previous_permission = False
+    for i, role in enumerate(session.roles):
+        if role is not Role.THERAPIST:
+            out.append(None)
+            continue
+        markers = find_markers(session.texts[i])
+        permission = previous_permission or "permission" in markers or "autonomy" in markers
+        behaviour, subtype = session.gold["behaviour"][i], session.gold["input_type"][i]
+        if behaviour == "input" and subtype == "advice":
+            out.append("collaborative" if permission else "directive")
+        elif behaviour == "input" and subtype in ("negotiation", "options"):
+            out.append("collaborative")
+        elif behaviour in ("question", "reflection", "input"):
+            out.append("neutral")
+        else:
+            out.append(None)
+        previous_permission = "permission" in markers
+    return out
 
 
 def _sort_key(tid: str) -> tuple[int, str]:
@@ -140,6 +176,8 @@ def _gold_labels(annotations: list[dict[str, str]]) -> dict[str, str | None]:
     gold: dict[str, str | None] = {
         "behaviour": behaviour,
         "talk_type": _vote(_clean(a.get("client_talk_type")) for a in annotations),
+        "stance": None,  # derived per session by annomi_stance
+        "support": None,  # AnnoMI has no self-disclosure or affirmation code
     }
     for name, (exists, subtype) in _SUBTYPES.items():
         gold[name] = _vote(_clean(a.get(subtype)) for a in annotations

@@ -1,10 +1,12 @@
-"""Evaluate a labeller on AnnoMI-format CSV: macro-F1, per-class F1 and confusion matrices per label.
+"""Evaluate a labeller on AnnoMI-format CSV or ESConv JSONL: macro-F1, per-class F1 and confusion matrices
+per label, and for support chats the F1 of single acts (question, advice, self-disclosure, affirmation).
 
 Every session of the file is labelled end to end, exactly as ``equipoise analyse`` would label it, and the
-labeller's output is compared with the gold labels. A subtype (``question_type`` ...) is scored on the turns
-whose gold label has that subtype; where the labeller chose another behaviour its subtype is ``None``, shown
-as the extra predicted column ``(none)`` and counted as an error. Stance has no AnnoMI column: it is scored
-on a hand-labelled CSV of counsellor sentences by :func:`evaluate_stance`.
+labeller's output is compared with the gold labels (for ESConv, its strategies mapped as in
+:mod:`equipoise.label.esconv`). A subtype (``question_type`` ...) is scored on the turns whose gold label has
+that subtype; where the labeller chose another behaviour its subtype is ``None``, shown as the extra
+predicted column ``(none)`` and counted as an error. Stance gold is derived from the corpora's codes
+(docs/labeller.md, *Label mapping*); :func:`evaluate_stance` also scores a hand-labelled CSV of sentences.
 """
 
 from __future__ import annotations
@@ -76,29 +78,102 @@ def session_transcript(session: Session) -> Transcript:
                                   enumerate(zip(session.texts, session.roles, strict=True))], "annomi")
 
 
+def predicted_support(labels: Any) -> str:
+    """The ``support`` class a turn's labels show: its self-disclosure or affirmation marker, else none."""
+    if "self_disclosure" in labels.markers:
+        return "self_disclosure"
+    return "affirmation" if "affirmation" in labels.markers else "none"
+
+
+#: Single acts scored as yes/no over every therapist turn with a behaviour gold: (gold test, predicted test).
+ACTS: dict[str, tuple[Any, Any]] = {
+    "question": (lambda g: g["behaviour"] == "question", lambda p: p.behaviour == "question"),
+    "reflection": (lambda g: g["behaviour"] == "reflection", lambda p: p.behaviour == "reflection"),
+    "advice": (lambda g: g["input_type"] == "advice" and g["behaviour"] == "input",
+               lambda p: p.behaviour == "input" and p.input_type == "advice"),
+    "self_disclosure": (lambda g: g["support"] == "self_disclosure",
+                        lambda p: "self_disclosure" in p.markers),
+    "affirmation": (lambda g: g["support"] == "affirmation", lambda p: "affirmation" in p.markers),
+}
+
+
+def _rule_backed(labels: Any) -> str | None:
+    # The learned stance, but advice or directing without permission found by the phrase rules stays
+    # directive even where the learned head says neutral.
+    if labels.stance_rule == "directive" and labels.stance == "neutral":
+        return "directive"
+    return labels.stance
+
+
+#: Other ways of reading stance, scored beside the shipped one to choose between them under CV.
+STANCE_VARIANTS: dict[str, tuple[str, Any]] = {
+    "stance_rule": ("stance", lambda lab: lab.stance_rule),
+    "stance_rule_backed": ("stance", _rule_backed),
+}
+
+
+def _act_f1(pairs: list[tuple[bool, bool]]) -> float:
+    tp = sum(g and p for g, p in pairs)
+    fp = sum(p and not g for g, p in pairs)
+    fn = sum(g and not p for g, p in pairs)
+    return round(2 * tp / (2 * tp + fp + fn), 4) if tp else 0.0
+
+
 def evaluate_sessions(labeller: Labeller, sessions: Sequence[Session]) -> dict[str, LabelScore]:
-    """Label every session and score every learned label against its gold column."""
-    gold: dict[str, list[str]] = {n: [] for n in LABEL_CLASSES}
-    pred: dict[str, list[str | None]] = {n: [] for n in LABEL_CLASSES}
+    """Label every session and score every label that has a gold column (``support`` through the markers)."""
+    return evaluate_corpus(labeller, sessions)[0]
+
+
+def evaluate_corpus(labeller: Labeller, sessions: Sequence[Session]) -> tuple[dict[str, LabelScore],
+                                                                                 dict[str, float]]:
+    """Per-label scores and per-act F1 (:data:`ACTS`, over turns whose corpus codes that act)."""
+    gold: dict[str, list[str]] = {n: [] for n in (*LABEL_CLASSES, *STANCE_VARIANTS)}
+    pred: dict[str, list[str | None]] = {n: [] for n in gold}
+    acts: dict[str, list[tuple[bool, bool]]] = {n: [] for n in ACTS}
     for session in sessions:
         labels = labeller.label(session_transcript(session))
-        for name in LABEL_CLASSES:
-            for i, g in enumerate(session.gold[name]):
+        for name in gold:
+            for i, g in enumerate(session.gold[STANCE_VARIANTS.get(name, (name,))[0]]):
                 if g is not None:
                     gold[name].append(g)
-                    pred[name].append(getattr(labels[i], name))
-    return {n: score(n, LABEL_CLASSES[n], gold[n], pred[n]) for n in LABEL_CLASSES if gold[n]}
+                    if name in STANCE_VARIANTS:
+                        value = STANCE_VARIANTS[name][1](labels[i])
+                    elif name == "support":
+                        value = predicted_support(labels[i])
+                    else:
+                        value = getattr(labels[i], name)
+                    pred[name].append(value)
+        for i in range(len(session)):
+            row = {n: session.gold[n][i] for n in LABEL_CLASSES}
+            if row["behaviour"] is None:
+                continue
+            for act, (is_gold, is_pred) in ACTS.items():
+                if act in ("self_disclosure", "affirmation") and row["support"] is None:
+                    continue  # a corpus without these codes
+                acts[act].append((bool(is_gold(row)), bool(is_pred(labels[i]))))
+    scores = {n: score(n, LABEL_CLASSES[STANCE_VARIANTS.get(n, (n,))[0]], gold[n], pred[n])
+              for n in gold if gold[n]}
+    return scores, {a: _act_f1(pairs) for a, pairs in acts.items() if pairs and any(g for g, _ in pairs)}
+
+
+def read_sessions(path: Path) -> list[Session]:
+    """Gold sessions of an evaluation file: ESConv JSONL (``.jsonl``) or AnnoMI-format CSV."""
+    if path.suffix.lower() == ".jsonl":
+        from .esconv import read_esconv
+
+        return read_esconv(path)
+    return read_annomi(path)
 
 
 def evaluate(labeller: Labeller, path: Path) -> dict[str, Any]:
-    """Evaluate ``labeller`` on an AnnoMI-format CSV; a JSON-ready report."""
-    sessions = read_annomi(path)
+    """Evaluate ``labeller`` on an AnnoMI-format CSV or an ESConv JSONL file; a JSON-ready report."""
+    sessions = read_sessions(path)
     if not sessions:
         raise InputError(path, "no utterances to evaluate")
-    scores = evaluate_sessions(labeller, sessions)
+    scores, acts = evaluate_corpus(labeller, sessions)
     return {"labeller": {"name": labeller.name, "version": labeller.version}, "data": path.name,
-            "sessions": len(sessions), "turns": sum(len(s) for s in sessions),
-            "labels": {n: s.to_dict() for n, s in scores.items()}}
+            "corpus": sessions[0].corpus, "sessions": len(sessions), "turns": sum(len(s) for s in sessions),
+            "labels": {n: s.to_dict() for n, s in scores.items()}, "acts_f1": acts}
 
 
 def read_stance_gold(path: Path) -> list[dict[str, str]]:
@@ -126,8 +201,22 @@ def report_tables(report: dict[str, Any]) -> list[Any]:
     matrix per label (when the report has them)."""
     from rich.table import Table
 
-    labels = report.get("labels") or report.get("cross_validation") or {}
-    summary = Table(title="Macro-F1 and per-class F1")
+    if "cross_validation" in report:
+        tables: list[Any] = []
+        for corpus, labels in report["cross_validation"].get("corpora", {}).items():
+            tables.extend(report_tables({"labels": labels, "title": f"{corpus}: grouped CV"}))
+        calibration = report["cross_validation"].get("calibration", {})
+        if calibration:
+            table = Table(title="Calibration (out-of-fold): expected calibration error")
+            for column in ("head", "temperature", "ECE raw", "ECE calibrated"):
+                table.add_column(column)
+            for name, c in calibration.items():
+                table.add_row(name, f"{c['temperature']:.3f}", f"{c['ece_raw']:.3f}",
+                              f"{c['ece_calibrated']:.3f}")
+            tables.append(table)
+        return tables
+    labels = report.get("labels") or {}
+    summary = Table(title=report.get("title", "Macro-F1 and per-class F1"))
     for column in ("label", "n", "macro-F1", "per-class F1"):
         summary.add_column(column, justify="right" if column in ("n", "macro-F1") else "left")
     tables: list[Any] = [summary]
@@ -136,6 +225,9 @@ def report_tables(report: dict[str, Any]) -> list[Any]:
         sd = f" ± {s['macro_f1_sd']:.3f}" if "macro_f1_sd" in s else ""
         macro_text = f"{macro:.3f}{sd}"
         per_class = "  ".join(f"{c} {f:.2f}" for c, f in s["per_class_f1"].items())
+        perturbed = s.get("perturbed", {})
+        if perturbed:
+            macro_text += "".join(f"  ({v}: {p['macro_f1_mean']:.3f})" for v, p in perturbed.items())
         summary.add_row(name, str(s["n"]), macro_text, per_class)
         if "confusion" in s:
             matrix = Table(title=f"{name}: confusion (rows gold, columns predicted)")
@@ -145,4 +237,11 @@ def report_tables(report: dict[str, Any]) -> list[Any]:
             for cls, row in zip(s["classes"], s["confusion"], strict=True):
                 matrix.add_row(cls, *(str(v) for v in row))
             tables.append(matrix)
+    if report.get("acts_f1"):
+        acts = Table(title="Single acts (F1, yes/no over therapist turns)")
+        acts.add_column("act")
+        acts.add_column("F1", justify="right")
+        for act, f1 in report["acts_f1"].items():
+            acts.add_row(act, f"{f1:.3f}")
+        tables.append(acts)
     return tables

@@ -16,16 +16,36 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
 from scipy import sparse
 
 from ..model import Role
+from .markers import MARKER_NAMES, find_markers
+from .perturb import to_american
+from .sentences import split
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[?!]")
 _SPACES = re.compile(r"\s+")
 _NOISE = re.compile(r"[^a-z0-9'?!. ]+")
+
+
+_FILLER = re.compile(r"\b(?:um+|uh+|erm|er|hmm+|mm+)\b[,.]?\s*")
+_REPEAT = re.compile(r"\b([a-z']+)(?:\s+\1\b)+")
+
+
+@lru_cache(maxsize=8192)
+def normalise(text: str) -> str:
+    """The form every feature reads: lower case, straight apostrophes, American spelling, no fillers
+    ("um", "uh") and no immediate word repeats ("I I think" -> "i think").
+
+    >>> normalise("Um, I I realise my BEHAVIOUR")
+    'i realize my behavior'
+    """
+    low = to_american(text.replace("’", "'")).lower()
+    return _REPEAT.sub(r"\1", _FILLER.sub("", low)).strip()
 
 
 def tokens(text: str) -> list[str]:
@@ -39,7 +59,7 @@ def tokens(text: str) -> list[str]:
 
 def word_ngrams(text: str, ngram: tuple[int, int]) -> list[str]:
     """Word n-grams of a text, with sentence-edge marks so that openings and endings are features."""
-    toks = ["<s>", *tokens(text), "</s>"]
+    toks = ["<s>", *tokens(normalise(text)), "</s>"]
     lo, hi = ngram
     out = [t for t in toks[1:-1]] if lo <= 1 else []
     for n in range(max(2, lo), hi + 1):
@@ -49,7 +69,7 @@ def word_ngrams(text: str, ngram: tuple[int, int]) -> list[str]:
 
 def char_ngrams(text: str, ngram: tuple[int, int]) -> list[str]:
     """Character n-grams inside word boundaries (like scikit-learn's ``char_wb``)."""
-    clean = _SPACES.sub(" ", _NOISE.sub(" ", text.lower().replace("’", "'"))).strip()
+    clean = _SPACES.sub(" ", _NOISE.sub(" ", normalise(text))).strip()
     lo, hi = ngram
     out: list[str] = []
     for word in clean.split(" "):
@@ -137,11 +157,16 @@ _CHANGE = ("i want to", "i need to", "i will", "i'm going to", "i'd like to", "i
 _SUSTAIN = ("i don't think", "i can't", "i won't", "not a problem", "it's fine", "i like", "i enjoy",
             "it helps", "everybody", "no big deal", "i don't want", "i'm not", "don't need", "but")
 
-CUE_NAMES: tuple[str, ...] = (
+_BASE_CUES: tuple[str, ...] = (
     "ends_question", "has_question", "starts_wh", "starts_aux", "reflect_phrase", "you_count", "i_count",
     "n_words_log", "n_sentences", "short_turn", "change_phrase", "sustain_phrase", "negation",
     "position", "first_turn", "prev_same_role", "prev_missing", "prev_ends_question", "next_missing",
+    "starts_how_many", "bare_no_yes", "prev_closed_opening",
 )
+#: The cue columns: the hand-made cues, then one indicator per rule-based marker of the turn.
+CUE_NAMES: tuple[str, ...] = (*_BASE_CUES, *(f"marker_{m}" for m in MARKER_NAMES))
+_HOW_MANY = re.compile(r"^(?:how (?:many|much|long|often|old|far)|what time|which day)\b")
+_BARE = re.compile(r"^(?:no|nope|nah|yes|yeah|yep|not really|sure|okay|ok|right)[.!]?$")
 
 
 def cue_features(texts: Sequence[str], roles: Sequence[Role]) -> np.ndarray:
@@ -151,16 +176,18 @@ def cue_features(texts: Sequence[str], roles: Sequence[Role]) -> np.ndarray:
     """
     n = len(texts)
     out = np.zeros((n, len(CUE_NAMES)), dtype=np.float64)
-    lowered = [_SPACES.sub(" ", t.lower().replace("’", "'")).strip() for t in texts]
+    lowered = [_SPACES.sub(" ", normalise(t)).strip() for t in texts]
+    openings = [_opening(t) for t in texts]
+    column = {name: k for k, name in enumerate(CUE_NAMES)}
     for i, low in enumerate(lowered):
+        for marker in find_markers(texts[i]):
+            out[i, column[f"marker_{marker}"]] = 1.0
         toks = tokens(low)
         words = [t for t in toks if t not in ("?", "!")]
-        last_clause = re.split(r"[.!?]\s+", low)[-1] if low else ""
-        opening = re.sub(r"^(?:(?:so|and|okay|ok|well|um|uh|now|but|alright|right|yeah|mm-hmm|hmm)[,.]?\s+)+",
-                         "", last_clause)
+        opening = openings[i]
         n_words = len(words)
         prev_role = roles[i - 1] if i > 0 else None
-        out[i] = (
+        out[i, :len(_BASE_CUES)] = (
             float(low.rstrip().endswith("?")),
             float("?" in low),
             float(opening.startswith(_WH)),
@@ -180,25 +207,41 @@ def cue_features(texts: Sequence[str], roles: Sequence[Role]) -> np.ndarray:
             float(prev_role is None),
             float(i > 0 and lowered[i - 1].rstrip().endswith("?")),
             float(i == n - 1),
+            float(bool(_HOW_MANY.match(opening))),
+            float(bool(_BARE.match(low))),
+            float(i > 0 and (openings[i - 1].startswith(_AUX) or bool(_HOW_MANY.match(openings[i - 1])))),
         )
     return out
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_LEAD = re.compile(r"^(?:(?:so|and|okay|ok|well|now|but|alright|right|yeah|mm-hmm|hmm)[,.]?\s+)+")
+
+
+def _opening(text: str) -> str:
+    """The opening words of the last utterance of a turn, normalised, without discourse particles."""
+    return _LEAD.sub("", _SPACES.sub(" ", normalise(sentence_part(text, "last"))).strip())
+
+
+@lru_cache(maxsize=4096)
+def split_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Utterance spans of a text (:func:`equipoise.label.sentences.split`), cached for the feature blocks."""
+    return tuple(split(text))
 
 
 def sentence_part(text: str, part: str) -> str:
-    """The whole text (``all``), or its first or last sentence (``first``, ``last``).
+    """The whole text (``all``), or its first or last utterance (``first``, ``last``), found with or without
+    punctuation by :mod:`equipoise.label.sentences`.
 
     >>> sentence_part("Okay. So what happened next?", "last")
     'So what happened next?'
     """
     if part == "all":
         return text
-    sentences = [s for s in _SENTENCE_END.split(text.strip()) if s]
-    if not sentences:
+    spans = split_spans(text)
+    if not spans:
         return ""
-    return sentences[0] if part == "first" else sentences[-1]
+    start, end = spans[0] if part == "first" else spans[-1]
+    return text[start:end]
 
 
 def neighbour(texts: Sequence[str], offset: int) -> list[str]:

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Protocol
 
 from ..errors import UsageError
 from ..model import Role, Transcript
-from .labels import Labels, TurnLabels
-from .markers import RULES_VERSION, find_markers
+from .features import split_spans
+from .labels import Labels, TurnLabels, UtteranceLabels
+from .markers import MARKER_NAMES, RULES_VERSION, answers_closed_question, find_markers
 from .stance import derive_stance
 
 if TYPE_CHECKING:  # numpy, scipy and the artifact load on first use, keeping `import equipoise.label` cheap
@@ -23,7 +24,7 @@ if TYPE_CHECKING:  # numpy, scipy and the artifact load on first use, keeping `i
     from .artifact import Artifact
 
 MODELS_DIR = Path(__file__).parent / "models"
-DEFAULT_MODEL = "annomi-linear"
+DEFAULT_MODEL = "counselling-linear"
 
 
 class Labeller(Protocol):
@@ -38,7 +39,15 @@ class Labeller(Protocol):
 
 
 class TrainedLabeller:
-    """Labels turns with a trained :class:`Artifact` plus the rule-based markers and stance.
+    """Labels turns and their utterances with a trained :class:`Artifact`, plus the rule-based markers.
+
+    Each turn is labelled as a whole (that is how AnnoMI's and ESConv's annotators coded them): its main
+    labels are the whole turn's. A turn of two or more utterances (:mod:`equipoise.label.sentences`) also gets
+    each utterance labelled, in ``TurnLabels.utterances``, so that a reflection followed by advice and a
+    question is visible as three acts. Stance is the learned head's; the transparent rule of
+    :mod:`equipoise.label.stance` is kept beside it (``stance_rule``) and wins only for confrontation, which
+    the data sets barely code. The learned ``support`` head adds the ``self_disclosure`` and ``affirmation``
+    markers the phrase rules miss.
 
     >>> labeller = load_labeller()                                  # doctest: +SKIP
     >>> labeller.label(transcript)[0].behaviour                     # doctest: +SKIP
@@ -51,68 +60,97 @@ class TrainedLabeller:
         # The learned part and the rules change numbers independently; the version names both.
         self.version = f"{artifact.version}+rules.{RULES_VERSION}"
 
-    def predict(self, texts: list[str], roles: list[Role]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        """Per learned label: (class index, probability of that class) for every turn. Pure, no rules."""
-        import numpy as np
-
+    def predict(self, texts: list[str], roles: list[Role]) -> dict[str, np.ndarray]:
+        """Per learned label: calibrated class probabilities of every text (rows) in the order of the head's
+        classes. Pure, no rules; context comes from the neighbouring texts of the same list."""
         if not texts:
             return {}
         features = self.artifact.space.transform(texts, roles)
-        out = {}
-        for name, head in self.artifact.heads.items():
-            proba = head.predict_proba(features)
-            best = proba.argmax(axis=1)
-            out[name] = (best, proba[np.arange(len(best)), best])
-        return out
+        return {name: head.predict_proba(features) for name, head in self.artifact.heads.items()}
 
     def label(self, transcript: Transcript) -> Labels:
         """Label every turn of ``transcript``."""
         texts = [t.text for t in transcript.turns]
         roles = [t.role for t in transcript.turns]
-        predicted = self.predict(texts, roles)
-        heads = self.artifact.heads
-
-        def pick(name: str, i: int) -> tuple[str, float]:
-            index, prob = predicted[name]
-            return heads[name].classes[int(index[i])], float(prob[i])
-
+        turn_proba = self.predict(texts, roles)
+        spans = [split_spans(t) for t in texts]
+        # Utterances of multi-utterance turns, labelled in one pass as a sequence of their own.
+        owners = [(i, span) for i, sp in enumerate(spans) if len(sp) > 1 for span in sp]
+        utt_proba = self.predict([texts[i][a:b] for i, (a, b) in owners], [roles[i] for i, _ in owners])
+        by_turn: dict[int, list[UtteranceLabels]] = {}
+        previous_permission = False
+        for k, (i, (a, b)) in enumerate(owners):
+            piece = self._one(texts[i][a:b], roles[i], {n: p[k] for n, p in utt_proba.items()},
+                              previous_permission=previous_permission, previous_text=None)
+            previous_permission = "permission" in piece["markers"]  # type: ignore[operator]
+            piece.pop("stance_rule", None)
+            by_turn.setdefault(i, []).append(UtteranceLabels(a, b, **piece))  # type: ignore[arg-type]
         turns: list[TurnLabels] = []
         previous_permission = False
         for i, (text, role) in enumerate(zip(texts, roles, strict=True)):
-            markers = find_markers(text)
+            previous = texts[i - 1] if i > 0 and roles[i - 1] is not role else None
+            values = self._one(text, role, {n: p[i] for n, p in turn_proba.items()},
+                               previous_permission=previous_permission, previous_text=previous)
             if role is Role.THERAPIST:
-                behaviour, p_b = pick("behaviour", i)
-                confidence = {"behaviour": p_b}
-                sub: dict[str, str | None] = dict.fromkeys(("question_type", "reflection_type", "input_type"))
-                field = {"question": "question_type", "reflection": "reflection_type",
-                         "input": "input_type"}.get(behaviour)
-                if field is not None:
-                    sub[field], confidence[field] = pick(field, i)
-                stance = derive_stance(markers, behaviour, sub["input_type"],
-                                       previous_permission=previous_permission)
-                previous_permission = "permission" in markers
-                turns.append(TurnLabels(behaviour=behaviour, stance=stance, markers=markers,  # type: ignore[arg-type]
-                                        confidence=confidence, **sub))  # type: ignore[arg-type]
-            elif role is Role.CLIENT:
-                talk, p_t = pick("talk_type", i)
-                turns.append(TurnLabels(talk_type=talk, markers=markers,  # type: ignore[arg-type]
-                                        confidence={"talk_type": p_t}))
-            else:
-                turns.append(TurnLabels(markers=markers))
+                previous_permission = "permission" in values["markers"]
+            rule = values.pop("stance_rule", None)
+            turns.append(TurnLabels(**values, utterances=tuple(by_turn.get(i, ())),  # type: ignore[arg-type]
+                                    stance_rule=rule))
         return Labels(tuple(turns), self.name, self.version)
+
+    def _one(self, text: str, role: Role, proba: dict[str, np.ndarray], *, previous_permission: bool,
+             previous_text: str | None) -> dict[str, object]:
+        """Labels of one turn or utterance from its probabilities, its markers and its context."""
+        heads = self.artifact.heads
+
+        def pick(name: str) -> tuple[str, float]:
+            row = proba[name]
+            best = int(row.argmax())
+            return heads[name].classes[best], float(row[best])
+
+        markers = find_markers(text)
+        if role is Role.THERAPIST:
+            behaviour, p_b = pick("behaviour")
+            confidence = {"behaviour": p_b}
+            sub: dict[str, str | None] = dict.fromkeys(("question_type", "reflection_type", "input_type"))
+            field = {"question": "question_type", "reflection": "reflection_type",
+                     "input": "input_type"}.get(behaviour)
+            if field is not None:
+                sub[field], confidence[field] = pick(field)
+            if "support" in heads:
+                support, p_s = pick("support")
+                if support != "none" and p_s >= 0.5 and support not in markers:
+                    markers = tuple(m for m in MARKER_NAMES if m in markers or m == support)
+            rule = derive_stance(markers, behaviour, sub["input_type"],
+                                 previous_permission=previous_permission)
+            if "confront" in markers or "stance" not in heads:
+                stance = rule
+            else:
+                stance, confidence["stance"] = pick("stance")
+            return {"behaviour": behaviour, "stance": stance, "markers": markers, "confidence": confidence,
+                    "stance_rule": rule, **sub}
+        if role is Role.CLIENT:
+            talk, p_t = pick("talk_type")
+            if previous_text is not None and answers_closed_question(text, previous_text):
+                markers = tuple(m for m in markers if m != "disagreement")
+            return {"talk_type": talk, "markers": markers, "confidence": {"talk_type": p_t}}
+        return {"markers": markers}
 
 
 def available_models() -> list[str]:
     """Names of the artifacts shipped in the package."""
     if not MODELS_DIR.is_dir():
         return []
-    return sorted(p.name for p in MODELS_DIR.iterdir() if (p / "manifest.json").is_file())
+    return sorted(p.name for p in MODELS_DIR.iterdir() if (p / "vocab.json").is_file())
 
 
 @lru_cache(maxsize=8)
 def _load(folder: Path) -> TrainedLabeller:
     from .artifact import Artifact
+    from .onnx_tier import is_onnx_folder, load_onnx_labeller
 
+    if is_onnx_folder(folder):  # the accurate tier (extra `accurate`), docs/labeller.md
+        return load_onnx_labeller(folder)
     return TrainedLabeller(Artifact.load(folder))
 
 

@@ -17,9 +17,14 @@ TalkType = Literal["change", "neutral", "sustain"]
 
 
 @dataclass(frozen=True, slots=True)
-class TurnLabels:
-    """Labels of one turn. ``confidence`` holds the labeller's probability for each learned label."""
+class UtteranceLabels:
+    """Labels of one utterance (sentence) of a turn: its character span in the turn's text, never the text.
 
+    ``confidence`` holds the calibrated probability of each learned label.
+    """
+
+    start: int
+    end: int
     behaviour: Behaviour | None = None
     question_type: QuestionType | None = None
     reflection_type: ReflectionType | None = None
@@ -30,7 +35,44 @@ class TurnLabels:
     confidence: dict[str, float] = field(default_factory=dict, compare=False)
 
     def to_dict(self) -> dict[str, object]:
-        """The JSON form used in the profile (``confidence`` is left out)."""
+        """The JSON form of ``turns[i].utterances[j]``."""
+        out: dict[str, object] = {"start": self.start, "end": self.end}
+        for name in ("behaviour", "question_type", "reflection_type", "input_type", "stance", "talk_type"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = value
+        out["markers"] = list(self.markers)
+        out["probabilities"] = {k: round(v, 4) for k, v in self.confidence.items()}
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class TurnLabels:
+    """Labels of one turn. ``confidence`` holds the labeller's calibrated probability for each learned
+    label; ``utterances`` the labels of each utterance when the turn has more than one; ``stance_rule`` the
+    stance the transparent rules give (:mod:`equipoise.label.stance`), shown beside the learned one.
+    """
+
+    behaviour: Behaviour | None = None
+    question_type: QuestionType | None = None
+    reflection_type: ReflectionType | None = None
+    input_type: InputType | None = None
+    stance: Stance | None = None
+    talk_type: TalkType | None = None
+    markers: tuple[str, ...] = ()
+    confidence: dict[str, float] = field(default_factory=dict, compare=False)
+    utterances: tuple[UtteranceLabels, ...] = field(default=(), compare=False)
+    stance_rule: Stance | None = field(default=None, compare=False)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> TurnLabels:
+        """Read the form written by :meth:`to_dict` (utterances and probabilities are not kept)."""
+        names = ("behaviour", "question_type", "reflection_type", "input_type", "stance", "talk_type")
+        return cls(**{n: data.get(n) for n in names},  # type: ignore[arg-type]
+                   markers=tuple(data.get("markers") or ()))  # type: ignore[arg-type]
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON form of ``turns[i].labels`` (probabilities and utterances have fields of their own)."""
         return {
             "behaviour": self.behaviour,
             "question_type": self.question_type,

@@ -38,8 +38,10 @@ class Marker:
 #: Version of the marker and stance rules. Part of the labeller's version in every profile, because a
 #: changed rule changes labels and so numbers; raise it with any change to a rule in this module or in
 #: :mod:`equipoise.label.stance`. 2: suggestions and self-disclosure as support conversations phrase
-#: them, and options offered as "... or ...; which would you prefer?".
-RULES_VERSION = "2"
+#: them, and options offered as "... or ...; which would you prefer?". 3: pushback as "I don't think I",
+#: "I don't want to ... yet", "I didn't like"; a bare "no" answering a closed question is not
+#: disagreement (:func:`answers_closed_question`); imperatives after "then"/"and".
+RULES_VERSION = "3"
 
 MARKERS: tuple[Marker, ...] = (
     Marker(
@@ -62,13 +64,14 @@ MARKERS: tuple[Marker, ...] = (
          r"\b(?:may|can|could|might)\s+i\s+(?:share|tell|give|offer|suggest|ask|make|mention|add|"
          r"point out|bring up|show)\b",
          r"\b(?:do|would) you mind if\b", r"\bmind if i\b",
-         r"\bwould you (?:like|want) (?:me to|to hear|some (?:information|ideas|suggestions|feedback))\b",
+         r"\bwould you (?:like|want) (?:me to|to hear|some (?:information|ideas|suggestions|feedback)|"
+         r"(?:an?|one|my) (?:idea|suggestion|tip|thought)s?)\b",
          r"\b(?:are|would) you (?:be )?(?:interested in|open to) (?:hearing|some|a few|learning)\b",
          r"\bwith your permission\b", r"\bwould it help if i\b", r"\bif (?:that's|it's) (?:okay|ok|"
          r"alright) with you\b"),
         ("Is it okay if I share what other people have found helpful?", "Can I offer a suggestion?",
          "Would you like some information about that?", "Do you mind if we look at this form?",
-         "Would you be open to hearing a few ideas?"),
+         "Would you be open to hearing a few ideas?", "Would you like an idea?"),
         ("Is it okay to feel this way?", "I can tell you're upset.", "Would you like to quit?",
          "Are you okay?"),
     ),
@@ -148,15 +151,16 @@ MARKERS: tuple[Marker, ...] = (
     ),
     Marker(
         "directive", "orders or instructs: an imperative, or 'I want you to', 'you have to'",
-        (r"(?:^|[.!?:;]\s+|whatever you do,?\s+)(?:(?:so|now|okay|ok|well|just|please),?\s+)*(?:stop|"
-         r"quit|don't|do not|go|get|take|"
+        (r"(?:^|[.!?:;]\s+|whatever you do,?\s+)(?:(?:so|now|okay|ok|well|just|please|then|and),?\s+)*"
+         r"(?:stop|quit|don't|do not|go|get|take|buy|set|tell|ask|turn|limit|switch|book|throw out|"
          r"call|cut|start|put|throw|give up|make|avoid|remember|write|keep|listen|drink|eat|sleep|leave|"
          r"pour|use|never|always)\b(?! (?:me|on|ahead)\b)",
          r"\bi (?:want|need|expect) you to\b", r"\bi(?:'d| would) like you to\b", r"\byou (?:have to|"
          r"must|need to|are going to have to)\b",
          r"\byou(?:'re| are) (?:going to|gonna) have to\b", r"\byou can't (?:keep|go on|continue)\b"),
         ("Stop drinking before it kills you.", "Just call them tomorrow.", "I want you to write it down.",
-         "You have to take the pills.", "Don't go back to him.", "You can't keep doing this."),
+         "You have to take the pills.", "Don't go back to him.", "You can't keep doing this.",
+         "Then buy an alarm clock."),
         ("Go on.", "Let's take a look together.", "I had to stop.", "You don't have to decide now."),
         unless=(r"\byou don't have to\b", r"^\s*(?:go on|keep going|take your time|don't worry)\b"),
     ),
@@ -233,10 +237,18 @@ MARKERS: tuple[Marker, ...] = (
          r"\byou (?:don't|do not) (?:understand|get it|know (?:me|what))\b",
          r"\bi(?:'m| am) not (?:going to|gonna)\b", r"\bi won't\b", r"\bthat (?:won't|will not|"
          r"doesn't) work\b",
-         r"\bi'm not (?:an alcoholic|an addict|the problem)\b"),
+         r"\bi'm not (?:an alcoholic|an addict|the problem)\b",
+         # Pushback as clients phrase it: "I don't think I ...", "I don't want to do that (yet)",
+         # "I didn't like the worksheets", "I'm not ready", "that's not for me", "I'd rather not".
+         r"\bi (?:don't|do not) think (?:i|that's|that is|it's|it is|this is)\b",
+         r"\bi (?:don't|do not) (?:want|wanna) to (?:do|try|talk about|go|stop|quit|change|cut)\b",
+         r"\bi (?:didn't|did not|don't|do not) (?:like|enjoy|find (?:it|them|that) (?:helpful|useful))\b",
+         r"\bi(?:'m| am) not (?:ready|interested|willing|convinced|doing)\b", r"\bnot for me\b",
+         r"\bi(?:'d| would) rather not\b", r"\bthat(?:'s| is| was) not (?:helpful|useful|fair)\b"),
         ("No, that's not what I said.", "Yeah, but I only drink on weekends.", "You don't understand me.",
-         "I'm not going to stop.", "I don't think so."),
-        ("No problem.", "Yes, I agree.", "I'm not sure.", "That's true."),
+         "I'm not going to stop.", "I don't think so.", "I don't think I can do that.",
+         "I don't want to do that yet.", "I didn't like the worksheets."),
+        ("No problem.", "Yes, I agree.", "I'm not sure.", "That's true.", "I don't want to lose my kids."),
     ),
     Marker(
         "options", "offers a menu of options or ideas rather than one answer",
@@ -314,6 +326,25 @@ def find_markers(text: str) -> tuple[str, ...]:
     low = normalise(text)
     return tuple(name for name, found, unless in _COMPILED
                  if found.search(low) and not (unless is not None and unless.search(low)))
+
+
+_BARE_NO = re.compile(r"^(?:no|nope|nah|no no|not really)[.!]?$")
+_CLOSED_OPENING = re.compile(r"(?:^|[.!?]\s+)(?:(?:so|and|okay|ok|well|now|but|um|uh),?\s+)*(?:do|does|did|"
+                             r"are|is|was|were|have|has|had|can|could|would|will|should|shall|may|might|"
+                             r"any|anything|how (?:many|much|often|long|old))\b[^.?!]*\??\s*$")
+
+
+def answers_closed_question(text: str, previous: str) -> bool:
+    """True when ``text`` is a bare "no" (or "not really") and ``previous``, the other speaker's turn just
+    before, ends in a closed question ("Do you ...?", "Any ...?", "How many ...?"): then "no" answers it
+    and is not pushback.
+
+    >>> answers_closed_question("No.", "Did you drink last night?")
+    True
+    >>> answers_closed_question("No.", "You should stop drinking.")
+    False
+    """
+    return bool(_BARE_NO.match(normalise(text))) and bool(_CLOSED_OPENING.search(normalise(previous)))
 
 
 def markers_table() -> str:

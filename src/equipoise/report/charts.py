@@ -169,7 +169,7 @@ def course_chart(rows: Sequence[Mapping[str, Any]], session_order: Iterable[str]
 
 def course_summary_chart(rows: Sequence[Mapping[str, Any]], session_order: Iterable[str],
                          width: int | str = "container") -> dict[str, Any]:
-    """Overall power lean and partnership across sessions."""
+    """Overall power lean and shared power across sessions."""
     import altair as alt
 
     chart = alt.Chart(alt.Data(name="course-summary")).mark_line(

@@ -29,7 +29,7 @@ from .texts import (
     lean_phrase,
     norm_phrase,
 )
-from .view import as_dict, format_value, number, session_view
+from .view import LOW_CONFIDENCE, as_dict, format_value, number, session_view
 
 if TYPE_CHECKING:
     import jinja2
@@ -96,7 +96,8 @@ def render_session(profile: Any, transcript: Transcript | None = None, *, audien
         "chart-talk": charts.talk_share_chart(view, 200 if static else "container"),
     }
     return _render("session.html.j2", specs, static, audience, view=view, intro=INTRO[audience],
-                   equipoise_version=view.equipoise_version, labeller=view.labeller)
+                   equipoise_version=view.equipoise_version, labeller=view.labeller,
+                   low_confidence=LOW_CONFIDENCE)
 
 
 def course_view(profiles: Sequence[Any], audience: Audience, links: Mapping[str, str] | None = None,
@@ -121,7 +122,7 @@ def course_view(profiles: Sequence[Any], audience: Audience, links: Mapping[str,
                 leans[key] = f"{lean:+.2f}"
                 lean_rows.append({"session": sid, "dimension": dim_title, "key": key, "lean": lean})
         summary = data.get("summary") or {}
-        for measure, field in (("power lean", "power_lean"), ("partnership", "partnership")):
+        for measure, field in (("power lean", "power_lean"), ("shared power", "partnership")):
             value = number(summary.get(field))
             if value is not None:
                 label = CLIENT_SUMMARY_TITLES[field if field == "power_lean" else "partnership_index"] \
@@ -145,7 +146,7 @@ def _course_statements(ids: Sequence[str], lean_rows: Sequence[Mapping[str, Any]
     """The shifts the course analysis finds, in sentences (see :mod:`equipoise.course`)."""
     from ..course import build_course_from_leans
 
-    summary_names = {"power lean": "power_lean", "partnership": "partnership_index"}
+    summary_names = {"power lean": "power_lean", "shared power": "partnership_index"}
     series: dict[str, list[float | None]] = {}
     for row in lean_rows:
         series.setdefault(row["key"], [None] * len(ids))[ids.index(row["session"])] = row["lean"]

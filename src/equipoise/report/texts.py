@@ -7,101 +7,27 @@ of who held a lever in this conversation, shown beside the range seen in referen
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Literal
+
+from ..analysers.base import DimensionWords
+from ..analysers.registry import Declared, declared
 
 Audience = Literal["therapist", "client"]
 AUDIENCES: tuple[Audience, ...] = ("therapist", "client")
 
 
-@dataclass(frozen=True, slots=True)
-class DimensionText:
-    """The words for one dimension, for each audience."""
-
-    title: str
-    client_title: str
-    measures: str
-    client_measures: str
-    cannot_know: str
+#: The words for one dimension, for each audience (declared on its analyser).
+DimensionText = DimensionWords
 
 
-DIMENSIONS: dict[str, DimensionText] = {
-    "floor": DimensionText(
-        "Floor", "Who did the talking",
-        "Share of words and turns (and of speaking time, when the transcript has timestamps), mean turn "
-        "length and the longest run of talk by one person.",
-        "How much of the conversation was you speaking, and how much was your therapist.",
-        "Silence, tone and body language. Whether a long stretch of talk was wanted, for example an "
-        "explanation the client asked for."),
-    "agenda": DimensionText(
-        "Agenda", "Who chose what to talk about",
-        "Who opens new topics (a turn unlike the recent context), who asks the questions, how many "
-        "questions are closed, and who proposes goals.",
-        "Who brought up new subjects, who asked the questions, and who suggested goals.",
-        "Topics agreed before the session or in earlier ones; a change of subject the client asked for in "
-        "a way the words do not show."),
-    "responsiveness": DimensionText(
-        "Responsiveness", "Being heard",
-        "Uptake: how much each therapist turn takes up the client's previous turn (reflections and shared "
-        "words), and the share of substantive client turns left without uptake.",
-        "How often your therapist picked up what you had just said before moving on.",
-        "Uptake that comes later in the session or without words; whether leaving a point aside was a "
-        "deliberate, agreed choice."),
-    "directiveness": DimensionText(
-        "Directiveness", "Advice and direction",
-        "Advice and directives (\u201cyou should\u201d, imperatives), persuasion, confrontation and "
-        "information given without asking, against asking permission, offering options and stressing the "
-        "client's autonomy.",
-        "How often your therapist suggested what to do, and how often they asked first, offered choices or "
-        "said the decision was yours.",
-        "Whether the client asked for direction, and the settings in which direction is exactly what is "
-        "wanted."),
-    "partnership": DimensionText(
-        "Partnership", "Working together",
-        "Reflections against questions (R:Q), complex reflections, open questions, affirmations, "
-        "\u201cwe\u201d language and asking for the client's view.",
-        "How much the conversation sounded like two people working something out together.",
-        "Warmth, tone and the relationship built outside this transcript."),
-    "disclosure": DimensionText(
-        "Disclosure", "Who learned more about the other",
-        "How often each person shares personal, private information, and how unequal that is.",
-        "How much each of you shared about yourselves.",
-        "What was shared in earlier sessions, and whether sharing felt safe or pressured."),
-    "accommodation": DimensionText(
-        "Accommodation", "Whose way of speaking was followed",
-        "Linguistic coordination on function-word classes in each direction and the difference between the "
-        "directions (\u201cEchoes of power\u201d, Danescu-Niculescu-Mizil et al. 2012).",
-        "Whether one of you tended to pick up the other's way of speaking more.",
-        "It needs many turns to be stable, so short sessions give noisy values; it says nothing about what "
-        "was said."),
-    "client_agency": DimensionText(
-        "Client agency", "Your own voice",
-        "Client change talk against sustain talk, client-initiated topics, client disagreement and whether "
-        "the next therapist turn follows or confronts it.",
-        "How often you spoke about your own reasons and plans, raised your own topics, or disagreed, and "
-        "how that was met.",
-        "Sustain talk is not a failure: it can be an honest and important part of the conversation. Agency "
-        "shown outside the session."),
-}
+#: Each dimension's words, as its analyser declares them (``words``), in report order.
+DIMENSIONS: Mapping[str, DimensionText] = declared("words")
+DIMENSION_ORDER: Mapping[str, DimensionText] = DIMENSIONS
 
-DIMENSION_ORDER: tuple[str, ...] = tuple(DIMENSIONS)
-
-# What each dimension cannot see, said to the client.
-CLIENT_LIMITS: dict[str, str] = {
-    "floor": "Silences, tone of voice and body language; whether a long stretch of talk was something you "
-             "asked for.",
-    "agenda": "What you agreed on before this session, or a wish to change the subject that was not put into "
-              "words.",
-    "responsiveness": "Being heard without words, or later in the session; a point set aside on purpose, "
-                      "together.",
-    "directiveness": "Whether you asked for advice: sometimes direction is exactly what is wanted.",
-    "partnership": "Warmth, tone and the relationship you have built outside this conversation.",
-    "disclosure": "What was shared in earlier sessions, and how safe sharing felt.",
-    "accommodation": "It needs a long conversation to say much, and it says nothing about what was said.",
-    "client_agency": "Talking about reasons to keep things as they are is not a failure: it can be honest "
-                     "and important. It also cannot see what you do between sessions.",
-}
+#: What each dimension cannot see, said to the client.
+CLIENT_LIMITS: Mapping[str, str] = Declared(lambda a: a.words.client_cannot_know if getattr(a, "words", None)
+                                            else None)
 
 # Label names said to the client, where the clinical term would puzzle or sting.
 CLIENT_LABEL_WORDS: dict[str, str] = {
@@ -165,43 +91,42 @@ def lean_phrase(lean: float | None, audience: Audience) -> str:
 # The client version says which way each dimension leans in a sentence about this conversation: "mostly
 # your therapist" under "Who learned more about the other" is clear, under "Being heard" it is not.
 # Each entry: (towards the therapist, towards the client); "{more}" becomes "clearly more" or "a little more".
-CLIENT_LEANS: dict[str, tuple[str, str]] = {
-    "floor": ("your therapist talked {more} than you", "you talked {more} than your therapist"),
-    "agenda": ("your therapist chose the subject {more} often than you",
-               "you chose the subject {more} often than your therapist"),
-    "responsiveness": ("your therapist {more} often moved on than picked up what you had just said",
-                       "your therapist {more} often picked up what you had just said than moved on"),
-    "directiveness": ("your therapist {more} often suggested what to do than left the choice to you",
-                      "your therapist {more} often left the choice to you than suggested what to do"),
-    "partnership": ("{more} steering by your therapist than working it out together",
-                    "{more} working it out together than steering by your therapist"),
-    "disclosure": ("you shared {more} about yourself than your therapist did",
-                   "your therapist shared {more} about themselves than you did"),
-    "accommodation": ("you {more} often took up your therapist's way of speaking than the reverse",
-                      "your therapist {more} often took up your way of speaking than the reverse"),
-    "client_agency": ("{more} of the direction came from your therapist than from your own reasons",
-                      "{more} of the direction came from your own reasons and topics"),
-}
+CLIENT_LEANS: Mapping[str, tuple[str, str]] = Declared(
+    lambda a: a.words.client_leans if getattr(a, "words", None) else None)
 CLIENT_EVEN = "about even between you"
 
 
-def client_lean_phrase(key: str, lean: float | None) -> str:
+#: |lean| from which the client version says "clearly more" rather than "a little more". A floor lean of
+#: 0.3 is a 65/35 split of the words; at 0.5 (75/25) the words said "a little more" before version 2.
+CLEARLY = 0.3
+
+
+def client_lean_phrase(key: str, lean: float | None, therapist_share: float | None = None) -> str:
     """Say in a sentence which way one dimension leans, for the client (falls back on :func:`lean_phrase`).
+
+    ``therapist_share`` (the floor's word share of the therapist), when given, is said as a number too.
 
     >>> client_lean_phrase("disclosure", 0.9)
     'you shared clearly more about yourself than your therapist did'
-    >>> client_lean_phrase("floor", -0.3), client_lean_phrase("floor", 0.1)
+    >>> client_lean_phrase("floor", -0.2), client_lean_phrase("floor", 0.1)
     ('you talked a little more than your therapist', 'about even between you')
+    >>> client_lean_phrase("floor", 0.5, therapist_share=0.75)
+    "your therapist talked clearly more than you (75% of the words were your therapist's)"
     """
     if lean is None or key not in CLIENT_LEANS:
         return lean_phrase(lean, "client")
     if abs(lean) < 0.15:
-        return CLIENT_EVEN
-    template = CLIENT_LEANS[key][0 if lean > 0 else 1]
-    return template.format(more="clearly more" if abs(lean) >= 0.5 else "a little more")
+        phrase = CLIENT_EVEN
+    else:
+        template = CLIENT_LEANS[key][0 if lean > 0 else 1]
+        phrase = template.format(more="clearly more" if abs(lean) >= CLEARLY else "a little more")
+    if therapist_share is not None:
+        phrase += f" ({therapist_share:.0%} of the words were your therapist's)"
+    return phrase
 
 
-CLIENT_SUMMARY_TITLES = {"power_lean": "Who led, overall", "partnership_index": "Working together, overall"}
+CLIENT_SUMMARY_TITLES = {"power_lean": "Who led, overall",
+                         "partnership_index": "Shared power, overall"}
 
 
 def client_course_statements(shifts: Sequence[tuple[str, int, float, float]], back_and_forth: Sequence[str],

@@ -106,6 +106,8 @@ class TurnView:
     text: str | None
     chips: tuple[str, ...]
     evidence_for: tuple[str, ...]
+    #: learned labels of this turn whose calibrated probability is under :data:`LOW_CONFIDENCE`
+    uncertain: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +128,13 @@ class SessionView:
     turns: tuple[TurnView, ...]
     has_text: bool
     summary_evidence: tuple[int, ...] = ()
+    #: Shifts within the session, in words (from the timeline).
+    shifts: tuple[str, ...] = ()
+
+    @property
+    def shared_power(self) -> float | None:
+        """The shared-power index (``summary.partnership`` in schema 1)."""
+        return self.partnership
 
     @property
     def has_norms(self) -> bool:
@@ -287,7 +296,9 @@ def dimension_view(key: str, dim: Mapping[str, Any], n_turns: int, audience: Aud
     lean = number(dim.get("lean"))
     available = bool(dim.get("available", lean is not None))
     # The client reads a sentence naming the direction; "mostly your therapist" alone can read backwards.
-    phrase = client_lean_phrase(key, lean) if audience == "client" else lean_phrase(lean, audience)
+    share = number((dim.get("metrics") or {}).get("word_share_therapist")) if key == "floor" else None
+    phrase = (client_lean_phrase(key, lean, share) if audience == "client"
+              else lean_phrase(lean, audience))
     return DimensionView(
         key=key, title=title, measures=measures, cannot_know=cannot_know,
         notes=tuple(str(n) for n in dim.get("notes") or ()),
@@ -362,6 +373,17 @@ def _chips(labels: Mapping[str, Any], audience: Audience = "therapist") -> tuple
     return tuple(chips)
 
 
+#: A learned label under this calibrated probability is marked "uncertain" on an evidence turn.
+LOW_CONFIDENCE = 0.6
+
+
+def _uncertain(turn: Mapping[str, Any]) -> tuple[str, ...]:
+    shown = ("behaviour", "question_type", "reflection_type", "input_type", "stance", "talk_type")
+    probabilities = turn.get("probabilities") or {}
+    return tuple(name for name in shown if name in probabilities
+                 and (number(probabilities[name]) or 0.0) < LOW_CONFIDENCE)
+
+
 def _clock(seconds: Any) -> str | None:
     value = number(seconds)
     if value is None:
@@ -370,24 +392,33 @@ def _clock(seconds: Any) -> str | None:
     return f"{minutes // 60}:{minutes % 60:02d}:{secs:02d}" if minutes >= 60 else f"{minutes}:{secs:02d}"
 
 
-def talk_share(turns: Sequence[Mapping[str, Any]], transcript: Transcript | None) -> tuple[dict, ...]:
-    """Share of words (with a transcript) and of turns for each role, as chart rows."""
+def talk_share(floor: Mapping[str, Any] | None) -> tuple[dict, ...]:
+    """Share of words, turns and (with timestamps) speaking time for each role, as chart rows.
+
+    Read from the floor dimension's own ``word_share_<role>``, ``turn_share_<role>`` and
+    ``time_share_<role>`` metrics, so that the chart shows the numbers of the floor card and never a
+    recount of its own (which split words differently). Empty when the floor was not measured.
+
+    >>> [(r["measure"], r["share"]) for r in talk_share({"metrics": {"word_share_therapist": 0.75,
+    ...                                                                "turn_share_therapist": 0.5}})]
+    [('words', 0.75), ('turns', 0.5)]
+    """
+    metrics = (floor or {}).get("metrics") or {}
     rows: list[dict[str, Any]] = []
-    roles = [str(t.get("role", "other")) for t in turns]
-    if transcript is not None:
-        words: dict[str, int] = {}
-        for turn in transcript.turns:
-            words[turn.role.value] = words.get(turn.role.value, 0) + len(turn.text.split())
-        total = sum(words.values()) or 1
-        rows += [{"measure": "words", "role": r, "share": n / total} for r, n in words.items()]
-    counts = {r: roles.count(r) for r in dict.fromkeys(roles)}
-    rows += [{"measure": "turns", "role": r, "share": n / (len(roles) or 1)} for r, n in counts.items()]
+    for measure, prefix in (("words", "word_share_"), ("turns", "turn_share_"), ("time", "time_share_")):
+        for key, value in metrics.items():
+            share = number(value)
+            if key.startswith(prefix) and share is not None and share > 0:
+                rows.append({"measure": measure, "role": key[len(prefix):], "share": share})
     return tuple(rows)
 
 
 def session_view(profile: Any, transcript: Transcript | None = None,
                  audience: Audience = "therapist") -> SessionView:
     """Build the view of one session report from a profile and, optionally, its transcript."""
+    from ..profile import TimelineWindow
+    from ..timeline import within_session_shifts
+
     data = as_dict(profile)
     turns = list(data["turns"])
     n_turns = len(turns)
@@ -408,7 +439,8 @@ def session_view(profile: Any, transcript: Transcript | None = None,
         turn_views.append(TurnView(
             index=int(turn.get("index", i)), speaker=str(turn.get("speaker", "")),
             role=str(turn.get("role", "other")), time=_clock(turn.get("start")), text=text,
-            chips=_chips(turn.get("labels") or {}, audience), evidence_for=tuple(evidence_for.get(i, ()))))
+            chips=_chips(turn.get("labels") or {}, audience), evidence_for=tuple(evidence_for.get(i, ())),
+            uncertain=_uncertain(turn) if i in evidence_for else ()))
     meta = data["transcript"]
     summary = data.get("summary") or {}
     labeller = data.get("labeller") or {}
@@ -420,7 +452,10 @@ def session_view(profile: Any, transcript: Transcript | None = None,
         equipoise_version=str(data.get("equipoise_version", "")),
         power_lean=number(summary.get("power_lean")), partnership=number(summary.get("partnership")),
         dimensions=dims, timeline=timeline_rows(data.get("timeline"), titles),
-        talk_share=talk_share(turns, transcript), turns=tuple(turn_views),
+        talk_share=talk_share(dims_raw.get("floor")), turns=tuple(turn_views),
+        shifts=tuple(within_session_shifts(tuple(TimelineWindow.from_dict(w)
+                                                 for w in data.get("timeline") or ()
+                                                 if isinstance(w, Mapping) and "first_turn" in w))),
         has_text=transcript is not None,
         summary_evidence=turn_indexes(summary.get("evidence"), n_turns))
 

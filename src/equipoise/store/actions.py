@@ -16,13 +16,17 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, func, select, update
 
 from .models import (
+    AuditEvent,
     CheckIn,
     Client,
+    DeletedObject,
     Invite,
     LoginSession,
+    PasswordReset,
     Reflection,
     StoredProfile,
     StoredTranscript,
+    SupervisionComment,
     SupervisionShare,
     TherapySession,
     User,
@@ -77,7 +81,8 @@ def user_for_login(db: Session, token: str) -> User | None:
     if _aware(row.expires_at) <= utcnow():
         db.delete(row)
         return None
-    return db.get(User, row.user_id)
+    user = db.get(User, row.user_id)
+    return user if user is not None and user.active else None
 
 
 def end_login(db: Session, token: str) -> None:
@@ -171,9 +176,12 @@ def revoke_consent(db: Session, client: Client) -> Deleted:
 
     deleted = Deleted(len(ids), count(StoredTranscript), count(StoredProfile), count(CheckIn),
                       count(Reflection))
+    if ids:
+        remember_deleted(db, "session", db.scalars(select(TherapySession.public_id)
+                                                   .where(TherapySession.id.in_(ids))), client)
     # Explicit deletes, children first, so this holds whether or not the database enforces cascades.
     if ids:
-        for model in (StoredTranscript, StoredProfile, CheckIn, Reflection):
+        for model in (StoredTranscript, StoredProfile, CheckIn, Reflection, SupervisionComment):
             db.execute(delete(model).where(model.session_id.in_(ids)))
         db.execute(delete(TherapySession).where(TherapySession.id.in_(ids)))
     client.consent_at = None
@@ -190,7 +198,8 @@ def turns_of(transcript: Transcript) -> list[dict[str, Any]]:
 
 
 def add_session(db: Session, client: Client, *, title: str, source_name: str, source_format: str,
-                turns: list[dict[str, Any]], profile: dict[str, Any]) -> TherapySession:
+                turns: list[dict[str, Any]], profile: dict[str, Any],
+                notices: list[str] | None = None) -> TherapySession:
     """Store a session with its transcript and its profile (the Profile JSON, as given).
 
     The session's number is the client's next one, computed inside the INSERT itself (atomic on SQLite,
@@ -201,7 +210,8 @@ def add_session(db: Session, client: Client, *, title: str, source_name: str, so
     number = (select(func.coalesce(func.max(TherapySession.number), 0) + 1)
               .where(TherapySession.client_id == client.id).scalar_subquery())
     session = TherapySession(client_id=client.id, number=number, title=title.strip()[:200],
-                             source_name=source_name[:255], source_format=source_format)
+                             source_name=source_name[:255], source_format=source_format,
+                             reading_notices=list(notices or []))
     db.add(session)
     db.flush()
     db.refresh(session, ["number"])
@@ -214,6 +224,24 @@ def add_session(db: Session, client: Client, *, title: str, source_name: str, so
                          data=profile))
     db.flush()
     return session
+
+
+def replace_profile(db: Session, session: TherapySession, turns: list[dict[str, Any]],
+                    profile: dict[str, Any]) -> None:
+    """Store corrected turns and the profile analysed again from them, in place of the old ones."""
+    summary = profile.get("summary") or {}
+    if session.transcript is None:
+        session.transcript = StoredTranscript(session_id=session.id, turns=turns)
+    else:
+        session.transcript.turns = turns
+    if session.profile is None:
+        session.profile = StoredProfile(session_id=session.id, schema_version=1, data=profile)
+    stored = session.profile
+    stored.schema_version = int(profile.get("schema_version", 1))
+    stored.power_lean, stored.partnership = summary.get("power_lean"), summary.get("partnership")
+    stored.data = profile
+    stored.created_at = utcnow()
+    db.flush()
 
 
 def save_answers(db: Session, model: type[CheckIn] | type[Reflection], session: TherapySession,
@@ -250,3 +278,84 @@ def set_share(db: Session, therapist: User, supervisor: User, *, shared: bool,
 def share_between(db: Session, therapist_id: int, supervisor_id: int) -> SupervisionShare | None:
     return db.scalars(select(SupervisionShare).where(SupervisionShare.therapist_id == therapist_id,
                                                      SupervisionShare.supervisor_id == supervisor_id)).first()
+
+
+def client_by_public_id(db: Session, public_id: str) -> Client | None:
+    return db.scalars(select(Client).where(Client.public_id == public_id)).first()
+
+
+def session_by_public_id(db: Session, public_id: str) -> TherapySession | None:
+    return db.scalars(select(TherapySession).where(TherapySession.public_id == public_id)).first()
+
+
+def remember_deleted(db: Session, kind: str, public_ids: Any, client: Client | None) -> None:
+    """Keep the public ids of deleted objects and their client record (nothing else of them), so their
+    links say "deleted"."""
+    for public_id in public_ids:
+        db.add(DeletedObject(public_id=public_id, kind=kind,
+                             client_ref=client.public_id if client else None))
+    db.flush()
+
+
+def deleted_object(db: Session, public_id: str) -> DeletedObject | None:
+    return db.get(DeletedObject, public_id)
+
+
+def delete_session(db: Session, session: TherapySession) -> None:
+    """Delete a session with its transcript, profile, check-in and reflection; its id stays retired."""
+    remember_deleted(db, "session", [session.public_id], db.get(Client, session.client_id))
+    db.delete(session)
+    db.flush()
+
+
+def audit(db: Session, actor: User | None, action: str, kind: str, object_id: str | None = None, *,
+          client: Client | None = None, details: str | None = None) -> None:
+    """Write one audit event: who did what to which object. ``details`` must never hold transcript text
+    or answers (field names and counts only)."""
+    db.add(AuditEvent(actor_id=actor.id if actor else None,
+                      actor_name=actor.display_name if actor else "(not signed in)",
+                      actor_role=actor.role if actor else "anonymous", action=action, object_kind=kind,
+                      object_id=object_id, client_ref=client.public_id if client else None,
+                      details=(details or None) and details[:500]))
+    db.flush()
+
+
+def audit_trail(db: Session, client: Client | None = None, limit: int = 500) -> list[AuditEvent]:
+    """The newest audit events first: of one client record, or all of them."""
+    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+    if client is not None:
+        query = query.where(AuditEvent.client_ref == client.public_id)
+    return list(db.scalars(query))
+
+
+def end_all_logins(db: Session, user: User, keep: str | None = None) -> None:
+    """Sign ``user`` out everywhere (but the sign-in with token ``keep``): after a password change,
+    a reset, a deactivation or a role change."""
+    query = delete(LoginSession).where(LoginSession.user_id == user.id)
+    if keep is not None:
+        query = query.where(LoginSession.token_hash != token_hash(keep))
+    db.execute(query)
+
+
+def new_password_reset(db: Session, user: User, max_age_seconds: int) -> str:
+    """A one-time token to set a new password; earlier unused ones stop working."""
+    db.execute(delete(PasswordReset).where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None)))
+    token = secrets.token_urlsafe(32)
+    db.add(PasswordReset(token_hash=token_hash(token), user_id=user.id,
+                         expires_at=utcnow() + dt.timedelta(seconds=max_age_seconds)))
+    db.flush()
+    return token
+
+
+def open_password_reset(db: Session, token: str) -> PasswordReset | None:
+    row = db.get(PasswordReset, token_hash(token))
+    if row is None or row.used_at is not None or _aware(row.expires_at) <= utcnow():
+        return None
+    return row
+
+
+def set_password(db: Session, user: User, password_hash: str) -> None:
+    """A new password: every sign-in of the account ends."""
+    user.password_hash = password_hash
+    end_all_logins(db, user)
+    db.flush()

@@ -11,9 +11,21 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import secrets
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from .encrypted import EncryptedJSON, EncryptedText
@@ -21,6 +33,11 @@ from .encrypted import EncryptedJSON, EncryptedText
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def new_public_id() -> str:
+    """A random id for links and addresses: never guessable from another, never reused after a deletion."""
+    return secrets.token_urlsafe(12)
 
 
 class UserRole(enum.StrEnum):
@@ -53,6 +70,8 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    # A deactivated account keeps its data but cannot sign in.
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -78,17 +97,31 @@ class LoginFailure(Base):
     at: Mapped[float] = mapped_column(Float, index=True)
 
 
+class PasswordReset(Base):
+    """A one-time link an administrator made for someone to set a new password (SHA-256 of the token)."""
+
+    __tablename__ = "password_resets"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
 class Client(Base):
     """A therapist's client; ``label`` is what the therapist calls them, ``user_id`` their account."""
 
     __tablename__ = "clients"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, index=True, default=new_public_id)
     therapist_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True,
                                                 unique=True)
     label: Mapped[str] = mapped_column(String(200))
     consent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # The client's choice: whether their own words (comments, "something else") reach a supervisor.
+    comments_to_supervisor: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     sessions: Mapped[list[TherapySession]] = relationship(
@@ -120,11 +153,18 @@ class TherapySession(Base):
     # Numbers are allocated under this constraint, so concurrent uploads cannot share one.
     __table_args__ = (Index("uq_therapy_sessions_client_number", "client_id", "number", unique=True),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, index=True, default=new_public_id)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(200))
     source_name: Mapped[str] = mapped_column(String(255))
     source_format: Mapped[str] = mapped_column(String(40))
+    session_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    # What the reader assumed when it read the file (an inferred role, an encoding): shown on the page.
+    reading_notices: Mapped[list[str] | None] = mapped_column(EncryptedJSON, nullable=True)
+    # When each side was first shown the other side's answers or the measured profile (blinding).
+    therapist_seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    client_seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     client: Mapped[Client] = relationship(back_populates="sessions")
@@ -133,6 +173,8 @@ class TherapySession(Base):
     profile: Mapped[StoredProfile | None] = relationship(cascade="all, delete-orphan", passive_deletes=True)
     check_in: Mapped[CheckIn | None] = relationship(cascade="all, delete-orphan", passive_deletes=True)
     reflection: Mapped[Reflection | None] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+    supervision_comments: Mapped[list[SupervisionComment]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="SupervisionComment.id")
 
 
 class StoredTranscript(Base):
@@ -170,6 +212,8 @@ class CheckIn(Base):
     who_held: Mapped[str] = mapped_column(String(20))
     who_held_other: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
     comment: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    # "I have seen it already": answered after seeing the report or the therapist's expectation.
+    after_seeing: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -188,6 +232,21 @@ class Reflection(Base):
     challenged: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
     independence: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
     needs: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    # Written after seeing the client's answers or the measured profile.
+    after_seeing: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SupervisionComment(Base):
+    """A supervisor's comment for the therapist, on a session or on one of its turns."""
+
+    __tablename__ = "supervision_comments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("therapy_sessions.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    author_name: Mapped[str] = mapped_column(String(200))
+    turn_index: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    text: Mapped[str] = mapped_column(EncryptedText)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -201,3 +260,34 @@ class SupervisionShare(Base):
     supervisor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     show_client_names: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DeletedObject(Base):
+    """The public id of something deleted, so its old links say so (and the id is never handed out again)."""
+
+    __tablename__ = "deleted_objects"
+    public_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    # The client record it belonged to, so only those who could see it learn that it was deleted.
+    client_ref: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    deleted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditEvent(Base):
+    """Who viewed, exported or changed what. Never any transcript text or answer; kept after deletions.
+
+    Objects are named by public id and the client record they belong to (no foreign keys), so the trail
+    outlives what it describes.
+    """
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    actor_name: Mapped[str] = mapped_column(String(200))
+    actor_role: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(40))
+    object_kind: Mapped[str] = mapped_column(String(20))
+    object_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    client_ref: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    details: Mapped[str | None] = mapped_column(String(500), nullable=True)

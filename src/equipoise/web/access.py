@@ -50,9 +50,22 @@ def client_name(db: Session, access: Access) -> str:
     return access.client.label if access.show_names else client_alias(db, access.client)
 
 
-def access_to_client(db: Session, user: User, client_id: int) -> Access:
-    """The user's access to a client, or a 404."""
-    client = db.get(Client, client_id)
+def _gone(db: Session, user: User, kind: str, public_id: str) -> None:
+    # A link to something deleted says so, rather than "not found" (and its id is never handed out again);
+    # only to those who could see its client record, so nobody else learns that it existed.
+    row = actions.deleted_object(db, public_id)
+    if row is None or row.client_ref is None:
+        return
+    try:
+        access_to_client(db, user, row.client_ref)
+    except WebError:
+        return
+    raise WebError(410, f"This {kind} was deleted; its link no longer opens anything.")
+
+
+def access_to_client(db: Session, user: User, client_id: str) -> Access:
+    """The user's access to a client (by its public id), or a 404."""
+    client = actions.client_by_public_id(db, client_id)
     if client is not None:
         if user.role == UserRole.THERAPIST and client.therapist_id == user.id:
             return Access("owner", client, True)
@@ -65,14 +78,18 @@ def access_to_client(db: Session, user: User, client_id: int) -> Access:
     raise WebError(404, f"No client {client_id} that you can see.")
 
 
-def access_to_session(db: Session, user: User, session_id: int) -> tuple[Access, TherapySession]:
-    """The user's access to a session (through its client), or a 404."""
-    session = db.get(TherapySession, session_id)
+def access_to_session(db: Session, user: User, session_id: str) -> tuple[Access, TherapySession]:
+    """The user's access to a session (by its public id, through its client), or a 404 (410: deleted)."""
+    session = actions.session_by_public_id(db, session_id)
     if session is not None:
+        client = db.get(Client, session.client_id)
         try:
-            return access_to_client(db, user, session.client_id), session
+            if client is not None:
+                return access_to_client(db, user, client.public_id), session
         except WebError:
             pass
+    else:
+        _gone(db, user, "session", session_id)
     raise WebError(404, f"No session {session_id} that you can see.")
 
 

@@ -42,7 +42,7 @@ def create_app(settings: Settings | None = None, *, analyse: Callable[..., dict[
     from .. import __version__
     from ..store import migrate as run_migrations
     from ..store import open_engine, session_factory
-    from . import charts, perception, security
+    from . import charts, perception, promises, security
     from .core import AppState
     from .routes import register
 
@@ -61,7 +61,8 @@ def create_app(settings: Settings | None = None, *, analyse: Callable[..., dict[
                              WHO_HELD_QUESTION=perception.WHO_HELD_QUESTION, version=__version__,
                              course_chart=charts.course_chart, items_chart=charts.items_chart,
                              caseload_chart=charts.caseload_chart, responsive=charts.responsive,
-                             ITEM_PAIRS=[(item.key, item.text) for item in perception.ITEMS])
+                             ITEM_PAIRS=[(item.key, item.text) for item in perception.ITEMS],
+                             PROMISES=promises.sentences)
 
     app = FastAPI(title="Equipoise", version=__version__, docs_url=None, redoc_url=None,
                   swagger_ui_oauth2_redirect_url=None,

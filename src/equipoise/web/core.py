@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     from .settings import Settings
 
 TITLES = {400: "Bad request", 401: "Sign-in needed", 403: "Not allowed", 404: "Not found",
-          405: "Method not allowed", 409: "Conflict", 413: "Too large", 415: "Unsupported format",
-          422: "Invalid input", 429: "Too many attempts", 500: "Server error"}
+          405: "Method not allowed", 409: "Conflict", 410: "Deleted", 413: "Too large",
+          415: "Unsupported format", 422: "Invalid input", 429: "Too many attempts", 500: "Server error"}
 
 
 class WebError(Exception):

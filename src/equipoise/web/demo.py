@@ -1,4 +1,5 @@
-"""A demo practice for newcomers: a therapist, two clients with sessions from ``examples/``, check-ins,
+"""A demo practice for newcomers: a therapist, two clients with the sessions shipped in the package
+(``demo_sessions/``, the same as ``examples/``), check-ins,
 reflections, a supervisor who was given read access, and an administrator.
 
 Every run makes new random passwords and prints them; :func:`seed` refuses a database that has users.
@@ -27,13 +28,17 @@ class DemoLogin:
     display_name: str
 
 
+# The demo's sessions ship inside the package (copies of examples/ in the source tree, checked by a test),
+# so `equipoise serve --demo` works from an installed package, from any folder.
+DEMO_SESSIONS = Path(__file__).parent / "demo_sessions"
+
+
 def examples_dir() -> Path:
-    """The ``examples/`` folder of a source checkout (or of the current directory)."""
-    for candidate in (Path(__file__).resolve().parents[3] / "examples", Path.cwd() / "examples"):
-        if (candidate / "course").is_dir():
-            return candidate
-    raise UsageError("the demo needs the examples/ folder of the Equipoise source tree; run "
-                     "`equipoise serve --demo` from the repository root")
+    """The folder of the demo's session transcripts, shipped as package data."""
+    if (DEMO_SESSIONS / "course").is_dir():
+        return DEMO_SESSIONS
+    raise UsageError("the demo sessions are missing from this installation of Equipoise "
+                     f"({DEMO_SESSIONS}); reinstall the package")
 
 
 _CHECK_INS: dict[str, dict[str, Any]] = {

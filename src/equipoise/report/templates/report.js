@@ -56,11 +56,34 @@
     if (ev.key === "Escape") clearEvidence();
   });
 
+  // On a phone a legend four entries wide and small multiples four abreast run past the screen: one
+  // legend entry a row, and one panel a row at the screen's width.
+  function forPhone(spec, el) {
+    if (!window.matchMedia("(max-width: 640px)").matches) return spec;
+    var s = JSON.parse(JSON.stringify(spec));
+    (function walk(o) {
+      if (!o || typeof o !== "object") return;
+      if (o.legend && typeof o.legend === "object" && o.legend.columns) o.legend.columns = 1;
+      Object.keys(o).forEach(function (k) { walk(o[k]); });
+    })(s);
+    if (s.columns && s.spec) {
+      s.columns = 1;
+      s.spec.width = Math.max(160, el.clientWidth - 90);
+    }
+    // A label at the end of an axis may stand out past the plot: keep room for it inside the screen.
+    s.padding = { left: 5, top: 5, bottom: 5, right: 14 };
+    if (s.width === "container") s.autosize = { type: "fit-x", contains: "padding" };
+    // The client's axis titles ("<- you . shared . your therapist ->") are wider than a phone's plot.
+    s.config = s.config || {};
+    s.config.axis = Object.assign({}, s.config.axis, { titleFontSize: 10 });
+    return s;
+  }
+
   var specs = JSON.parse(document.getElementById("equipoise-charts").textContent);
   Object.keys(specs).forEach(function (id) {
     var el = document.getElementById(id);
     if (!el) return;
-    vegaEmbed(el, specs[id], { actions: false, renderer: "svg" }).then(function (result) {
+    vegaEmbed(el, forPhone(specs[id], el), { actions: false, renderer: "svg" }).then(function (result) {
       el.dataset.rendered = "true";
       result.view.addEventListener("click", function (event, item) {
         var d = item && item.datum;

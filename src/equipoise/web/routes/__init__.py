@@ -10,9 +10,10 @@ if TYPE_CHECKING:
 
 def routers() -> list[APIRouter]:
     """Every router of the app, in the order they are added."""
-    from . import account, admin, client, practice, sessions, supervision
+    from . import account, admin, client, corrections, passwords, practice, sessions, supervision
 
-    return [m.router for m in (account, practice, sessions, client, supervision, admin)]
+    return [m.router for m in (account, passwords, practice, sessions, corrections, client, supervision,
+                               admin)]
 
 
 def register(app: FastAPI) -> None:

@@ -82,6 +82,9 @@ def login(ctx: CtxDep, form: FormDep) -> Response:
         return ctx.render("login.html", {"action": "/login", "fields": [], "next": target, "error": message,
                                          "csrf_token": ctx.csrf}, status=400)
     state.limiter.succeed(ctx.db, address, email)
+    if not user.active:  # said only after the right password, so it reveals nothing to a guesser
+        raise WebError(403, "This account is deactivated: its data is kept, but it cannot sign in. Please "
+                            "ask the administrator.")
     response = sign_in(ctx, user, target)
     security.set_cookie(response, ctx.settings, ctx.request, security.DEVICE_COOKIE,
                         security.device_token(state.secret, user.id), max_age=security.DEVICE_MAX_AGE)

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from ... import __version__
 from ...store import actions
 from ...store.models import Client, User, utcnow
-from .. import export, perception, views
+from .. import audit, blinding, export, perception, promises, views
 from ..access import access_to_client
 from ..core import (
     CtxDep,
@@ -39,23 +39,35 @@ def me(ctx: CtxDep) -> dict[str, Any]:
     """The client's sessions (with their client reports) and their check-in history."""
     user, client = own_client(ctx)
     sessions = []
+    access = access_to_client(ctx.db, user, client.public_id)
     for session in client.sessions:
+        blind = blinding.blinded(access, session)
         sessions.append({
-            "id": session.id, "number": session.number, "title": session.title,
+            "id": session.public_id, "number": session.number, "title": session.title,
             "created_at": views.when(session.created_at),
-            "href": f"/sessions/{session.id}",
-            "report_href": f"/sessions/{session.id}/report" if session.profile else None,
-            "check_in_href": f"/sessions/{session.id}/check-in",
+            "href": f"/sessions/{session.public_id}",
+            "report_href": (f"/sessions/{session.public_id}/report" if session.profile and not blind
+                            else None),
+            "blinded": blind,
+            "check_in_href": f"/sessions/{session.public_id}/check-in",
             "check_in": perception.answers_of(session.check_in),
             "comment": session.check_in.comment if session.check_in else None,
         })
     return {"name": user.display_name, "has_consent": client.has_consent,
             "consent_at": views.when(client.consent_at), "revoked_at": views.when(client.revoked_at),
-            "sessions": sessions, "course_href": f"/clients/{client.id}/course",
-            "export_href": EXPORT_PATH}
+            "sessions": sessions, "course_href": f"/clients/{client.public_id}/course",
+            "export_href": EXPORT_PATH, "audit_href": "/me/audit"}
 
 
 EXPORT_PATH = "/api/me/export"
+
+
+@twin(router, "/me/audit", "audit.html", summary="Who read or changed my data", tags=TAGS)
+def my_audit(ctx: CtxDep) -> dict[str, Any]:
+    """Every time someone viewed, downloaded or changed your sessions, check-ins or consent, newest first
+    (kept after a deletion, without the deleted content)."""
+    _user, client = own_client(ctx)
+    return {"scope": "client", "events": [audit.event_json(e) for e in actions.audit_trail(ctx.db, client)]}
 
 
 # JSON only, like a session's profile: the file is itself the JSON, so it lives under /api with no page.
@@ -70,9 +82,10 @@ def my_data(ctx: CtxDep) -> Response:
     """
     user, client = own_client(ctx)
     # The access the client's report route gets: the profile and the turns follow from it.
-    access = access_to_client(ctx.db, user, client.id)
+    access = access_to_client(ctx.db, user, client.public_id)
     now = utcnow()
     data = export.my_data(user, access, exported_at=now, version=__version__)
+    audit.record(ctx, "exported", "data", None, client)
     body = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
     return Response(body, media_type="application/json", headers={
         "Content-Disposition": f'attachment; filename="{export.filename(now)}"',
@@ -86,8 +99,9 @@ def consent(ctx: CtxDep) -> dict[str, Any]:
     _user, client = own_client(ctx)
     return {"has_consent": client.has_consent, "consent_at": views.when(client.consent_at),
             "revoked_at": views.when(client.revoked_at), "n_sessions": len(client.sessions),
+            "comments_to_supervisor": client.comments_to_supervisor, "who_sees_what": promises.sentences(),
             "csrf_token": ctx.csrf, "give_action": "/consent", "revoke_action": "/consent/revoke",
-            "errors": []}
+            "sharing_action": "/consent/sharing", "errors": []}
 
 
 @router.post("/consent", tags=TAGS, summary="Give consent to analysis")
@@ -97,7 +111,19 @@ def give_consent(ctx: CtxDep, form: FormDep) -> Response:
     if str(form.get("agree") or "") != "yes":
         raise WebError(400, "Please tick the box to say that you agree.")
     actions.give_consent(ctx.db, client)
+    audit.record(ctx, "consented", "consent", None, client)
+    client.comments_to_supervisor = str(form.get("comments_to_supervisor") or "") == "yes"
     return ctx.done("/me")
+
+
+@router.post("/consent/sharing", tags=TAGS, summary="Choose whether my comments reach a supervisor")
+def set_sharing(ctx: CtxDep, form: FormDep) -> Response:
+    """Field ``comments_to_supervisor`` (yes/no): whether a supervisor may read the client's own words."""
+    _user, client = own_client(ctx)
+    client.comments_to_supervisor = str(form.get("comments_to_supervisor") or "") == "yes"
+    audit.record(ctx, "changed", "consent", None, client,
+                 "comments reach a supervisor: " + ("yes" if client.comments_to_supervisor else "no"))
+    return ctx.done("/consent")
 
 
 REVOKE = "withdraw your consent and delete your sessions"
@@ -115,6 +141,7 @@ def revoke_consent(ctx: CtxDep, form: FormDep) -> Response:
     if refusal is not None:
         return refusal
     deleted = actions.revoke_consent(ctx.db, client)
+    audit.record(ctx, "withdrew", "consent", None, client, f"{deleted.sessions} session(s) deleted")
     data = {"deleted": {"sessions": deleted.sessions, "transcripts": deleted.transcripts,
                         "profiles": deleted.profiles, "check_ins": deleted.check_ins,
                         "reflections": deleted.reflections}}

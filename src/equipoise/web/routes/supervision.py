@@ -1,4 +1,4 @@
-"""Supervision: the therapist opts in per supervisor; the supervisor reads, never changes."""
+"""Supervision: the therapist opts in per supervisor; the supervisor reads and comments, never changes."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from ...store import actions
-from ...store.models import Client, SupervisionShare, User, UserRole
-from .. import views
-from ..access import access_to_client
+from ...store.models import Client, SupervisionComment, SupervisionShare, User, UserRole
+from .. import audit, views
+from ..access import access_to_client, access_to_session
 from ..core import CtxDep, FormDep, WebError, twin
 
 router = APIRouter()
@@ -83,7 +83,7 @@ def supervisee(ctx: CtxDep, therapist_id: int) -> dict[str, Any]:
     sessions = [s for c in clients for s in c.sessions]
     return {"therapist": {"id": therapist.id, "display_name": therapist.display_name},
             "show_client_names": share.show_client_names,
-            "clients": [{**views.client_view(ctx.db, access_to_client(ctx.db, supervisor, c.id)),
+            "clients": [{**views.client_view(ctx.db, access_to_client(ctx.db, supervisor, c.public_id)),
                          "sessions": [views.session_row(s, share.show_client_names) for s in c.sessions]}
                         for c in clients],
             "who_held": {
@@ -91,3 +91,35 @@ def supervisee(ctx: CtxDep, therapist_id: int) -> dict[str, Any]:
                                                  for s in sessions),
                 "predicted": views.who_held_counts(s.reflection.who_held if s.reflection else None
                                                    for s in sessions)}}
+
+
+@router.post("/sessions/{session_id}/comments", tags=TAGS, summary="Leave a supervision comment")
+def add_comment(ctx: CtxDep, session_id: str, form: FormDep) -> Response:
+    """A supervisor's comment for the therapist: ``text``, and ``turn`` (a turn number, from 0) to comment
+    on one turn rather than the whole session. The therapist and the supervisor read it on the session's
+    page; the client does not."""
+    supervisor = ctx.require("supervisor")
+    access, session = access_to_session(ctx.db, supervisor, session_id)
+    text = str(form.get("text") or "").strip()[:5000]
+    if not text:
+        raise WebError(400, "Please write the comment.")
+    raw_turn = str(form.get("turn") or "").strip()
+    turn = None
+    if raw_turn:
+        n_turns = len(session.transcript.turns) if session.transcript else 0
+        if not raw_turn.isdigit() or int(raw_turn) >= n_turns:
+            raise WebError(400, f"The turn must be a number from 0 to {max(n_turns - 1, 0)}, or left empty "
+                                "for the whole session.")
+        turn = int(raw_turn)
+    ctx.db.add(SupervisionComment(session_id=session.id, author_id=supervisor.id,
+                                  author_name=supervisor.display_name, turn_index=turn, text=text))
+    audit.record(ctx, "created", "supervision_comment", session_id, access.client,
+                 f"on turn {turn}" if turn is not None else "on the session")
+    return ctx.done(f"/sessions/{session_id}")
+
+
+def comments_json(session: object) -> list[dict[str, object]]:
+    """A session's supervision comments, oldest first."""
+    return [{"by": c.author_name, "turn": c.turn_index, "text": c.text,
+             "at": c.created_at.isoformat() if c.created_at else None}
+            for c in getattr(session, "supervision_comments", [])]

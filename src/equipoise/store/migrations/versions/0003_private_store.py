@@ -1,12 +1,12 @@
-"""Encrypt transcripts, profiles, check-in and reflection text at rest; one number per client's session;
-no secret in the database; failed sign-ins counted in the database.
+"""Encrypt transcripts, profiles, reading notices, check-in, reflection and supervision comment text at
+rest; one number per client's session; no secret in the database; failed sign-ins counted in the database.
 
 The encrypted columns become TEXT holding Fernet tokens, and the rows already stored are encrypted with
 the data key of the engine that runs the migration (see equipoise.store.keys). The signing secret that
 earlier versions kept in app_meta is deleted: it is now derived from the data key.
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-12-01 20:40:00
 """
 
@@ -18,13 +18,16 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0003'
-down_revision = '0001'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
 _JSON = {"transcripts": ("session_id", "turns"), "profiles": ("session_id", "data")}
 _TEXT = {"check_ins": ("session_id", ("who_held_other", "comment")),
-         "reflections": ("session_id", ("who_held_other", "challenged", "independence", "needs"))}
+         "reflections": ("session_id", ("who_held_other", "challenged", "independence", "needs")),
+         "supervision_comments": ("id", ("text",))}
+# Reading notices name the speakers: encrypted too, changed to TEXT without rebuilding therapy_sessions.
+_NOTICES = ("therapy_sessions", "id", "reading_notices")
 
 
 def _keyring():  # type: ignore[no-untyped-def]
@@ -63,7 +66,8 @@ def upgrade() -> None:
             with op.batch_alter_table(name) as batch_op:
                 batch_op.alter_column(column, type_=sa.Text(), existing_type=sa.JSON(),
                                       existing_nullable=False)
-    for name, (pk, column) in _JSON.items():
+    _retype_notices(sa.JSON(), sa.Text(), "text")
+    for name, (pk, column) in {**_JSON, _NOTICES[0]: _NOTICES[1:]}.items():
         _encrypt_rows(name, pk, (column,), as_json=True)
     for name, (pk, columns) in _TEXT.items():
         _encrypt_rows(name, pk, columns, as_json=False)
@@ -82,6 +86,21 @@ def upgrade() -> None:
     # the old one would cascade to every session's transcript, profile and answers.
     op.create_index('uq_therapy_sessions_client_number', 'therapy_sessions', ['client_id', 'number'],
                     unique=True)
+
+
+def _retype_notices(old: sa.types.TypeEngine, new: sa.types.TypeEngine, cast: str) -> None:
+    table, _pk, column = _NOTICES
+    if op.get_bind().dialect.name == "postgresql":
+        op.alter_column(table, column, type_=new, existing_type=old, existing_nullable=True,
+                        postgresql_using=f"{column}::{cast}")
+        return
+    # SQLite: a new column, the values copied, the old one dropped in place (SQLite 3.35+), no rebuild;
+    # a batch alter would recreate therapy_sessions and the drop would cascade to every session's data.
+    kind = "TEXT" if cast == "text" else "JSON"
+    op.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {column}_new {kind}"))
+    op.execute(sa.text(f"UPDATE {table} SET {column}_new = {column}"))
+    op.execute(sa.text(f"ALTER TABLE {table} DROP COLUMN {column}"))
+    op.execute(sa.text(f"ALTER TABLE {table} RENAME COLUMN {column}_new TO {column}"))
 
 
 def _renumber_duplicates() -> None:
@@ -111,12 +130,14 @@ def downgrade() -> None:
     op.drop_index('uq_therapy_sessions_client_number', table_name='therapy_sessions')
     ring = _keyring()
     bind = op.get_bind()
-    for name, (pk, columns) in {**{k: (v[0], (v[1],)) for k, v in _JSON.items()}, **_TEXT}.items():
+    every = {**{k: (v[0], (v[1],)) for k, v in {**_JSON, _NOTICES[0]: _NOTICES[1:]}.items()}, **_TEXT}
+    for name, (pk, columns) in every.items():
         target = sa.table(name, sa.column(pk), *(sa.column(c, sa.Text()) for c in columns))
         for row in bind.execute(sa.select(target)).mappings().all():
             values = {c: ring.decrypt(row[c]).decode("utf-8") for c in columns if row[c] is not None}
             if values:
                 bind.execute(sa.update(target).where(target.c[pk] == row[pk]).values(**values))
+    _retype_notices(sa.Text(), sa.JSON(), "json")
     postgres = bind.dialect.name == "postgresql"
     for name, (_pk, column) in _JSON.items():
         if postgres:

@@ -1,0 +1,50 @@
+"""Agreement of the profile with a reader's judgements on the validation suite (tests/validation/).
+
+    .venv/bin/python benchmarks/validation_agreement.py [--judgements FILE] [--quiet]
+
+Runs every session of the judgements file through the pipeline and prints, per dimension (and ``power``,
+the summary's power lean), how many of the reader's judgements the lean agrees with (rule in
+:mod:`equipoise.validation`), then each disagreement with the reader's reason and the lean. The sessions
+were written by this project: the figure says where the model and a careful reader differ on them, not
+how it does on sessions nobody here has seen. Asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+SUITE = Path(__file__).resolve().parent.parent / "tests" / "validation" / "judgements.toml"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--judgements", type=Path, default=SUITE)
+    parser.add_argument("--quiet", action="store_true", help="only the table")
+    args = parser.parse_args()
+
+    import equipoise
+    from equipoise.profile import Profile
+    from equipoise.validation import agreement, describe, run_suite
+
+    def analyse(path: Path, therapist: str | None) -> Profile:
+        return equipoise.analyse(equipoise.load(path, therapist=(therapist,) if therapist else ()))
+
+    comparisons = run_suite(args.judgements, analyse)
+    print(describe(agreement(comparisons)))
+    if args.quiet:
+        return
+    print("\ndisagreements:")
+    for item in comparisons:
+        if not item.agrees:
+            j = item.judgement
+            lean = "unavailable" if item.lean is None else f"{item.lean:+.2f}"
+            print(f"  {j.session:<28} {j.dimension:<15} reader {j.side:<9} model {item.measured or '-':<9} "
+                  f"lean {lean:<11} ({j.reason})")
+
+
+if __name__ == "__main__":
+    main()

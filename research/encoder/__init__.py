@@ -1,0 +1,1 @@
+"""The fine-tuned encoder experiment (needs torch; see ``research/README.md``). Not part of the package."""

@@ -1,0 +1,275 @@
+"""Split a turn into utterances (sentences), with or without punctuation.
+
+Punctuated text goes through nupunkt (a Punkt sentence boundary detector, Kiss & Strunk 2006, trained and
+shipped in its PyPI package), which knows abbreviations, decimals and ellipses. A turn with no sentence
+punctuation at all, as a speech recogniser may write it, goes through a small learned boundary model
+instead: logistic regression over hashed features of the words on either side of each gap, trained by
+:func:`train_boundaries` on the punctuated training conversations with their punctuation and case
+removed (the gold boundaries are nupunkt's). Both give character spans into the original text, so an
+utterance is never rewritten.
+
+>>> split("Okay. So what happened next?")
+[(0, 5), (6, 28)]
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+
+MODEL_DIR = Path(__file__).parent / "models" / "sentences"
+N_BUCKETS = 1 << 18
+MIN_WORDS = 6  # an unpunctuated turn shorter than this is one utterance
+MIN_SIDE = 2  # a learned boundary leaves at least this many words on each side
+_SENTENCE_PUNCT = re.compile(r"[.?!]")
+# A sentence end with more text after it; without one, a punctuated turn is one sentence and nupunkt (the
+# slower part of labelling) need not run.
+_INNER_END = re.compile(r"[.?!…]+[\"')\]]*\s+\S")
+_TOKEN = re.compile(r"[A-Za-z0-9']+")
+Span = tuple[int, int]
+
+
+def punctuated_spans(text: str) -> list[Span]:
+    """Sentence spans of punctuated text (nupunkt), white space trimmed."""
+    import nupunkt
+
+    spans = []
+    for start, end in nupunkt.sent_spans(text):
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        while start < end and text[start].isspace():
+            start += 1
+        if end > start:
+            spans.append((start, end))
+    return spans or ([(0, len(text))] if text.strip() else [])
+
+
+def gap_features(words: Sequence[str], i: int) -> list[str]:
+    """Features of the gap after ``words[i]`` (a boundary there or not)."""
+    n = len(words)
+    a, b = words[i], words[i + 1] if i + 1 < n else "</s>"
+    p = words[i - 1] if i > 0 else "<s>"
+    c = words[i + 2] if i + 2 < n else "</s>"
+    return [f"a={a}", f"b={b}", f"ab={a} {b}", f"pa={p} {a}", f"bc={b} {c}", f"pab={p} {a} {b}",
+            f"abc={a} {b} {c}", f"left={min(i + 1, 12)}", f"right={min(n - i - 1, 12)}", "bias"]
+
+
+def _hash(feature: str) -> int:
+    return zlib.crc32(feature.encode("utf-8")) & (N_BUCKETS - 1)
+
+
+@dataclass(frozen=True)
+class BoundaryModel:
+    """Hashed logistic regression: P(sentence boundary after word i)."""
+
+    weights: np.ndarray
+    threshold: float = 0.5
+
+    def probabilities(self, words: Sequence[str]) -> list[float]:
+        """P(boundary after ``words[i]``) for every gap between two words."""
+        import math
+
+        w = self.weights
+        out = []
+        for i in range(len(words) - 1):
+            score = sum(float(w[_hash(f)]) for f in gap_features(words, i))
+            out.append(1 / (1 + math.exp(-score)))
+        return out
+
+    def boundaries(self, words: Sequence[str], probabilities: Sequence[float] | None = None) -> list[int]:
+        """Indices i such that a sentence ends after ``words[i]`` (never the last word)."""
+        probabilities = self.probabilities(words) if probabilities is None else probabilities
+        out: list[int] = []
+        last = -1
+        for i, p in enumerate(probabilities):
+            if p >= self.threshold and i - last >= MIN_SIDE and len(words) - 1 - i >= MIN_SIDE:
+                out.append(i)
+                last = i
+        return out
+
+    def save(self, folder: Path, report: dict[str, Any]) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        manifest = {"format": 1, "n_buckets": N_BUCKETS, "threshold": self.threshold, "report": report}
+        (folder / "manifest.json").write_text(json.dumps(manifest, sort_keys=True, indent=1) + "\n",
+                                              encoding="utf-8")
+        import numpy as np
+
+        buffer = io.BytesIO()
+        np.lib.format.write_array(buffer, self.weights.astype(np.float16), allow_pickle=False)
+        with zipfile.ZipFile(folder / "weights.npz", "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            info = zipfile.ZipInfo("weights.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, buffer.getvalue())
+
+    @classmethod
+    def load(cls, folder: Path) -> BoundaryModel:
+        import numpy as np
+
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        with np.load(folder / "weights.npz", allow_pickle=False) as npz:
+            weights = npz["weights"].astype(np.float64)
+        if manifest.get("n_buckets") != N_BUCKETS or weights.shape != (N_BUCKETS,):
+            raise ValueError("sentence boundary model of another format")
+        return cls(weights, float(manifest["threshold"]))
+
+
+@lru_cache(maxsize=1)
+def boundary_model() -> BoundaryModel | None:
+    """The shipped boundary model, or None when it has not been built (then unpunctuated turns stay whole)."""
+    if not (MODEL_DIR / "manifest.json").is_file():
+        return None
+    return BoundaryModel.load(MODEL_DIR)
+
+
+def unpunctuated_spans(text: str, model: BoundaryModel | None = None) -> list[Span]:
+    """Sentence spans of text without sentence punctuation, from the learned boundary model."""
+    matches = list(_TOKEN.finditer(text))
+    if not matches:
+        return [(0, len(text))] if text.strip() else []
+    model = model or boundary_model()
+    first, last = matches[0].start(), matches[-1].end()
+    if model is None or len(matches) < MIN_WORDS:
+        return [(first, last)]
+    words = [m.group(0).lower() for m in matches]
+    spans, start = [], first
+    for i in model.boundaries(words):
+        spans.append((start, matches[i].end()))
+        start = matches[i + 1].start()
+    spans.append((start, last))
+    return spans
+
+
+def split(text: str, model: BoundaryModel | None = None) -> list[Span]:
+    """Utterance spans of one turn: nupunkt where it has sentence punctuation, else the learned model."""
+    if not text.strip():
+        return []
+    if _SENTENCE_PUNCT.search(text):
+        return _punctuated(text)
+    return unpunctuated_spans(text, model)
+
+
+def _punctuated(text: str) -> list[Span]:
+    if not _INNER_END.search(text):
+        start = len(text) - len(text.lstrip())
+        return [(start, len(text.rstrip()))]
+    return punctuated_spans(text)
+
+
+def training_examples(texts: Iterable[str]) -> tuple[list[list[str]], list[list[int]]]:
+    """(words, gold boundary indices) of each punctuated text, punctuation and case removed; the gold
+    boundaries are those :func:`split` finds in the punctuated text. Texts without any sentence punctuation
+    are left out: their boundaries are unknown."""
+    word_lists, gold = [], []
+    for text in texts:
+        if not _SENTENCE_PUNCT.search(text):
+            continue
+        words: list[str] = []
+        ends: list[int] = []
+        for start, end in _punctuated(text):
+            piece = [w.lower() for w in _TOKEN.findall(text[start:end])]
+            if piece:
+                words.extend(piece)
+                ends.append(len(words) - 1)
+        if len(words) >= 2:
+            word_lists.append(words)
+            gold.append(ends[:-1])
+    return word_lists, gold
+
+
+def fit_boundaries(word_lists: Sequence[Sequence[str]], gold: Sequence[Sequence[int]],
+                   c: float = 0.5) -> BoundaryModel:
+    """Fit the hashed logistic regression on gaps of the given texts (scikit-learn, training only)."""
+    import numpy as np
+    from scipy import sparse
+    from sklearn.linear_model import LogisticRegression
+
+    rows, cols, y = [], [], []
+    r = 0
+    for words, ends in zip(word_lists, gold, strict=True):
+        ends_set = set(ends)
+        for i in range(len(words) - 1):
+            for f in gap_features(words, i):
+                rows.append(r)
+                cols.append(_hash(f))
+            y.append(int(i in ends_set))
+            r += 1
+    x = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(r, N_BUCKETS))
+    x.sum_duplicates()
+    x.data[:] = 1.0
+    model = LogisticRegression(C=c, max_iter=2000, solver="liblinear", fit_intercept=False)
+    model.fit(x, np.asarray(y))
+    return BoundaryModel(model.coef_.ravel().astype(np.float64))
+
+
+def boundary_f1(model: BoundaryModel, word_lists: Sequence[Sequence[str]], gold: Sequence[Sequence[int]],
+                thresholds: Sequence[float] | None = None) -> dict[float, dict[str, float]]:
+    """Precision, recall and F1 of predicted boundaries against the gold ones, per decision threshold
+    (default: the model's own)."""
+    thresholds = thresholds or (model.threshold,)
+    counts = {t: [0, 0, 0] for t in thresholds}
+    for words, ends in zip(word_lists, gold, strict=True):
+        probabilities = model.probabilities(words)
+        truth = set(ends)
+        for t in thresholds:
+            predicted = set(replace(model, threshold=t).boundaries(words, probabilities))
+            c = counts[t]
+            c[0] += len(predicted & truth)
+            c[1] += len(predicted - truth)
+            c[2] += len(truth - predicted)
+    out = {}
+    for t, (tp, fp, fn) in counts.items():
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        out[t] = {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+    return out
+
+
+THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
+
+
+def train_boundaries(groups: Sequence[tuple[str, Sequence[str]]], folds: int = 3, seed: int = 0,
+                     progress: Callable[[str], None] | None = None) -> tuple[BoundaryModel, dict[str, Any]]:
+    """Grouped k-fold CV of the boundary model over (group, texts) pairs, choosing the decision threshold
+    with the best mean F1 over the folds among :data:`THRESHOLDS`, then one fit on everything."""
+    import random
+
+    import numpy as np
+
+    order = sorted({g for g, _ in groups})
+    random.Random(seed).shuffle(order)
+    fold_of = {g: k % folds for k, g in enumerate(order)}
+    examples = [(fold_of[g], *training_examples(texts)) for g, texts in groups]
+    by_threshold: dict[float, list[dict[str, float]]] = {t: [] for t in THRESHOLDS}
+    for k in range(folds):
+        train_w = [w for f, ws, _ in examples if f != k for w in ws]
+        train_g = [e for f, _, es in examples if f != k for e in es]
+        test_w = [w for f, ws, _ in examples if f == k for w in ws]
+        test_g = [e for f, _, es in examples if f == k for e in es]
+        fitted = fit_boundaries(train_w, train_g)
+        for t, scores_t in boundary_f1(fitted, test_w, test_g, THRESHOLDS).items():
+            by_threshold[t].append(scores_t)
+        if progress:
+            progress(f"sentence boundaries fold {k + 1}/{folds}: F1 " + ", ".join(
+                f"{t}: {v[-1]['f1']:.3f}" for t, v in by_threshold.items()))
+    best = max(THRESHOLDS, key=lambda t: float(np.mean([s["f1"] for s in by_threshold[t]])))
+    scores = by_threshold[best]
+    all_w = [w for _, ws, _ in examples for w in ws]
+    all_g = [e for _, _, es in examples for e in es]
+    report: dict[str, Any] = {name: round(float(np.mean([s[name] for s in scores])), 4)
+                              for name in ("precision", "recall", "f1")}
+    report.update(threshold=best, folds=folds, per_fold_f1=[s["f1"] for s in scores], texts=len(all_w),
+                  f1_by_threshold={str(t): round(float(np.mean([s["f1"] for s in v])), 4)
+                                   for t, v in by_threshold.items()})
+    return replace(fit_boundaries(all_w, all_g), threshold=best), report

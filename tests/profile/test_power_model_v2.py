@@ -1,0 +1,148 @@
+"""Power model v2: each revised formula against the finding that motivated it (docs/power-model.md)."""
+
+from __future__ import annotations
+
+from profile_builders import build
+
+from equipoise.analysers.base import Config
+from equipoise.analysers.registry import get
+from equipoise.profile import TimelineWindow
+from equipoise.report.texts import client_lean_phrase
+from equipoise.summary import closeness, summarise
+from equipoise.timeline import within_session_shifts
+
+REFLECT = {"behaviour": "reflection", "reflection_type": "simple"}
+OPEN_Q = {"behaviour": "question", "question_type": "open"}
+ADVICE = {"behaviour": "input", "input_type": "advice", "stance": "directive", "markers": ("directive",)}
+
+
+def analyse(name: str, rows):  # type: ignore[no-untyped-def]
+    transcript, labels = build(rows)
+    return get(name).analyse(transcript, labels, Config())
+
+
+def lecture(n_lectures: int):  # type: ignore[no-untyped-def]
+    """Three reflections and three questions, among ``n_lectures`` long advice turns."""
+    rows = []
+    for _ in range(3):
+        rows += [("T", "So the weekends are hard for you.", {**REFLECT, "reflection_type": "complex"}),
+                 ("C", "Yes, weekends are hard.")]
+        rows += [("T", "What happened on Saturday?", OPEN_Q), ("C", "I drank too much at the party.")]
+    for _ in range(n_lectures):
+        rows += [("T", "You need to stop drinking and you should go to bed at ten every night.", ADVICE),
+                 ("C", "Okay.")]
+    return rows
+
+
+def test_partnership_does_not_rate_three_reflections_against_three_questions_good_in_a_lecture() -> None:
+    result = analyse("partnership", lecture(12))
+    assert result.metrics["reflection_question_ratio"] == 1.0
+    assert result.metrics["therapist_turns"] == 18.0
+    # Version 1.1 scored R:Q 1 and %CR 100% as (2 x 0.5 + 1) / 4 = 0.5: lean 0, "shared".
+    assert result.lean > 0.2
+
+
+def test_partnership_pulls_a_handful_of_turns_towards_the_reference_range() -> None:
+    few = analyse("partnership", [("T", "You feel stuck.", REFLECT), ("C", "I do feel stuck at work.")])
+    many = analyse("partnership", [("T", "You feel stuck.", REFLECT), ("C", "I do feel stuck at work.")] * 20)
+    assert few.metrics["reflection_share"] == many.metrics["reflection_share"] == 1.0
+    assert abs(few.lean) < abs(many.lean)
+    assert "1 therapist turns" in few.notes[0]
+
+
+def test_agenda_leans_to_a_client_who_opens_most_topics_and_sets_goals() -> None:
+    rows = []
+    topics = ["my new job on Monday is exhausting", "drinking at my cousin's wedding got out of hand",
+              "money worries about rent this month", "my flatmate moving out in March",
+              "sleep problems waking at four every morning", "my mum refusing to speak to me"]
+    for topic in topics:
+        rows += [("C", f"I want to talk about {topic}."), ("T", "Tell me more about that?", OPEN_Q)]
+    result = analyse("agenda", rows)
+    assert result.metrics["topic_openings_client"] > result.metrics["topic_openings_therapist"]
+    assert result.metrics["goal_proposals_client"] == 6.0
+    assert result.lean < -0.2
+
+
+def test_agenda_does_not_count_a_question_that_hands_the_choice_to_the_client_as_steering() -> None:
+    rows = [("T", "What would you like to talk about today?", OPEN_Q),
+            ("C", "The arguments with my partner about money and the children.")]
+    result = analyse("agenda", rows)
+    assert result.metrics["agenda_offers_therapist"] == 1.0
+    assert result.lean < 0
+
+
+def test_responsiveness_is_near_zero_when_both_take_each_other_up() -> None:
+    rows = []
+    for _ in range(5):
+        rows += [("C", "I keep thinking about the funeral and my brother holding me up."),
+                 ("T", "Your brother held you up at the funeral.", REFLECT),
+                 ("C", "Yes, he held me up, and I felt relieved.")]
+    result = analyse("responsiveness", rows)
+    assert result.metrics["uptake_therapist"] == 1.0
+    assert result.metrics["uptake_client"] == 1.0
+    assert abs(result.lean) < 0.2
+
+
+def test_responsiveness_leans_to_the_therapist_who_leaves_the_client_aside_while_the_client_follows() -> None:
+    rows = []
+    for _ in range(4):
+        rows += [("C", "I've been crying every night and I feel so alone with it."),
+                 ("T", "Sleep hygiene matters: no screens before bed and no caffeine after lunch.",
+                  {"behaviour": "input", "input_type": "information"}),
+                 ("C", "Okay, no screens and no caffeine after lunch.")]
+    result = analyse("responsiveness", rows)
+    assert result.metrics["uptake_therapist"] < 0.2
+    assert result.lean > 0.4
+
+
+def test_an_answer_without_content_does_not_take_the_question_up() -> None:
+    rows = [("T", "What happened on Tuesday in science?", OPEN_Q), ("C", "dunno"),
+            ("T", "How are things at home at the moment?", OPEN_Q), ("C", "whatever")]
+    result = analyse("responsiveness", rows)
+    assert result.metrics["uptake_client"] == 0.0
+
+
+def test_client_agency_reads_one_word_disengaged_answers_as_little_agency() -> None:
+    rows = []
+    for answer in ("fine", "dunno", "whatever", "no", "ok", "dunno"):
+        rows += [("T", "How are you finding school at the moment?", OPEN_Q),
+                 ("C", answer, {"talk_type": "neutral", "markers": ("disagreement",)}),
+                 ("T", "It sounds like you'd rather not be here.", REFLECT)]
+    result = analyse("client_agency", rows)
+    assert result.metrics["engagement"] == 0.0
+    assert result.lean > 0.5
+
+
+def test_shared_power_peaks_inside_the_reference_range_not_when_the_client_holds_every_lever() -> None:
+    reference = {d: (-0.3, 0.3) for d in ("floor", "responsiveness", "directiveness", "partnership",
+                                          "client_agency")}
+    balanced = summarise({d: 0.0 for d in reference}, reference=reference)
+    client_all = summarise({d: -1.0 for d in reference}, reference=reference)
+    therapist_all = summarise({d: 1.0 for d in reference}, reference=reference)
+    assert balanced.shared_power == 1.0
+    assert client_all.shared_power < 0.2 and therapist_all.shared_power < 0.2
+    assert balanced.to_dict()["partnership"] == balanced.to_dict()["shared_power"]
+
+
+def test_closeness_is_one_inside_the_range_and_falls_symmetrically_outside() -> None:
+    assert closeness(0.2, (-0.3, 0.3)) == 1.0
+    assert closeness(0.8, (-0.3, 0.3)) == closeness(-0.8, (-0.3, 0.3)) < 1.0
+
+
+def test_a_shift_within_the_session_is_stated_in_words_with_its_turn() -> None:
+    windows = [TimelineWindow(i * 4, i * 4 + 11, None, None, {"agenda": v}, None, None)
+               for i, v in enumerate([0.5, 0.6, 0.5, 0.6, -0.4, -0.5, -0.4])]
+    found = within_session_shifts(windows)
+    assert found == ["The agenda moved toward the client from about turn 21 on "
+                     "(lean +0.55 before, -0.43 after)."]
+
+
+def test_a_steady_timeline_has_no_shift() -> None:
+    windows = [TimelineWindow(i, i + 9, None, None, {"floor": 0.1}, 0.1, 0.8) for i in range(5)]
+    assert within_session_shifts(windows) == []
+
+
+def test_the_client_is_not_told_a_little_more_when_the_therapist_had_three_quarters_of_the_words() -> None:
+    phrase = client_lean_phrase("floor", 0.5, therapist_share=0.75)
+    assert "clearly more" in phrase and "75%" in phrase
+    assert "a little" not in client_lean_phrase("floor", 0.35)

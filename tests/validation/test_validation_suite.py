@@ -1,0 +1,57 @@
+"""The validation suite: 24 sessions written here, each with a reader's judgement per dimension.
+
+Every session must load, run through the whole pipeline and be compared with its judgements. The
+agreement figure is printed by ``benchmarks/validation_agreement.py``; this test holds a floor under it
+so that a change that loses agreement on these sessions is seen (the judgements never change to match).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import equipoise
+from equipoise.validation import agreement, read_judgements, run_suite
+
+HERE = Path(__file__).parent
+JUDGEMENTS = HERE / "judgements.toml"
+DIMENSIONS = {"floor", "agenda", "responsiveness", "directiveness", "partnership", "disclosure",
+              "accommodation", "client_agency", "power"}
+
+
+def analyse_file(path: Path, therapist: str | None):
+    transcript = equipoise.load(path, therapist=(therapist,) if therapist else ())
+    return equipoise.analyse(transcript)
+
+
+@pytest.fixture(scope="module")
+def comparisons():
+    return run_suite(JUDGEMENTS, analyse_file)
+
+
+def test_suite_has_at_least_24_sessions_each_judged_on_every_dimension_with_a_reason() -> None:
+    sessions = read_judgements(JUDGEMENTS)
+    assert len(sessions) >= 24
+    for session in sessions:
+        assert {j.dimension for j in session.judgements} == DIMENSIONS, session.file
+        assert all(j.reason for j in session.judgements)
+        assert (HERE / "sessions" / session.file).exists(), session.file
+
+
+def test_suite_covers_every_input_format() -> None:
+    from equipoise.ingest import detect, formats
+
+    found = {detect(HERE / "sessions" / s.file).name for s in read_judgements(JUDGEMENTS)}
+    assert found == set(formats.names())
+
+
+def test_every_session_runs_and_is_compared(comparisons) -> None:
+    counted = sum(1 for s in read_judgements(JUDGEMENTS) for j in s.judgements if j.side != "unsure")
+    assert len(comparisons) == counted
+
+
+def test_agreement_with_the_reader_stays_at_or_above_the_recorded_level(comparisons) -> None:
+    agree, n = agreement(comparisons)["all"]
+    # 134 of 192 (0.70) with power model v2 (0.64 with v1); a floor under it, never a target to tune to.
+    assert agree / n >= 0.68
