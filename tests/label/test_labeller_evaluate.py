@@ -58,7 +58,7 @@ def test_a_perfect_labeller_scores_one(tmp_path: Path) -> None:
     scores = evaluate_sessions(GoldLabeller(path), read_annomi(path))
     assert {n: s.macro_f1 for n, s in scores.items()} == dict.fromkeys(scores, 1.0)
     assert set(scores) == {"behaviour", "question_type", "reflection_type", "input_type", "talk_type",
-                           "stance", "stance_rule", "stance_rule_backed"}
+                           "stance", "stance_rule"}
 
 
 def test_evaluate_reports_every_label_of_the_shipped_labeller(tmp_path: Path) -> None:

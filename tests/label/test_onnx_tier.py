@@ -73,7 +73,7 @@ def write_network(path: Path) -> None:
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(path))
 
 
-def write_tier(folder: Path, weight: float, linear: str = "annomi-linear") -> Path:
+def write_tier(folder: Path, weight: float, linear: str = "counselling-linear") -> Path:
     from equipoise.label import onnx_tier
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -152,7 +152,7 @@ def test_without_the_extra_the_error_names_it(tmp_path: Path, monkeypatch: pytes
         (folder / name).write_bytes(b"")
     (folder / "manifest.json").write_text(json.dumps({
         "format": onnx_tier.FORMAT, "format_version": onnx_tier.FORMAT_VERSION, "name": "x", "version": "0",
-        "max_tokens": 12, "max_context": 4, "labels": {}, "mix": {"linear": "annomi-linear", "weights": {}}}))
+        "max_tokens": 12, "max_context": 4, "labels": {}, "mix": {"linear": "counselling-linear", "weights": {}}}))
     monkeypatch.setitem(sys.modules, "onnxruntime", None)  # as if it were not installed
     with pytest.raises(RequirementError, match=r"equipoise\[accurate\]"):
         onnx_tier.OnnxLabeller(folder)
@@ -161,7 +161,7 @@ def test_without_the_extra_the_error_names_it(tmp_path: Path, monkeypatch: pytes
 def test_a_folder_of_another_format_or_missing_files_is_refused(tmp_path: Path) -> None:
     from equipoise.label import onnx_tier
 
-    assert not onnx_tier.is_onnx_folder(MODELS_DIR / "annomi-linear")
+    assert not onnx_tier.is_onnx_folder(MODELS_DIR / "counselling-linear")
     folder = tmp_path / "tier"
     folder.mkdir()
     (folder / "manifest.json").write_text(json.dumps({"format": onnx_tier.FORMAT, "format_version": 99}))

@@ -97,18 +97,9 @@ ACTS: dict[str, tuple[Any, Any]] = {
 }
 
 
-def _rule_backed(labels: Any) -> str | None:
-    # The learned stance, but advice or directing without permission found by the phrase rules stays
-    # directive even where the learned head says neutral.
-    if labels.stance_rule == "directive" and labels.stance == "neutral":
-        return "directive"
-    return labels.stance
-
-
-#: Other ways of reading stance, scored beside the shipped one to choose between them under CV.
+#: Another way of reading stance, scored beside the shipped one: the transparent rule alone.
 STANCE_VARIANTS: dict[str, tuple[str, Any]] = {
     "stance_rule": ("stance", lambda lab: lab.stance_rule),
-    "stance_rule_backed": ("stance", _rule_backed),
 }
 
 

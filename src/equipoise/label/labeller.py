@@ -44,9 +44,9 @@ class TrainedLabeller:
     Each turn is labelled as a whole (that is how AnnoMI's and ESConv's annotators coded them): its main
     labels are the whole turn's. A turn of two or more utterances (:mod:`equipoise.label.sentences`) also gets
     each utterance labelled, in ``TurnLabels.utterances``, so that a reflection followed by advice and a
-    question is visible as three acts. Stance is the learned head's; the transparent rule of
-    :mod:`equipoise.label.stance` is kept beside it (``stance_rule``) and wins only for confrontation, which
-    the data sets barely code. The learned ``support`` head adds the ``self_disclosure`` and ``affirmation``
+    question is visible as three acts. Stance comes from the transparent rule of
+    :mod:`equipoise.label.stance` (kept as ``stance_rule``) where it sees an explicit directive or
+    collaborative move, and from the learned head where the rule says neutral. The learned ``support`` head adds the ``self_disclosure`` and ``affirmation``
     markers the phrase rules miss.
 
     >>> labeller = load_labeller()                                  # doctest: +SKIP
@@ -123,10 +123,17 @@ class TrainedLabeller:
                     markers = tuple(m for m in MARKER_NAMES if m in markers or m == support)
             rule = derive_stance(markers, behaviour, sub["input_type"],
                                  previous_permission=previous_permission)
-            if "confront" in markers or "stance" not in heads:
-                stance = rule
-            else:
-                stance, confidence["stance"] = pick("stance")
+            # The rule decides where it sees an explicit move (confronting, advice with or without
+            # permission, asking permission, affirming, handing over the choice); the learned head decides
+            # the rest, where phrase rules are silent. The corpora code such moves unevenly (AnnoMI's
+            # permission questions are plain questions), and the head cannot see two turns back.
+            stance = rule
+            if "stance" in heads:
+                learned, p_learned = pick("stance")
+                if rule == "neutral":
+                    stance = learned
+                confidence["stance"] = (p_learned if stance == learned
+                                        else float(proba["stance"][heads["stance"].classes.index(stance)]))
             return {"behaviour": behaviour, "stance": stance, "markers": markers, "confidence": confidence,
                     "stance_rule": rule, **sub}
         if role is Role.CLIENT:

@@ -161,22 +161,20 @@ class OnnxLabeller(TrainedLabeller):
         features = self.artifact.space.transform(texts, roles)
         out = {}
         for name, head in self.artifact.heads.items():
-            columns = [self.classes[name].index(c) for c in head.classes]
+            linear = np.asarray(head.predict_proba(features))
             w = self.weights.get(name, 0.0)
-            out[name] = w * encoded[name][:, columns] + (1 - w) * np.asarray(head.predict_proba(features))
+            if name not in encoded or not w:  # a head the encoder was not trained for (stance, support)
+                out[name] = linear
+                continue
+            columns = [self.classes[name].index(c) for c in head.classes]
+            out[name] = w * encoded[name][:, columns] + (1 - w) * linear
         return out
 
-    def predict(self, texts: list[str], roles: list[Role]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        """Per learned label: (class index, probability of that class) for every turn. Pure, no rules."""
-        import numpy as np
-
+    def predict(self, texts: list[str], roles: list[Role]) -> dict[str, np.ndarray]:
+        """Per learned label: mixed class probabilities of every text, as :meth:`TrainedLabeller.predict`."""
         if not texts:
             return {}
-        out = {}
-        for name, proba in self.probabilities(texts, roles).items():
-            best = proba.argmax(axis=1)
-            out[name] = (best, proba[np.arange(len(best)), best])
-        return out
+        return self.probabilities(texts, roles)
 
 
 def read_manifest(folder: Path) -> dict[str, Any]:
