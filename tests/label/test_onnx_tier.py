@@ -152,7 +152,8 @@ def test_without_the_extra_the_error_names_it(tmp_path: Path, monkeypatch: pytes
         (folder / name).write_bytes(b"")
     (folder / "manifest.json").write_text(json.dumps({
         "format": onnx_tier.FORMAT, "format_version": onnx_tier.FORMAT_VERSION, "name": "x", "version": "0",
-        "max_tokens": 12, "max_context": 4, "labels": {}, "mix": {"linear": "counselling-linear", "weights": {}}}))
+        "max_tokens": 12, "max_context": 4, "labels": {},
+        "mix": {"linear": "counselling-linear", "weights": {}}}))
     monkeypatch.setitem(sys.modules, "onnxruntime", None)  # as if it were not installed
     with pytest.raises(RequirementError, match=r"equipoise\[accurate\]"):
         onnx_tier.OnnxLabeller(folder)

@@ -46,8 +46,8 @@ class TrainedLabeller:
     each utterance labelled, in ``TurnLabels.utterances``, so that a reflection followed by advice and a
     question is visible as three acts. Stance comes from the transparent rule of
     :mod:`equipoise.label.stance` (kept as ``stance_rule``) where it sees an explicit directive or
-    collaborative move, and from the learned head where the rule says neutral. The learned ``support`` head adds the ``self_disclosure`` and ``affirmation``
-    markers the phrase rules miss.
+    collaborative move, and from the learned head where the rule says neutral. The learned ``support`` head
+    adds the ``self_disclosure`` and ``affirmation`` markers the phrase rules miss.
 
     >>> labeller = load_labeller()                                  # doctest: +SKIP
     >>> labeller.label(transcript)[0].behaviour                     # doctest: +SKIP
