@@ -32,28 +32,31 @@ def _fill_public_ids(table: str) -> None:
 
 
 def upgrade() -> None:
+    sqlite = op.get_bind().dialect.name == "sqlite"
     for table in ('clients', 'therapy_sessions'):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.add_column(sa.Column('public_id', sa.String(length=32), nullable=True))
-        _fill_public_ids(table)
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.alter_column('public_id', existing_type=sa.String(length=32), nullable=False)
-            batch_op.create_index(batch_op.f(f'ix_{table}_public_id'), ['public_id'], unique=True)
+        if sqlite:
+            # SQLite cannot make a column NOT NULL in place, and rebuilding these tables (which migrations
+            # do with foreign keys on) would cascade to every session's data: add it NOT NULL with an
+            # empty default instead, which every row then replaces.
+            op.add_column(table, sa.Column('public_id', sa.String(length=32), nullable=False,
+                                           server_default=''))
+            _fill_public_ids(table)
+        else:
+            op.add_column(table, sa.Column('public_id', sa.String(length=32), nullable=True))
+            _fill_public_ids(table)
+            op.alter_column(table, 'public_id', existing_type=sa.String(length=32), nullable=False)
+        op.create_index(op.f(f'ix_{table}_public_id'), table, ['public_id'], unique=True)
 
-    with op.batch_alter_table('clients', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('comments_to_supervisor', sa.Boolean(), nullable=False,
-                                      server_default=FALSE))
-    with op.batch_alter_table('therapy_sessions', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('session_date', sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column('reading_notices', sa.JSON(), nullable=True))
-        batch_op.add_column(sa.Column('therapist_seen_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('client_seen_at', sa.DateTime(timezone=True), nullable=True))
+    # Plain ADD COLUMN, never a batch (which may rebuild a table, cascading on SQLite to what it owns).
+    op.add_column('clients', sa.Column('comments_to_supervisor', sa.Boolean(), nullable=False,
+                                       server_default=FALSE))
+    op.add_column('therapy_sessions', sa.Column('session_date', sa.Date(), nullable=True))
+    op.add_column('therapy_sessions', sa.Column('reading_notices', sa.JSON(), nullable=True))
+    for column in ('therapist_seen_at', 'client_seen_at'):
+        op.add_column('therapy_sessions', sa.Column(column, sa.DateTime(timezone=True), nullable=True))
     for table in ('check_ins', 'reflections'):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.add_column(sa.Column('after_seeing', sa.Boolean(), nullable=False, server_default=FALSE))
-
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('active', sa.Boolean(), nullable=False, server_default=sa.text("true")))
+        op.add_column(table, sa.Column('after_seeing', sa.Boolean(), nullable=False, server_default=FALSE))
+    op.add_column('users', sa.Column('active', sa.Boolean(), nullable=False, server_default=sa.text("true")))
     op.create_table('password_resets',
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
