@@ -60,7 +60,7 @@ from .encoder.train import (
 
 NAME = "annomi-minilm-onnx"
 VERSION = "1"
-LINEAR = "annomi-linear"
+LINEAR = "counselling-linear"
 DEFAULT = EncoderConfig(n_frozen=4, lr=1e-4, epochs=3, threads=1)  # top 2 layers, as measured
 
 Progress = Callable[[str], None] | None

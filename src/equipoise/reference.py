@@ -130,13 +130,10 @@ def _out_of_fold(sessions: Sequence[ReferenceSession], data: Path | None, folds:
 
     train_sessions = _training_sessions(sessions, data)
     config = replace(TrainConfig(), folds=folds, seed=seed)
-    # The shipped labeller also learns from ESConv: every fold does too (it shares no people with AnnoMI).
-    extra = _esconv_sessions(data)
     labels: list[Labels | None] = [None] * len(sessions)
     for test_idx in video_folds(train_sessions, config):
         test = set(test_idx.tolist())
-        artifact = fit_artifact([*(s for i, s in enumerate(train_sessions) if i not in test), *extra],
-                                config, {})
+        artifact = fit_artifact([s for i, s in enumerate(train_sessions) if i not in test], config, {})
         labeller = TrainedLabeller(artifact)
         for i in sorted(test):
             found = labeller.label(sessions[i].transcript)
@@ -145,15 +142,6 @@ def _out_of_fold(sessions: Sequence[ReferenceSession], data: Path | None, folds:
     if missing:
         raise ValueError(f"sessions left out of every fold: {missing}")
     return [lab for lab in labels if lab is not None]
-
-
-def _esconv_sessions(data: Path | None) -> list[Any]:
-    from .label.data import default_data_dir
-    from .label.esconv import esconv_files, read_esconv
-
-    base = data or default_data_dir()
-    files = esconv_files(base) or (esconv_files(base.parent) if not base.is_file() else [])
-    return [s for path in files for s in read_esconv(path)]
 
 
 def save_labels(path: Path, sessions: Sequence[ReferenceSession], labels: Sequence[Labels],
