@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Text
+from sqlalchemy import MetaData, Text
 from sqlalchemy.types import TypeDecorator
 
 from .keys import DataKeyError, Keyring
@@ -52,3 +52,23 @@ class EncryptedJSON(TypeDecorator[Any]):
 
     def process_result_value(self, value: str | None, dialect: Any) -> Any:
         return None if value is None else json.loads(keyring_of(dialect).decrypt(value))
+
+
+def encrypted_columns(metadata: MetaData) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Every encrypted column of ``metadata``: table -> (primary key column, encrypted columns).
+
+    Read from the models' column types, so a column made encrypted there is also rotated; a table with
+    an encrypted column needs a one-column primary key.
+
+    >>> from equipoise.store.models import Base
+    >>> encrypted_columns(Base.metadata)["transcripts"]
+    ('session_id', ('turns',))
+    """
+    found: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for table in metadata.sorted_tables:
+        columns = tuple(c.name for c in table.columns if isinstance(c.type, EncryptedText | EncryptedJSON))
+        if not columns:
+            continue
+        (pk,) = table.primary_key.columns  # rotation updates one row at a time, by its key
+        found[table.name] = (pk.name, columns)
+    return found

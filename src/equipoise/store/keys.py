@@ -32,16 +32,6 @@ if TYPE_CHECKING:
 
 ENV_VAR = "EQUIPOISE_DATA_KEY"
 
-#: Every encrypted column: table -> (primary key column, encrypted columns). The models declare their
-#: types; this table is what rotation walks.
-ENCRYPTED: dict[str, tuple[str, tuple[str, ...]]] = {
-    "transcripts": ("session_id", ("turns",)),
-    "profiles": ("session_id", ("data",)),
-    "check_ins": ("session_id", ("who_held_other", "comment")),
-    "reflections": ("session_id", ("who_held_other", "challenged", "independence", "needs")),
-}
-
-
 class DataKeyError(EquipoiseError):
     """The data key is missing, malformed or does not open the stored data."""
 
@@ -154,9 +144,12 @@ def reencrypt(engine: Engine, ring: Keyring) -> int:
     """Re-encrypt every encrypted field with ``ring``'s first key, in one transaction; returns the count."""
     from sqlalchemy import column, select, table, update
 
+    from .encrypted import encrypted_columns
+    from .models import Base
+
     count = 0
     with engine.begin() as connection:
-        for name, (pk, columns) in ENCRYPTED.items():
+        for name, (pk, columns) in encrypted_columns(Base.metadata).items():
             target = table(name, column(pk), *(column(c) for c in columns))
             for row in connection.execute(select(target)).mappings().all():
                 values: dict[str, Any] = {c: ring.rotate(row[c]) for c in columns if row[c] is not None}
