@@ -63,7 +63,7 @@ def test_ten_simultaneous_accepts_of_one_invitation_make_one_account(tmp_path: P
         therapist = sign_in(practice.client(), "therapist_a")
         with app.state.equipoise.sessions.begin() as db:
             client = actions.create_client(db, db.get(User, practice.ids["therapist_a"]), "New")
-            client_id = client.id
+            client_id = client.public_id
         url = post(therapist, f"/clients/{client_id}/invite", headers={"accept": "application/json"}
                    ).json()["invite_url"]
         path = url.removeprefix("http://127.0.0.1")

@@ -22,7 +22,7 @@ def test_invitation_and_check_in_links_ignore_the_host_header(sqlite_url: str) -
             from equipoise.store import actions
             from equipoise.store.models import User
 
-            client_id = actions.create_client(db, db.get(User, practice.ids["therapist_a"]), "New").id
+            client_id = actions.create_client(db, db.get(User, practice.ids["therapist_a"]), "New").public_id
         invite = post(therapist, f"/clients/{client_id}/invite", headers=evil).json()["invite_url"]
         assert invite.startswith("https://practice.example.org/invite/")
         page = therapist.get(f"/api/sessions/{practice.ids['session_a1']}", headers=evil).json()
