@@ -43,5 +43,9 @@ class LimitError(InputError):
     """An input is over one of the declared limits of work (see :mod:`equipoise.limits`)."""
 
 
+class BusyError(EquipoiseError):
+    """The work cannot start now: the places for it are taken (see :mod:`equipoise.web.budget`)."""
+
+
 class RequirementError(EquipoiseError):
     """An analyser cannot run because an input it requires is missing."""

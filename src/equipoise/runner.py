@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import EquipoiseError, InputError, LimitError, RequirementError, UsageError
+from .errors import BusyError, EquipoiseError, InputError, LimitError, RequirementError, UsageError
 from .limits import Limits, over
 
 if TYPE_CHECKING:
@@ -53,6 +53,7 @@ ERRORS: tuple[tuple[type[BaseException], int, int, str], ...] = (
     (InputError, EXIT_SOME_FAILED, 422, "could not be read"),
     (UsageError, EXIT_USAGE, 400, "cannot be done as asked"),
     (RequirementError, EXIT_SOME_FAILED, 503, "cannot be analysed here"),
+    (BusyError, EXIT_SOME_FAILED, 503, "cannot be analysed now"),
     (EquipoiseError, EXIT_SOME_FAILED, 422, "could not be analysed"),
     (MemoryError, EXIT_SOME_FAILED, 413, "ran out of memory"),
 )

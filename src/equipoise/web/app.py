@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None, *, analyse: Callable[..., dict[
     from ..store import migrate as run_migrations
     from ..store import open_engine, session_factory
     from . import charts, perception, promises, security
+    from .budget import AnalysisBudget
     from .core import AppState
     from .routes import register
 
@@ -74,7 +75,8 @@ def create_app(settings: Settings | None = None, *, analyse: Callable[..., dict[
         settings=settings, sessions=sessions, templates=templates,
         passwords=passwords or security.Passwords(),
         limiter=security.LoginLimiter(settings.login_max_failures, settings.login_window_seconds),
-        secret=secret, analyse=analyse)
+        secret=secret, budget=AnalysisBudget(settings.analysis_seconds, settings.analysis_workers),
+        analyse=analyse)
     app.state.engine = engine
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _install_favicon(app)

@@ -26,11 +26,13 @@ if TYPE_CHECKING:
     from fastapi import APIRouter
     from sqlalchemy.orm import Session, sessionmaker
 
+    from .budget import AnalysisBudget
     from .settings import Settings
 
 TITLES = {400: "Bad request", 401: "Sign-in needed", 403: "Not allowed", 404: "Not found",
           405: "Method not allowed", 409: "Conflict", 410: "Deleted", 413: "Too large",
-          415: "Unsupported format", 422: "Invalid input", 429: "Too many attempts", 500: "Server error"}
+          415: "Unsupported format", 422: "Invalid input", 429: "Too many attempts", 500: "Server error",
+          503: "Unavailable"}
 
 
 class WebError(Exception):
@@ -63,6 +65,7 @@ class AppState:
     passwords: security.Passwords
     limiter: security.LoginLimiter
     secret: str
+    budget: AnalysisBudget
     analyse: Callable[..., dict[str, Any]] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     reports: ReportCache = field(default_factory=ReportCache)

@@ -54,6 +54,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_upload_bytes", 5_000_000,
             "Largest accepted request body (an uploaded or pasted transcript) in bytes; larger ones "
             "get 413."),
+    Setting("analysis_seconds", 60,
+            "Longest a request waits while an upload (or a corrected session) is read and analysed; "
+            "over it, the user is told and nothing is stored."),
+    Setting("analysis_workers", 2,
+            "Most transcripts read and analysed at the same time; a further one waits for a place, "
+            "within analysis_seconds."),
     Setting("session_max_age_seconds", 8 * 3600,
             "How long a sign-in lasts before the user has to sign in again."),
     Setting("invite_max_age_seconds", 7 * 24 * 3600,
@@ -91,6 +97,8 @@ class Settings:
     data_key: str = _BY_NAME["data_key"].default
     key_file: str = _BY_NAME["key_file"].default
     max_upload_bytes: int = _BY_NAME["max_upload_bytes"].default
+    analysis_seconds: int = _BY_NAME["analysis_seconds"].default
+    analysis_workers: int = _BY_NAME["analysis_workers"].default
     session_max_age_seconds: int = _BY_NAME["session_max_age_seconds"].default
     invite_max_age_seconds: int = _BY_NAME["invite_max_age_seconds"].default
     login_max_failures: int = _BY_NAME["login_max_failures"].default
@@ -100,8 +108,8 @@ class Settings:
     trusted_proxies: str = _BY_NAME["trusted_proxies"].default
 
     def __post_init__(self) -> None:
-        for name in ("max_upload_bytes", "session_max_age_seconds", "invite_max_age_seconds",
-                     "login_max_failures", "login_window_seconds"):
+        for name in ("max_upload_bytes", "analysis_seconds", "analysis_workers", "session_max_age_seconds",
+                     "invite_max_age_seconds", "login_max_failures", "login_window_seconds"):
             value = getattr(self, name)
             if not isinstance(value, int) or value <= 0:
                 raise UsageError(f"setting {name} must be a positive whole number, got {value!r}")

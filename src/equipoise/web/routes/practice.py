@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
@@ -19,6 +20,7 @@ from ..reports import course_report
 
 router = APIRouter()
 TAGS = ["practice"]
+T = TypeVar("T")
 
 
 @twin(router, "/clients", "clients.html", summary="My clients and the caseload's answers", tags=TAGS)
@@ -116,19 +118,27 @@ def for_the_web(message: str) -> str:
 def run_upload(ctx: CtxDep, data: bytes, filename: str, input_format: str | None,
                therapist: list[str]) -> Any:
     """Read and analyse an upload in memory through the one function every edge uses."""
-    from ...runner import failure, run_one
+    from ...runner import run_one
 
     name = _SAFE.sub("_", Path(filename).name)[-120:] or "pasted.txt"
     analyse = ctx.state.analyse or _default_analyse
+    return analysed(ctx, filename, lambda: run_one(name, data=data, analyse=analyse, load_options={
+        "input_format": input_format or None, "therapist": therapist}))
+
+
+def analysed(ctx: CtxDep, filename: str, work: Callable[[], T], what: str = "The transcript") -> T:
+    """``work()``, which reads or analyses ``filename``, within the app's budget of time and places;
+    what it raised becomes the user's error."""
+    from ...runner import failure
+
     try:
-        return run_one(name, data=data, analyse=analyse,
-                       load_options={"input_format": input_format or None, "therapist": therapist})
+        return ctx.state.budget.run(filename, work)
     except Exception as exc:
         problem = failure(exc, filename)
         if problem.kind == "unexpected":
             raise  # the app logs its type and place, and answers 500 without its message
-        raise WebError(problem.http_status,
-                       f"The transcript {problem.kind}: {for_the_web(problem.message)}") from None
+        message = f"{what} {problem.kind}: {for_the_web(problem.message)}"
+        raise WebError(problem.http_status, message) from None
 
 
 @router.post("/clients/{client_id}/sessions", tags=TAGS, summary="Add a session (upload or paste)")
@@ -142,7 +152,7 @@ def add_session(ctx: CtxDep, client_id: str, form: FormDep) -> Response:
     try:
         return _add_session(ctx, access, form)
     except WebError as exc:
-        if wants_json(ctx.request) or exc.status not in (400, 409, 413, 422):
+        if wants_json(ctx.request) or exc.status not in (400, 409, 413, 422, 503):
             raise
         # The form comes back as it was sent (a file cannot be put back, pasted text and the title can).
         data = upload_form(ctx=ctx, client_id=client_id)
