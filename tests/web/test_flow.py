@@ -39,7 +39,10 @@ def test_practice_flow_runs_the_same_on_every_database(database_url: str) -> Non
         client = TestClient(app, base_url="http://127.0.0.1")
         accepted = post(client, invite_path, {"email": "robin@test.example", "display_name": "Robin",
                                               "password": "a long enough password"}, follow_redirects=False)
-        assert accepted.status_code == 303 and accepted.headers["location"] == "/consent"
+        assert accepted.status_code == 303 and accepted.headers["location"] == "/login?next=/consent&joined=1"
+        signed = post(client, "/login", {"email": "robin@test.example", "password": "a long enough password",
+                                         "next": "/consent"}, follow_redirects=False)
+        assert signed.status_code == 303 and signed.headers["location"] == "/consent"
         assert post(client, invite_path, {"email": "x@test.example", "display_name": "X",
                                           "password": "a long enough password"}).status_code == 404
         post(client, "/consent", {"agree": "yes"})

@@ -1,5 +1,5 @@
 """Smaller hardening items (issue 13, item 9): links from a configured base URL, the password rule,
-impossible ids."""
+impossible ids, an invitation that does not tell which addresses have accounts."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 
 from equipoise.web.security import password_problem
 
-from .conftest import Practice, make_app, post, seed_practice, sign_in
+from .conftest import PASSWORD, Practice, make_app, post, seed_practice, sign_in
 
 JSON = {"accept": "application/json"}
 
@@ -53,6 +53,44 @@ def test_weak_or_common_passwords_are_refused(password: str) -> None:
 @pytest.mark.parametrize("password", ["correct horse battery", "a long passphrase", "Tr0ub4dor&3x"])
 def test_good_passwords_are_accepted(password: str) -> None:
     assert password_problem(password) is None
+
+
+def _invitation(therapist: object, label: str) -> str:
+    client_id = post(therapist, "/clients", {"label": label}, headers=JSON).json()["client_id"]
+    url = post(therapist, f"/clients/{client_id}/invite", headers=JSON).json()["invite_url"]
+    return str(url).removeprefix("http://127.0.0.1")
+
+
+@pytest.mark.parametrize("headers", [{}, JSON], ids=["form", "json"])
+def test_an_invitation_answers_alike_whether_or_not_the_address_has_an_account(
+        practice: Practice, headers: dict[str, str]) -> None:
+    from equipoise.store.models import User
+
+    therapist = sign_in(practice.client(), "therapist_a")
+    answers = []
+    chosen = "a long passphrase"
+    assert chosen != PASSWORD
+    for label, email in (("Kim", "therapist_b@test.example"), ("Lou", "newcomer@test.example")):
+        path = _invitation(therapist, label)
+        browser = practice.client()
+        response = post(browser, path, {"email": email, "display_name": label, "password": chosen},
+                        headers=headers, follow_redirects=False)
+        answers.append((response.status_code, response.headers.get("location"), response.content,
+                        sorted(browser.cookies.keys())))
+        assert browser.get(path).status_code == 404  # used up either way
+    assert answers[0] == answers[1] and answers[0][0] in (200, 303)
+
+    with practice.app.state.equipoise.sessions() as db:
+        assert db.query(User).filter(User.email == "therapist_b@test.example").one().display_name == \
+            "Therapist_B"  # the existing account is untouched
+    sign_in(practice.client(), "therapist_b")  # with its own password, as before
+    newcomer = practice.client()
+    signed = post(newcomer, "/login", {"email": "newcomer@test.example", "password": chosen,
+                                       "next": "/consent"}, follow_redirects=False)
+    assert signed.status_code == 303 and signed.headers["location"] == "/consent"
+    taken = post(practice.client(), "/login", {"email": "therapist_b@test.example", "password": chosen})
+    assert taken.status_code == 400  # the invitation did not change the existing account's password
+    assert "If this e-mail address had no account here" in practice.client().get("/login?joined=1").text
 
 
 def test_an_id_beyond_64_bits_is_not_found_rather_than_a_server_error(practice: Practice) -> None:

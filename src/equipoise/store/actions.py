@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from .models import (
     AuditEvent,
@@ -122,8 +123,11 @@ class InviteTaken(Exception):
     """The invitation was used (or the client got an account) by a request that committed first."""
 
 
-def accept_invite(db: Session, invite: Invite, *, email: str, display_name: str, password_hash: str) -> User:
-    """Create the client's account from an open invitation and use the invitation up.
+def accept_invite(db: Session, invite: Invite, *, email: str, display_name: str,
+                  password_hash: str) -> User | None:
+    """Use the invitation up and create the client's account, or return None when ``email`` has an
+    account already (the invitation is used up all the same, so that a caller can answer both alike and
+    one link tests at most one address).
 
     Atomic against concurrent accepts: the invitation is claimed with a conditional update, so of several
     requests holding the same link exactly one wins and the others get :class:`InviteTaken`.
@@ -133,8 +137,14 @@ def accept_invite(db: Session, invite: Invite, *, email: str, display_name: str,
                          .values(used_at=now).execution_options(synchronize_session=False))
     if claimed.rowcount != 1:
         raise InviteTaken()
-    user = create_user(db, email=email, display_name=display_name, role=UserRole.CLIENT,
-                       password_hash=password_hash)
+    if user_by_email(db, email) is not None:
+        return None
+    try:
+        with db.begin_nested():  # another request may take the address between the check and the insert
+            user = create_user(db, email=email, display_name=display_name, role=UserRole.CLIENT,
+                               password_hash=password_hash)
+    except IntegrityError:
+        return None
     linked = db.execute(update(Client).where(Client.id == invite.client_id, Client.user_id.is_(None))
                         .values(user_id=user.id).execution_options(synchronize_session=False))
     if linked.rowcount != 1:
