@@ -57,15 +57,7 @@ def _encrypt_rows(name: str, pk: str, columns: tuple[str, ...], as_json: bool) -
 
 
 def upgrade() -> None:
-    postgres = op.get_bind().dialect.name == "postgresql"
-    for name, (_pk, column) in _JSON.items():
-        if postgres:
-            op.alter_column(name, column, type_=sa.Text(), existing_type=sa.JSON(), existing_nullable=False,
-                            postgresql_using=f"{column}::text")
-        else:
-            with op.batch_alter_table(name) as batch_op:
-                batch_op.alter_column(column, type_=sa.Text(), existing_type=sa.JSON(),
-                                      existing_nullable=False)
+    _retype_documents(sa.JSON(), sa.Text(), "text")
     _retype_notices(sa.JSON(), sa.Text(), "text")
     for name, (pk, column) in {**_JSON, _NOTICES[0]: _NOTICES[1:]}.items():
         _encrypt_rows(name, pk, (column,), as_json=True)
@@ -86,6 +78,18 @@ def upgrade() -> None:
     # the old one would cascade to every session's transcript, profile and answers.
     op.create_index('uq_therapy_sessions_client_number', 'therapy_sessions', ['client_id', 'number'],
                     unique=True)
+
+
+def _retype_documents(old: sa.types.TypeEngine, new: sa.types.TypeEngine, cast: str) -> None:
+    # transcripts and profiles: rebuilt by a batch alter on SQLite, which nothing cascades from
+    postgres = op.get_bind().dialect.name == "postgresql"
+    for name, (_pk, column) in _JSON.items():
+        if postgres:
+            op.alter_column(name, column, type_=new, existing_type=old, existing_nullable=False,
+                            postgresql_using=f"{column}::{cast}")
+        else:
+            with op.batch_alter_table(name) as batch_op:
+                batch_op.alter_column(column, type_=new, existing_type=old, existing_nullable=False)
 
 
 def _retype_notices(old: sa.types.TypeEngine, new: sa.types.TypeEngine, cast: str) -> None:
@@ -138,12 +142,4 @@ def downgrade() -> None:
             if values:
                 bind.execute(sa.update(target).where(target.c[pk] == row[pk]).values(**values))
     _retype_notices(sa.Text(), sa.JSON(), "json")
-    postgres = bind.dialect.name == "postgresql"
-    for name, (_pk, column) in _JSON.items():
-        if postgres:
-            op.alter_column(name, column, type_=sa.JSON(), existing_type=sa.Text(), existing_nullable=False,
-                            postgresql_using=f"{column}::json")
-        else:
-            with op.batch_alter_table(name) as batch_op:
-                batch_op.alter_column(column, type_=sa.JSON(), existing_type=sa.Text(),
-                                      existing_nullable=False)
+    _retype_documents(sa.Text(), sa.JSON(), "json")
