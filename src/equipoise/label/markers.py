@@ -225,7 +225,8 @@ MARKERS: tuple[Marker, ...] = (
          "I want to make sure I understand.", "Your family sounds important.",
          "That helped me understand what you meant.", "What helped me see it was your example.",
          "It's school policy, I'm afraid.", "I'm afraid we're out of time.",
-         "I had the homework review and the work situation on the list.", "I went over the notes from last week.",
+         "I had the homework review and the work situation on the list.",
+         "I went over the notes from last week.",
          "I got the sense you were tired of it."),
         unless=(r"^\s*(?:i feel like you|i felt like you)\b",
                 r"^\s*i had (?:the|your|some|a few) (?:homework|agenda|review|notes|plan|list|questions?|"
