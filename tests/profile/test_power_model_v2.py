@@ -138,6 +138,20 @@ def test_a_therapist_who_acknowledges_each_step_of_a_following_client_is_shared(
     assert abs(result.lean) < 0.2
 
 
+def test_client_agency_sees_a_request_against_a_directive_as_pushback() -> None:
+    rows = [("T", "I have to report it and we'll need to contact your parents today.", ADVICE),
+            ("C", "Please don't tell my mum. She'll go mad at the school.",
+             {"talk_type": "neutral", "markers": ("directive",)}),
+            ("T", "It's school policy. Parents have to be informed, and you should block them.", ADVICE),
+            ("C", "I don't want them to get in trouble, I just want it to stop.", {"talk_type": "change"}),
+            ("T", "You need to screenshot everything and bring it to me on Friday.", ADVICE),
+            ("C", "Okay.", {"talk_type": "neutral"})]
+    result = analyse("client_agency", rows)
+    assert result.metrics["pushbacks"] == 2.0
+    assert result.metrics["pushback_confronted_share"] == 1.0
+    assert result.lean > 0
+
+
 def test_client_agency_reads_one_word_disengaged_answers_as_little_agency() -> None:
     rows = []
     for answer in ("fine", "dunno", "whatever", "no", "ok", "dunno"):
