@@ -8,7 +8,8 @@ Metrics:
   - ``pushbacks``: client turns with a ``disagreement`` marker, or right after a therapist directive act
     (advice, a directive or confrontation) sustain talk, a directive of the client's own or a turn that
     asks the act away or refuses it ("Please don't tell my mum", "Can I at least ...", "I don't want
-    ..."; version 2.1: a student pleading against a counsellor's plan twice had no pushback); ``pushback_followed_share``: of those answered
+    ..."; version 2.1: a student pleading against a counsellor's plan twice had no pushback);
+    ``pushback_followed_share``: of those answered
     by the therapist, the share the next therapist turn follows (a reflection, or a permission, options or
     autonomy marker, with no directive act) rather than meets with a directive act or confrontation
     (``pushback_confronted_share``).
