@@ -4,8 +4,14 @@
   shared_power = sum_d v_d * c_d / sum_d v_d                    over available dimensions with a range
   c_d          = exp(-z_d^2 / 2),  z_d = distance of lean_d outside [p10_d, p90_d] / s_d
 
-``w`` (POWER_WEIGHTS) treats every lever alike: the power lean is the average lever, +1 when the therapist
-holds them all. The shared-power index (version 2.0) is read against the **reference range**: [p10_d,
+``w`` (POWER_WEIGHTS) weighs alike the levers of the conversation's direction (floor, agenda,
+responsiveness, directiveness, partnership, client agency): the power lean is their average, +1 when the
+therapist holds them all. Disclosure and accommodation weigh 0 in it (version 2.1) and are shown beside
+it: the asymmetry of disclosure is part of therapy's frame (every good reference session leans +0.04 to
++0.74, so it moved every session towards the therapist by the same amount), and accommodation's lean in
+good sessions spans nearly the whole scale (-0.90 to +0.82), so it says little about one session.
+
+The shared-power index (version 2.0) is read against the **reference range**: [p10_d,
 p90_d] is the range of dimension d's lean in the high-quality reference sessions (the shipped norms) and
 s_d = (p90_d - p10_d) / 2.56 (the standard deviation of a normal with that 10-90 range, at least 0.1). A
 session whose every lever sits where good sessions put it scores 1; it falls as any lever moves outside
@@ -40,7 +46,7 @@ PARTNERSHIP_WEIGHTS = SHARED_WEIGHTS
 #: Both weight tables, printable: ``equipoise.profile.SUMMARY_WEIGHTS``.
 SUMMARY_WEIGHTS: dict[str, Mapping[str, float]] = {
     "power_lean": POWER_WEIGHTS, "shared_power": SHARED_WEIGHTS}
-SUMMARY_VERSION = "2.0"
+SUMMARY_VERSION = "2.1"
 #: Smallest spread of a reference range, so that a dimension whose good sessions all lean alike does not
 #: make every other value read as far away.
 MIN_SPREAD = 0.1

@@ -135,8 +135,10 @@ def test_rates_and_shares_have_their_turns_as_numerator(sid: str) -> None:
     check(agenda, "topic_share_therapist", m["topic_openings_therapist"] + m["topic_openings_client"])
     check(agenda, "question_density_therapist", n[Role.THERAPIST])
     check(agenda, "closed_question_share", m["questions_therapist"])
-    check(resp, "reflection_reply_share", resp.metrics["replies_therapist"])
-    check(resp, "unanswered_share", resp.metrics["replies_therapist"])
+    check(resp, "reflection_reply_share", resp.metrics["statement_replies_therapist"])
+    check(resp, "unanswered_share", resp.metrics["statement_replies_therapist"])
+    for role in (Role.THERAPIST, Role.CLIENT):
+        check(resp, f"left_aside_{role.value}", resp.metrics[f"replies_{role.value}"])
     for role in (Role.THERAPIST, Role.CLIENT):
         check(direct, f"autonomy_rate_{role.value}", n[role])
         check(disc, f"disclosure_rate_{role.value}", n[role])
@@ -237,10 +239,11 @@ def test_a_profile_written_before_metric_turns_still_loads() -> None:
 
 
 def test_an_unavailable_dimension_keeps_the_turns_of_its_counts() -> None:
-    # The client answers a question, but no therapist turn follows a client turn: no therapist uptake.
-    transcript, labels = build([("T", "How has your sleep been since the move?",
-                                 {"behaviour": "question", "question_type": "open"}), ("C", "Bad, mostly.")])
-    result = registry.get("responsiveness").analyse(transcript, labels, CONFIG)
+    # Client agency has nothing to weigh (no change or sustain talk, no topic opening, no pushback), but it
+    # counted the client's substantive turn for its engagement.
+    transcript, labels = build([("T", "Hm.", {"behaviour": "other"}),
+                                ("C", "Sleep bad since move", {"talk_type": "neutral"})])
+    result = registry.get("client_agency").analyse(transcript, labels, CONFIG.__class__(topic_min_words=9))
     assert not result.available
-    assert result.metric_turns["replies_client"] == (1,) and result.metrics["replies_client"] == 1
-    assert result.metric_turns["replies_therapist"] == ()
+    assert result.metric_turns["engagement"] == (1,) and result.metrics["engagement"] == 1.0
+    assert result.metric_turns["pushbacks"] == ()

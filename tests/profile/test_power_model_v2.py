@@ -102,6 +102,56 @@ def test_an_answer_without_content_does_not_take_the_question_up() -> None:
     assert result.metrics["uptake_client"] == 0.0
 
 
+def test_declining_the_clients_bid_is_not_taking_it_up() -> None:
+    rows = [("C", "Can we talk about my mum for a bit? It was really bad on Sunday."),
+            ("T", "Not today, we've only got ten minutes left and I want to set the homework.",
+             {"behaviour": "input", "input_type": "information"}),
+            ("C", "Okay."),
+            ("C", "I keep thinking about her phone call and the shouting."),
+            ("T", "Let's stay with the plan. What did the thought record say?", OPEN_Q),
+            ("C", "It said I would be sacked, and the feeling was panic.")]
+    result = analyse("responsiveness", rows)
+    assert result.metrics["left_aside_therapist"] == 1.0
+    assert result.metrics["left_aside_client"] == 0.0
+    assert result.lean > 0.4
+
+
+def test_a_client_who_leaves_every_question_aside_holds_responsiveness_even_with_nothing_to_take_up() -> None:
+    rows = []
+    for answer in ("dunno", "whatever", "fine", "dunno"):
+        rows += [("T", "What happened on Tuesday in science?", OPEN_Q), ("C", answer)]
+    result = analyse("responsiveness", rows)
+    assert result.available
+    assert result.metrics["left_aside_client"] == 1.0
+    assert result.lean < -0.4
+
+
+def test_a_therapist_who_acknowledges_each_step_of_a_following_client_is_shared() -> None:
+    rows = []
+    for step in ("I put the blades outside my door.", "I filled the sink with cold water.",
+                 "I did the breathing for two minutes."):
+        rows += [("T", "Now the next step: tell me when you have done it.",
+                  {"behaviour": "input", "input_type": "advice"}),
+                 ("C", step),
+                 ("T", "Well done, that's a big step.", {"behaviour": "other"})]
+    result = analyse("responsiveness", rows)
+    assert abs(result.lean) < 0.2
+
+
+def test_client_agency_sees_a_request_against_a_directive_as_pushback() -> None:
+    rows = [("T", "I have to report it and we'll need to contact your parents today.", ADVICE),
+            ("C", "Please don't tell my mum. She'll go mad at the school.",
+             {"talk_type": "neutral", "markers": ("directive",)}),
+            ("T", "It's school policy. Parents have to be informed, and you should block them.", ADVICE),
+            ("C", "I don't want them to get in trouble, I just want it to stop.", {"talk_type": "change"}),
+            ("T", "You need to screenshot everything and bring it to me on Friday.", ADVICE),
+            ("C", "Okay.", {"talk_type": "neutral"})]
+    result = analyse("client_agency", rows)
+    assert result.metrics["pushbacks"] == 2.0
+    assert result.metrics["pushback_confronted_share"] == 1.0
+    assert result.lean > 0
+
+
 def test_client_agency_reads_one_word_disengaged_answers_as_little_agency() -> None:
     rows = []
     for answer in ("fine", "dunno", "whatever", "no", "ok", "dunno"):

@@ -70,7 +70,7 @@ class AccommodationAnalyser(BaseAnalyser):
             'your therapist {more} often took up your way of speaking than the reverse',
         ),
         course_name='accommodation')
-    power_weight = 1.0
+    power_weight = 0.0
     shared_weight = 0.0
     metric_kinds = kinds({'coordination_client_to_therapist': 'estimate',
                     'coordination_therapist_to_client': 'estimate', 'coordination_gap': 'estimate',

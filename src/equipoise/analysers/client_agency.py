@@ -5,8 +5,11 @@ Metrics:
     talk per client turn (talk types from the labels; MI's evidence is that client change talk, not the
     therapist's arguments, predicts change: Magill et al. 2014).
   - ``client_topic_share`` = client topic openings / all openings (see :mod:`equipoise.analysers.topics`).
-  - ``pushbacks``: client turns with a ``disagreement`` marker, or sustain talk right after a therapist
-    directive act (advice, a directive or confrontation); ``pushback_followed_share``: of those answered
+  - ``pushbacks``: client turns with a ``disagreement`` marker, or right after a therapist directive act
+    (advice, a directive or confrontation) sustain talk, a directive of the client's own or a turn that
+    asks the act away or refuses it ("Please don't tell my mum", "Can I at least ...", "I don't want
+    ..."; version 2.1: a student pleading against a counsellor's plan twice had no pushback);
+    ``pushback_followed_share``: of those answered
     by the therapist, the share the next therapist turn follows (a reflection, or a permission, options or
     autonomy marker, with no directive act) rather than meets with a directive act or confrontation
     (``pushback_confronted_share``).
@@ -35,6 +38,7 @@ turns. ``agency`` combines the shares and links none.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from ..model import Role
@@ -59,14 +63,25 @@ if TYPE_CHECKING:
     from ..model import Transcript
 
 
-AGENCY_PARTS = ("change_talk_share", "client_topic_share", "pushback_followed_share")
+AGENCY_PARTS = {"change_talk_share": ("change", "change_or_sustain"),
+               "client_topic_share": ("client_openings", "openings"),
+               "pushback_followed_share": ("followed", "answered")}
+#: Pseudo-counts added to each share's numerator and denominator in the agency score (a Beta(1, 1) prior,
+#: Laplace's rule): one change-talk turn alone scores 2/3, not 1, and ten score 11/12.
+PRIOR_HITS, PRIOR_TOTAL = 0.5, 1.0
+#: A client turn right after a therapist's directive act that asks it away or refuses it is pushback, even
+#: when it is not sustain talk ("Please don't tell my mum", "Can I at least ...").
+_RESISTS = re.compile(
+    r"\b(?:please\s+don'?t|don'?t\s+(?:tell|make|call|send|contact)|i\s+don'?t\s+want|i'?d\s+rather\s+not|"
+    r"i\s+would\s+rather\s+not|can\s+i\s+(?:at\s+least|just)|do\s+i\s+have\s+to|i\s+can'?t\s+do\s+that|"
+    r"i\s+won'?t|i'?m\s+not\s+(?:going\s+to|doing))\b", re.IGNORECASE)
 
 
 class ClientAgencyAnalyser(BaseAnalyser):
     """Change talk, client-initiated topics, pushback and how the therapist meets it."""
 
     name = "client_agency"
-    version = "2.0"
+    version = "2.1"
     #: Share of substantive client turns that counts as full engagement.
     ENGAGED = 0.25
     requires = frozenset({"labels", "dyad"})
@@ -137,8 +152,8 @@ class ClientAgencyAnalyser(BaseAnalyser):
         confronted: dict[int, None] = {}
         n_followed = n_confronted = answered = 0
         for pos, (turn, label) in enumerate(zip(turns, tl, strict=True)):
-            if turn.role is not Role.CLIENT or not _pushes_back(label, tl[pos - 1] if pos else None,
-                                                                 turns[pos - 1].role if pos else None):
+            if turn.role is not Role.CLIENT or not _pushes_back(
+                    turn.text, label, tl[pos - 1] if pos else None, turns[pos - 1].role if pos else None):
                 continue
             pushbacks.append(turn.index)
             reply = next((p for p in range(pos + 1, len(turns)) if turns[p].role is not Role.CLIENT), None)
@@ -189,11 +204,13 @@ def _directive(label: TurnLabels) -> bool:
             or bool(set(label.markers) & DIRECTIVE_MARKERS))
 
 
-def _pushes_back(label: TurnLabels, previous: TurnLabels | None, previous_role: Role | None) -> bool:
+def _pushes_back(text: str, label: TurnLabels, previous: TurnLabels | None,
+                 previous_role: Role | None) -> bool:
     if "disagreement" in label.markers:
         return True
-    return (label.talk_type == "sustain" and previous is not None and previous_role is Role.THERAPIST
-            and _directive(previous))
+    if previous is None or previous_role is not Role.THERAPIST or not _directive(previous):
+        return False
+    return label.talk_type == "sustain" or "directive" in label.markers or bool(_RESISTS.search(text))
 
 
 ANALYSER = ClientAgencyAnalyser()

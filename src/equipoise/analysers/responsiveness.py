@@ -1,38 +1,47 @@
 """Responsiveness: does each party take up what the other just said ("she was selective").
 
-Uptake of a turn r replying to the other party's previous turn s, after Demszky et al. (2021,
-"Measuring conversational uptake", ACL). Their measure is learned (pointwise JSD with a BERT model);
-ours is their lexical baseline, the share of s's content words that r repeats (stems; see
-:func:`equipoise.analysers.text.overlap`), raised to 1 when r is labelled a reflection, because a
-reflection takes up the speaker by definition (MITI 4.2.1) even in other words, and when s is a question
-or a reflection and r answers or continues it with at least one content word, because an answer takes
-the question up whatever its words ("dunno" or "whatever" does not), and when r is a follow-up question
-sharing a content word with s (Demszky et al. count follow-up questions as high uptake). A reply that
-only acknowledges s ("Okay.", "Right, ...", "Well done") scores at least 0.5. (Version 2.0 added the
-continuation, follow-up and acknowledgement rules, so that both parties' uptake is on one scale.)
+Uptake of a turn r replying to the other party's previous turn s, after Demszky et al. (2021, "Measuring
+conversational uptake", ACL). Their measure is learned (pointwise JSD with a BERT model); ours is their
+lexical baseline, the share of s's content words that r repeats (stems; see
+:func:`equipoise.analysers.text.overlap`), raised to 1 when r is labelled a reflection, because a reflection
+takes up the speaker by definition (MITI 4.2.1) even in other words; when r is a follow-up question sharing
+a content word with s (Demszky et al. count follow-up questions as high uptake); when r is a client turn
+with at least one content word answering a question, continuing a reflection or reporting on advice or a
+directive ("dunno" or "whatever" does not); and when r is a therapist turn with content answering the
+client's question ("fine", "okay", "whatever" alone are not content). A reply that only acknowledges s
+("Okay.", "Right, ...", "Well done", "That's a big step"), or disagrees with it, scores at least 0.5, except
+as the answer to an open question. A reply that declines or defers s ("Not today", "Let's stay with the
+plan", "We can get to that another time") scores 0, whatever words it shares: it is the "selective" move
+itself. A source turn counts when it is a question (labelled, or with a question mark) or has at least
+``substantive_words`` content words.
 
-Metrics (a source turn counts when it is a question or has at least ``substantive_words`` content words):
-  - ``uptake_therapist`` / ``uptake_client``: mean uptake of the turns replying to a substantive turn of
-    the other party; ``lexical_uptake_therapist``: the same without the reflection rule.
+Metrics:
+  - ``left_aside_therapist`` / ``left_aside_client``: share of the replies of each party whose uptake is
+    below ``uptake_threshold`` (the other's turn left aside);
+  - ``uptake_therapist`` / ``uptake_client``: mean uptake of each party's replies;
+    ``lexical_uptake_therapist``: the therapist's lexical uptake of client statements, without the rules;
   - ``reflection_reply_share``: share of therapist replies to substantive client statements (not
-    questions) that are reflections.
-  - ``unanswered_share``: share of substantive client statements whose reply has uptake below
-    ``uptake_threshold`` (the client's words left without uptake).
-  - ``replies_therapist``: therapist replies to substantive client statements (the denominator of the two
-    shares); ``replies_client``: client replies to substantive therapist turns or questions.
+    questions) that are reflections; ``unanswered_share``: share of those replies left aside;
+    ``statement_replies_therapist``: the number of those replies (the two shares' denominator);
+  - ``replies_therapist`` / ``replies_client``: the replies measured (the left-aside shares' denominator).
 
-Turns behind each metric (``metric_turns``), always the replies in the numerator:
-``reflection_reply_share`` the reflections among those replies, ``unanswered_share`` the therapist
-replies left without uptake, ``replies_<role>`` the replies counted. The uptake means average over every
-counted reply and link none.
+Turns behind each metric (``metric_turns``), always the replies in the numerator: ``left_aside_<role>`` the
+replies that left the other's turn aside, ``reflection_reply_share`` the reflections among the therapist's
+replies to statements, ``unanswered_share`` those replies left aside, ``statement_replies_therapist`` those
+replies, ``replies_<role>`` the replies counted. The uptake means average over every counted reply and link
+none.
 
-Lean (version 2.0): u_C - u_T, the difference between the two parties' uptake of each other. The lever
-is selection ("she was selective about the things she responded to"): the party who takes the other up
-less holds it. +1 when the client takes up everything the therapist says and the therapist nothing of
-the client's; -1 the reverse; about 0 when both take each other up (as in person-centred and MI sessions)
-or neither does. When the client has no reply to measure, u_C is taken as 0.5 (noted). Version 1.1 read
-1 - 2 u_T alone, which put every session with many reflections near -1 ("the client holds it") and read
-"+0.7, mostly the therapist" as "the therapist was not responsive", the opposite of how readers took it.
+Lean (version 3.0): L_T * n_T / (n_T + 2) - L_C * n_C / (n_C + 2), with L the left-aside shares and n
+the replies measured. The lever is selection ("she was selective about the things she responded to"):
+the party who leaves more of the other's turns aside holds it. About 0 when both take each other up (as
+in person-centred and MI sessions) or when each leaves as much aside; +1 when the therapist leaves every
+client turn aside and the client follows; -1 the reverse. The pseudo-count 2 pulls a share resting on a
+few replies towards 0. A party with nothing of the other's to take up is taken to leave nothing aside
+(noted). Version 2.0 read u_C - u_T, the difference of the mean uptakes: a client who answers questions
+scores 1 each time while a therapist's acknowledgement scored 0.5, so sessions in which both take each
+other up leaned +0.2 to +0.4 to the therapist, and a therapist's "Not today" to a client's "Can we talk
+about my mum?" counted as an answer. Version 1.1 read 1 - 2 u_T alone, which put every session with
+many reflections near -1.
 """
 
 from __future__ import annotations
@@ -65,20 +74,39 @@ ACKNOWLEDGED = 0.5
 _ACKNOWLEDGEMENT = re.compile(
     r"^\W*(?:yes|yeah|yep|ok|okay|right|sure|fine|exactly|true|good|great|well\s+done|thank\s+you|thanks|"
     r"mm+|mhm|i\s+see|i\s+suppose|i\s+guess|"
-    r"that'?s\s+(?:it|right|true)|fair\s+enough|got\s+it|i\s+know)\b", re.IGNORECASE)
+    r"that'?s\s+(?:it|right|true|(?:a\s+)?(?:big|good|great|real|huge)\b)|fair\s+enough|got\s+it|i\s+know|"
+    r"i\s+did(?:\s+it)?|done|will\s+do|i\s+will|i'?ll\s+(?:try|do\s+it)|that\s+sounds|"
+    r"we\s+can\s+(?:look\s+at|talk\s+about|do|try)\s+(?:that|it|this)\b(?![^.?!]*\b(?:another|next)\s+time))\b",
+    re.IGNORECASE)
+#: A reply that declines or defers the other's turn ("Not today", "Let's stay with the plan", "We can get
+#: to that another time") leaves it aside, whatever words it shares.
+_DEFLECTION = re.compile(
+    r"^\W*(?:(?:no|well|okay|ok|right|sure|yes|look)\W+)?(?:not\s+(?:today|now|yet|this\s+time)\b|"
+    r"let'?s\s+(?:stay|stick|keep|leave|park|get\s+back|come\s+back|focus|move\s+on)\b|"
+    r"(?:we\s+(?:can|could|'ll|will)|let'?s)\s+(?:get\s+to|come\s+back\s+to|talk\s+about|look\s+at|leave|"
+    r"mention|do|discuss)\b[^.?!]{0,40}?\b(?:(?:another|next|some\s+other)\s+(?:time|week|session)|later|"
+    r"at\s+the\s+end)\b|"
+    r"(?:that'?s|that\s+is)\s+(?:not\s+(?:what|why)|for\s+(?:another|next)))", re.IGNORECASE)
+#: Words that carry no answer on their own ("Fine.", "Whatever.", "Yeah, okay.").
+_EMPTY_WORDS = frozenset({"fine", "okay", "ok", "alright", "sure", "right", "good", "great", "whatever",
+                          "dunno", "yeah", "yep", "yes", "maybe", "guess", "suppose", "mm", "mhm", "thanks",
+                          "nope"})
+_OPEN_QUESTION = re.compile(r"\b(?:what|how|why|where|when|who|which)\b[^.?!]*\?\W*$", re.IGNORECASE)
+#: Pseudo-count that pulls each party's left-aside share towards 0 when it rests on a few replies.
+SHRINK = 2
 
 
 class ResponsivenessAnalyser(BaseAnalyser):
     """Uptake of the other party's previous turn, in both directions; the lean is their difference."""
 
     name = "responsiveness"
-    version = "2.0"
+    version = "3.0"
     requires = frozenset({"labels", "dyad"})
     antisymmetric = False
     description = ("How much each party takes up what the other just said (conversational uptake: "
-                   "reflections, answers and repeated content words), and how many substantive client "
-                   "turns are left without uptake; the lean is the difference, so near 0 when both take "
-                   "each other up.")
+                   "reflections, answers and repeated content words), and the share of the other's "
+                   "turns each leaves aside; the lean is the difference of those shares, so near 0 when "
+                   "both take each other up.")
     cannot_know = ("Uptake in other words than a reflection (the similarity is lexical), uptake later in the "
                    "session, non-verbal attention; whether leaving a turn aside was a deliberate, "
                    "helpful choice; whether a client's uptake was agreement or compliance.")
@@ -100,9 +128,10 @@ class ResponsivenessAnalyser(BaseAnalyser):
         course_name='responsiveness')
     power_weight = 1.0
     shared_weight = 1.0
-    metric_kinds = kinds({'uptake_<role>': 'mean', 'lexical_uptake_therapist': 'mean',
+    metric_kinds = kinds({'uptake_<role>': 'mean', 'left_aside_<role>': 'share',
+                    'lexical_uptake_therapist': 'mean',
                     'reflection_reply_share': 'share', 'unanswered_share': 'share',
-                    'replies_<role>': 'count'})
+                    'replies_<role>': 'count', 'statement_replies_therapist': 'count'})
 
     def analyse(self, transcript: Transcript, labels: Labels | None, config: Config) -> DimensionResult:
         """Compute uptake in both directions for one transcript or window."""
@@ -112,7 +141,9 @@ class ResponsivenessAnalyser(BaseAnalyser):
         lexical_t: list[float] = []
         reflected: list[int] = []
         unanswered: list[int] = []
+        statements: list[int] = []      # therapist replies to substantive client statements
         replies: dict[Role, list[int]] = {Role.THERAPIST: [], Role.CLIENT: []}
+        left: dict[Role, list[int]] = {Role.THERAPIST: [], Role.CLIENT: []}
         contributions: dict[int, float] = {}
         for pos in range(1, len(turns)):
             source, reply = turns[pos - 1], turns[pos]
@@ -121,58 +152,115 @@ class ResponsivenessAnalyser(BaseAnalyser):
             asked = _is_question(source, labels.turns[pos - 1])
             if not asked and len(content_words(source.text)) < config.substantive_words:
                 continue
+            value = uptake_of(reply, labels.turns[pos], source, labels.turns[pos - 1], asked)
             lexical = overlap(reply.text, source.text)
-            is_reflection = labels.turns[pos].behaviour == "reflection"
-            invited = asked or labels.turns[pos - 1].behaviour == "reflection"
-            follow_up = lexical > 0 and _is_question(reply, labels.turns[pos])
-            if is_reflection or follow_up or (invited and content_words(reply.text)):
-                value = 1.0
-            else:
-                value = max(lexical, ACKNOWLEDGED if _ACKNOWLEDGEMENT.match(reply.text) else 0.0)
             uptake[reply.role].append(value)
+            replies[reply.role].append(reply.index)
+            if value < config.uptake_threshold:
+                left[reply.role].append(reply.index)
             if reply.role is Role.CLIENT:
-                replies[Role.CLIENT].append(reply.index)
-                # A client taking the therapist up pushes the lean up (the client follows).
-                contributions[reply.index] = 0.5 * (value - 0.5)
-            if reply.role is Role.THERAPIST:
-                # A therapist reply with low uptake pushes the lean up, one with high uptake down.
-                contributions[reply.index] = 0.5 - value
+                # A client leaving the therapist's turn aside pushes the lean down (the client selects).
+                contributions[reply.index] = -1.0 if value < config.uptake_threshold else 0.25 * value
+            else:
+                # A therapist leaving the client's turn aside pushes the lean up.
+                contributions[reply.index] = 1.0 if value < config.uptake_threshold else -0.25 * value
             if reply.role is Role.THERAPIST and not asked:
                 lexical_t.append(lexical)
-                replies[Role.THERAPIST].append(reply.index)
-                if is_reflection:
+                statements.append(reply.index)
+                if labels.turns[pos].behaviour == "reflection":
                     reflected.append(reply.index)
                 if value < config.uptake_threshold:
                     unanswered.append(reply.index)
         u_t, u_c = mean(uptake[Role.THERAPIST]), mean(uptake[Role.CLIENT])
-        replies_t = len(replies[Role.THERAPIST])
+        n_t, n_c = len(replies[Role.THERAPIST]), len(replies[Role.CLIENT])
         metrics: dict[str, float | None] = {
             "uptake_therapist": u_t,
             "uptake_client": u_c,
+            "left_aside_therapist": ratio(len(left[Role.THERAPIST]), n_t),
+            "left_aside_client": ratio(len(left[Role.CLIENT]), n_c),
             "lexical_uptake_therapist": mean(lexical_t),
-            "reflection_reply_share": ratio(len(reflected), replies_t),
-            "unanswered_share": ratio(len(unanswered), replies_t),
-            "replies_therapist": float(replies_t),
-            "replies_client": float(len(replies[Role.CLIENT])),
+            "reflection_reply_share": ratio(len(reflected), len(statements)),
+            "unanswered_share": ratio(len(unanswered), len(statements)),
+            "statement_replies_therapist": float(len(statements)),
+            "replies_therapist": float(n_t),
+            "replies_client": float(n_c),
         }
         linked = {"reflection_reply_share": tuple(reflected), "unanswered_share": tuple(unanswered),
+                  "left_aside_therapist": tuple(left[Role.THERAPIST]),
+                  "left_aside_client": tuple(left[Role.CLIENT]),
+                  "statement_replies_therapist": tuple(statements),
                   "replies_therapist": tuple(replies[Role.THERAPIST]),
                   "replies_client": tuple(replies[Role.CLIENT])}
-        if u_t is None:
+        if not n_t and not n_c:
             return DimensionResult.unavailable(
-                "no substantive client turn followed by a therapist turn, so no uptake to measure", metrics,
-                linked)
-        notes: tuple[str, ...] = ()
-        if u_c is None:
-            notes = ("no client reply to a substantive therapist turn: the client's uptake is taken as 0.5",)
-        lean = clip((0.5 if u_c is None else u_c) - u_t)
-        return DimensionResult(lean=lean, metrics=metrics, metric_turns=linked, notes=notes,
+                "no substantive turn or question of one party followed by a turn of the other, so no uptake "
+                "to measure", metrics, linked)
+        notes: list[str] = []
+        for role, n in ((Role.THERAPIST, n_t), (Role.CLIENT, n_c)):
+            if not n:
+                other = "client" if role is Role.THERAPIST else "therapist"
+                notes.append(f"no substantive {other} turn or question for the {role.value} to take up: "
+                             f"the {role.value} is taken to leave nothing aside")
+        left_t = metrics["left_aside_therapist"] or 0.0
+        left_c = metrics["left_aside_client"] or 0.0
+        # Small counts are pulled towards 0 (neither side selects): each share is weighed by n / (n + 2).
+        lean = clip(left_t * n_t / (n_t + SHRINK) - left_c * n_c / (n_c + SHRINK))
+        return DimensionResult(lean=lean, metrics=metrics, metric_turns=linked, notes=tuple(notes),
                                evidence=pick_evidence(contributions, lean, config.evidence_size))
 
 
+def uptake_of(reply: Turn, reply_label: TurnLabels, source: Turn, source_label: TurnLabels,
+              asked: bool) -> float:
+    """Uptake of ``reply`` of the other party's previous turn ``source``, in [0, 1] (module docstring).
+
+    >>> from equipoise.model import Role, Speaker, Turn
+    >>> from equipoise.label.labels import TurnLabels
+    >>> c, t = Speaker("C", Role.CLIENT), Speaker("T", Role.THERAPIST)
+    >>> bid = Turn(0, c, "Can we talk about my mum? It was bad.")
+    >>> no = Turn(1, t, "Not today, we have ten minutes left.")
+    >>> uptake_of(no, TurnLabels(behaviour="input"), bid, TurnLabels(), True)
+    0.0
+    >>> uptake_of(Turn(2, c, "I already blocked them on every app."), TurnLabels(),
+    ...           Turn(1, t, "You should block them."), TurnLabels(input_type="advice"), False)
+    1.0
+    """
+    if _DEFLECTION.match(reply.text):
+        return 0.0
+    if "disagreement" in reply_label.markers:
+        return ACKNOWLEDGED  # disagreeing answers the turn, without building on it
+    lexical = overlap(reply.text, source.text)
+    if reply_label.behaviour == "reflection":
+        return 1.0
+    if lexical > 0 and _is_question(reply, reply_label):
+        return 1.0      # a follow-up question
+    has_content = any(w not in _EMPTY_WORDS for w in content_words(reply.text))
+    if reply.role is Role.CLIENT:
+        # The client answers a question, continues a reflection, or reports on advice or a directive.
+        invited = asked or source_label.behaviour == "reflection" or _directs(source_label)
+    else:
+        # The therapist answers the client's question; refusing or deferring it was caught above.
+        invited = asked
+    if invited and has_content:
+        return 1.0
+    if asked and _opens(source, source_label):
+        return lexical  # "fine" or "okay" does not answer "What happened on Tuesday?"
+    return max(lexical, ACKNOWLEDGED if _ACKNOWLEDGEMENT.match(reply.text) else 0.0)
+
+
+def _directs(label: TurnLabels) -> bool:
+    return label.input_type == "advice" or label.stance == "directive" or "directive" in label.markers
+
+
+def _opens(turn: Turn, label: TurnLabels) -> bool:
+    """Whether ``turn`` ends in an open question (labelled so, or a wh-question before its last ``?``)."""
+    return label.question_type == "open" or bool(_OPEN_QUESTION.search(turn.text))
+
+
 def _is_question(turn: Turn, label: TurnLabels) -> bool:
-    if label.behaviour is not None:
-        return label.behaviour == "question"
+    if label.behaviour == "question":
+        return True
+    # A question mark is a question whatever the label (the labeller calls some "input"); without
+    # punctuation the label alone decides.
     return looks_like_question(turn.text)
 
 

@@ -41,7 +41,7 @@ class Marker:
 #: them, and options offered as "... or ...; which would you prefer?". 3: pushback as "I don't think I",
 #: "I don't want to ... yet", "I didn't like"; a bare "no" answering a closed question is not
 #: disagreement (:func:`answers_closed_question`); imperatives after "then"/"and".
-RULES_VERSION = "3"
+RULES_VERSION = "4"
 
 MARKERS: tuple[Marker, ...] = (
     Marker(
@@ -84,10 +84,18 @@ MARKERS: tuple[Marker, ...] = (
          r"\bwhatever you (?:decide|choose)\b", r"\b(?:no one|nobody) can (?:make|force) you\b",
          r"\byou don't have to (?:decide|do anything|change|talk about|answer)\b",
          r"\b(?:when|if) you(?:'re| are| feel) ready\b", r"\bin your own (?:time|way)\b",
-         r"\byou know (?:yourself|best|what's best)\b", r"\byour own (?:decision|choice)\b"),
+         r"\byou know (?:yourself|best|what's best)\b", r"\byour own (?:decision|choice)\b",
+         # Handing the choice over in a question: "What do you think would be best?", "What would you rather?"
+         r"\bwhat do you think (?:would be|is|might be) (?:the )?(?:best|right)\b",
+         r"\bwhat would you (?:rather|prefer)\b",
+         r"\bwhat feels (?:right|best|most important) (?:to|for) you\b",
+         r"\b(?:at|in) your (?:own )?pace\b"),
         ("It's completely up to you.", "You're the expert on your own life.", "Only you can decide that.",
-         "You don't have to decide anything today.", "We can talk about it when you feel ready."),
-        ("It's up to me to fix this.", "You need to decide now.", "I know what's best for you."),
+         "You don't have to decide anything today.", "We can talk about it when you feel ready.",
+         "What do you think would be the best use of tonight?", "What would you rather start with?",
+         "What feels right to you?", "at your pace"),
+        ("It's up to me to fix this.", "You need to decide now.", "I know what's best for you.",
+         "What do you think about that?", "What would you do differently?"),
     ),
     Marker(
         "affirmation", "recognises the person's strengths, efforts or values",
@@ -190,10 +198,21 @@ MARKERS: tuple[Marker, ...] = (
          r"(?:divorced|sober|fired|sick)|have been (?:through|there|sober|depressed|struggling)|"
          r"been there)\b",
          rf"\b{_I} (?:am |'m )?(?:so |really |very |pretty |kind of |always |sometimes )*(?:scared|"
-         rf"afraid|sad|"
+         r"afraid (?:of|to|all|that i)|sad|"
          r"angry|worried|lonely|depressed|anxious|tired|exhausted|ashamed|frustrated|overwhelmed|happy|hurt|"
-         r"stressed|addicted)\b",
-         r"\bi (?:feel|felt|hate|love|miss|drink|smoke|struggle|worry|can't stop)\b",
+         r"stressed|addicted|dreading|useless|stupid|boring|worthless|a failure|a bad (?:mom|dad|parent)|"
+         r"(?:so |all )?alone)\b",
+         r"\bi (?:just |really |still |always |sometimes |never |kind of )*(?:feel|felt|hate|love|miss|drink|"
+         r"smoke|struggle|worry|can't stop|cried|cry|panic|panicked|shake|shook|froze|freeze)\b",
+         # What happened to the speaker, told in the first person: "I went to my room", "I got a bad mark".
+         r"\bi (?:just |then |always |never |even )*(?:went (?:to|home|back|out)|got (?:a|fired|drunk|home|"
+         r"hurt|scared|sick|into)|called (?:my|a|the)|lost (?:my|it)|broke (?:up|down)|ended up|started "
+         r"(?:thinking|crying|drinking|shaking)|keep (?:thinking|replaying|crying|waking|remembering|seeing)|"
+         r"lie (?:there|awake)|lay awake|couldn't (?:sleep|breathe|stop|eat)|(?:haven't|havent) (?:eaten|"
+         r"slept|been out|told anyone))\b",
+         rf"\b{_I} (?:have |'ve )?never (?:said|told|felt|been|had)\b",
+         r"\bmy (?:chest|heart|head|stomach|hands|voice|body|mind) (?:went|goes|was|is|gets|got|starts|"
+         r"started|races|raced|pounds|pounded|shakes|shook)\b",
          r"\bmy (?:own |ex-?)?(?:wife|husband|partner|boyfriend|girlfriend|kids|children|son|daughter|mother|"
          r"mom|mum|father|dad|family|brother|sister|parents|marriage|drinking|health|childhood|life)\b",
          r"\bwhen i was (?:a |younger|little|your age|"
@@ -205,11 +224,21 @@ MARKERS: tuple[Marker, ...] = (
          r"works for) me\b(?! (?:understand|see|get|follow))"),
         ("I was scared all the time after the divorce.", "My mom drank too.", "I've been there myself.",
          "When I was your age I felt the same.", "I feel so alone lately.", "I smoke when I'm stressed.",
-         "I have been in a similar situation before.", "One thing that helped me was going for walks."),
+         "I have been in a similar situation before.", "One thing that helped me was going for walks.",
+         "I got a bad mark and I just felt like I'm useless.", "My chest went tight.",
+         "I went to my room and looked at the razor.", "I panic in meetings.",
+         "I've never said that out loud before.", "I'm dreading it.", "They'll think I'm boring.",
+         "I keep replaying the last month.", "i havent eaten since yesterday", "I cried all the way home."),
         ("I think we should look at that.", "I wonder what you make of it.", "I'm hearing that you're tired.",
          "I want to make sure I understand.", "Your family sounds important.",
-         "That helped me understand what you meant.", "What helped me see it was your example."),
-        unless=(r"^\s*(?:i feel like you|i felt like you)\b",),
+         "That helped me understand what you meant.", "What helped me see it was your example.",
+         "It's school policy, I'm afraid.", "I'm afraid we're out of time.",
+         "I had the homework review and the work situation on the list.",
+         "I went over the notes from last week.",
+         "I got the sense you were tired of it."),
+        unless=(r"^\s*(?:i feel like you|i felt like you)\b",
+                r"^\s*i had (?:the|your|some|a few) (?:homework|agenda|review|notes|plan|list|questions?|"
+                r"idea)\b"),
     ),
     Marker(
         "we", "'we' language: we, us, our, let's, together",
@@ -259,11 +288,17 @@ MARKERS: tuple[Marker, ...] = (
          r"strategies|routes|places)\b(?! (?:about|in|that happened))",
          r"\byou could (?:either|also)\b", r"\beither\b.*\bor\b", r"\bwhich (?:of these|one|option)\b",
          r"\bor\b[^.?!]*[.;,]?\s*which (?:would you prefer|do you prefer|would you like|sounds (?:better|"
-         r"best|right))\b"),
+         r"best|right))\b",
+         r"\bor would you (?:rather|prefer)\b",
+         r"\b(?:do|would) you (?:want|like|prefer) to\b[^.?!]*,? or (?:(?:just |maybe |rather )?"
+         r"(?:focus|talk|look|start|leave|do|go|work|keep|try|spend|stay))\b"),
         ("There are a few options.", "Some people find that walking helps; others prefer journaling.",
          "You could either cut down or stop completely.", "Which of these appeals to you?",
-         "We could meet weekly or every other week; which would you prefer?"),
-        ("You should stop.", "I have no idea.", "One day at a time."),
+         "We could meet weekly or every other week; which would you prefer?",
+         "Do you want to talk about the course, or focus on getting through tomorrow first?",
+         "Would it help to look at that, or would you rather start somewhere else?"),
+        ("You should stop.", "I have no idea.", "One day at a time.", "Did you go to work or stay home?",
+         "Do you want to stop drinking?"),
     ),
     Marker(
         "collaboration", "seeks collaboration: works together, hands the agenda or the ideas to the person",
