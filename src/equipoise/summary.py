@@ -7,7 +7,7 @@
 ``w`` (POWER_WEIGHTS) weighs alike the levers of the conversation's direction (floor, agenda,
 responsiveness, directiveness, partnership, client agency): the power lean is their average, +1 when the
 therapist holds them all. Disclosure and accommodation weigh 0 in it (version 2.1) and are shown beside
-it: the asymmetry of disclosure is part of therapy's frame (every good reference session leans +0.04 to
+it: the asymmetry of disclosure is part of therapy's frame (every good reference session leans +0.07 to
 +0.74, so it moved every session towards the therapist by the same amount), and accommodation's lean in
 good sessions spans nearly the whole scale (-0.90 to +0.82), so it says little about one session.
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from annomi_tiny import write_tiny_annomi
 from click.testing import CliRunner
@@ -13,8 +15,17 @@ from click.testing import CliRunner
 from equipoise.cli import main
 from equipoise.label import load_labeller
 from equipoise.label.data import annomi_file, default_data_dir, read_annomi
+from equipoise.label.esconv import read_esconv
 from equipoise.label.evaluate import session_transcript
-from equipoise.label.train import TrainConfig, train
+from equipoise.label.train import (
+    TrainConfig,
+    featurise,
+    fit_head,
+    fit_space,
+    gold_column,
+    row_weights,
+    train,
+)
 
 SMALL = TrainConfig(folds=3)
 
@@ -46,6 +57,27 @@ def test_a_trained_artifact_loads_by_folder_and_labels(tmp_path: Path) -> None:
     predicted = [labels[i].behaviour for i in range(len(session)) if session.gold["behaviour"][i]]
     gold = [g for g in session.gold["behaviour"] if g]
     assert sum(p == g for p, g in zip(predicted, gold, strict=True)) >= len(gold) - 1  # memorised
+
+
+def test_a_per_label_corpus_weight_overrides_one_head_and_is_recorded(tmp_path: Path) -> None:
+    annomi = read_annomi(write_tiny_annomi(tmp_path / "tiny.csv", sessions=6))
+    sessions = [*annomi, *read_esconv(Path(__file__).with_name("support_chat_style.jsonl"))]
+    config = TrainConfig(label_corpus_weight={"behaviour": {"esconv": 0.0}, "stance": {"esconv": 0.25}})
+    corpus = np.array([s.corpus for s in sessions for _ in range(len(s))])
+    assert set(row_weights(sessions, config, "behaviour")[corpus == "esconv"]) == {0.0}
+    assert set(row_weights(sessions, config, "stance")[corpus == "esconv"]) == {0.25}
+    assert set(row_weights(sessions, config, "support")[corpus == "esconv"]) == {0.5}  # corpus_weight
+    assert set(row_weights(sessions, config, "stance")[corpus == "annomi"]) == {1.0}
+    # weight 0 is the head trained on AnnoMI's rows only, balanced class weights included
+    features = featurise(fit_space(sessions, config), sessions)
+    y = gold_column(sessions, "behaviour")
+    dropped = fit_head(features, y, "behaviour", config, row_weights(sessions, config, "behaviour"))
+    alone = fit_head(features, np.where(corpus == "annomi", y, ""), "behaviour", config, np.ones(len(y)))
+    np.testing.assert_array_equal(dropped.coef, alone.coef)
+    shipped = replace(SMALL, label_corpus_weight={"behaviour": {"esconv": 0.3}})
+    train(tmp_path / "tiny.csv", tmp_path / "m", shipped, cv=False)
+    manifest = json.loads((tmp_path / "m" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["report"]["config"]["label_corpus_weight"] == {"behaviour": {"esconv": 0.3}}
 
 
 def test_cli_train_writes_the_artifact_and_prints_the_report(tmp_path: Path) -> None:

@@ -56,7 +56,9 @@ def test_the_power_shift_example_shows_the_shift_in_its_timeline() -> None:
     after = [w for w in timeline if w.first_turn >= 25]
     assert before and after
     assert _mean(before, "power_lean") > _mean(after, "power_lean") + 0.4
-    assert _mean(before, "partnership") + 0.3 < _mean(after, "partnership")
+    # Responsiveness 3.0 reads both halves inside its reference range (the client is not left aside in
+    # either), so one weighted lever of the shared-power index no longer separates them: 0.2, was 0.3.
+    assert _mean(before, "partnership") + 0.2 < _mean(after, "partnership")
 
 
 def _mean(windows: list[TimelineWindow], key: str) -> float:

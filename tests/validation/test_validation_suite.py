@@ -1,4 +1,5 @@
-"""The validation suite: 24 sessions written here, each with a reader's judgement per dimension.
+"""The validation suite: 24 sessions written here, each with a reader's judgement per dimension, and a
+hold-out of 12 more (``holdout/``) written after the suite's figures were known.
 
 Every session must load, run through the whole pipeline and be compared with its judgements. The
 agreement figure is printed by ``benchmarks/validation_agreement.py``; this test holds a floor under it
@@ -53,5 +54,21 @@ def test_every_session_runs_and_is_compared(comparisons) -> None:
 
 def test_agreement_with_the_reader_stays_at_or_above_the_recorded_level(comparisons) -> None:
     agree, n = agreement(comparisons)["all"]
-    # 134 of 192 (0.70) with power model v2 (0.64 with v1); a floor under it, never a target to tune to.
-    assert agree / n >= 0.68
+    # 152 of 192 (0.79) with power model 2.1 (0.70 with 2.0, 0.64 with 1); a floor under it, never a target
+    # to tune to.
+    assert agree / n >= 0.77
+
+
+HOLDOUT = HERE / "holdout" / "judgements.toml"
+
+
+def test_every_hold_out_session_is_judged_on_every_dimension_runs_and_is_compared() -> None:
+    sessions = read_judgements(HOLDOUT)
+    assert len(sessions) >= 12
+    for session in sessions:
+        assert {j.dimension for j in session.judgements} == DIMENSIONS, session.file
+    found = run_suite(HOLDOUT, analyse_file)
+    assert len(found) == sum(1 for s in sessions for j in s.judgements if j.side != "unsure")
+    agree, n = agreement(found)["all"]
+    # 55 of 96 (0.57) at the first run, with power model 2.1 (docs/power-model.md); a floor, not a target.
+    assert agree / n >= 0.55

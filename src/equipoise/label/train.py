@@ -77,6 +77,8 @@ class TrainConfig:
     folds: int = 5
     #: weight of each corpus's rows in every head (ESConv is larger and further from therapy talk)
     corpus_weight: dict[str, float] = field(default_factory=lambda: {"annomi": 1.0, "esconv": 0.5})
+    #: per head, corpus weights that replace :attr:`corpus_weight` for the corpora named; 0 drops the rows
+    label_corpus_weight: dict[str, dict[str, float]] = field(default_factory=dict)
     #: share of the training conversations that also get a perturbed copy (deterministic by seed)
     perturbed: float = 0.5
 
@@ -104,9 +106,21 @@ def gold_column(sessions: Sequence[Session], name: str) -> np.ndarray:
     return np.array([g or "" for s in sessions for g in s.gold[name]], dtype=object)
 
 
-def row_weights(sessions: Sequence[Session], config: TrainConfig) -> np.ndarray:
-    """The corpus weight of every turn of every session."""
-    return np.array([config.corpus_weight.get(s.corpus, 1.0) for s in sessions for _ in range(len(s))])
+def row_weights(sessions: Sequence[Session], config: TrainConfig, name: str | None = None) -> np.ndarray:
+    """The corpus weight of every turn of every session, in head ``name`` if given."""
+    weights = corpus_weights(config, name)
+    return np.array([weights.get(s.corpus, 1.0) for s in sessions for _ in range(len(s))])
+
+
+def corpus_weights(config: TrainConfig, name: str | None = None) -> dict[str, float]:
+    """Each corpus's row weight in head ``name``: :attr:`TrainConfig.corpus_weight` with that head's
+    overrides from :attr:`TrainConfig.label_corpus_weight`.
+
+    >>> config = TrainConfig(label_corpus_weight={"behaviour": {"esconv": 0.2}})
+    >>> corpus_weights(config, "behaviour"), corpus_weights(config, "stance")
+    ({'annomi': 1.0, 'esconv': 0.2}, {'annomi': 1.0, 'esconv': 0.5})
+    """
+    return {**config.corpus_weight, **config.label_corpus_weight.get(name or "", {})}
 
 
 def perturbed_copies(sessions: Sequence[Session], config: TrainConfig) -> list[Session]:
@@ -123,8 +137,9 @@ def perturbed_copies(sessions: Sequence[Session], config: TrainConfig) -> list[S
 
 def fit_head(features: sparse.csr_matrix, y: np.ndarray, name: str, config: TrainConfig,
              weights: np.ndarray | None = None) -> Head:
-    """Fit one label's linear classifier on the rows that have that label (the others are masked)."""
-    rows = np.flatnonzero(y != "")
+    """Fit one label's linear classifier on the rows that have that label (the others are masked), leaving
+    out rows of weight 0 (so that they count in no balanced class weight either)."""
+    rows = np.flatnonzero((y != "") if weights is None else (y != "") & (weights > 0))
     classes = LABEL_CLASSES[name]
     model: Any
     if config.classifier == "svm":
@@ -154,11 +169,11 @@ def fit_artifact(sessions: Sequence[Session], config: TrainConfig, report: dict[
     rows = [*sessions, *perturbed_copies(sessions, config)]
     space = fit_space(rows, config)
     features = featurise(space, rows)
-    weights = row_weights(rows, config)
     heads = {}
     for name in LABEL_CLASSES:
         y = gold_column(rows, name)
-        if not (y != "").any():
+        weights = row_weights(rows, config, name)
+        if not ((y != "") & (weights > 0)).any():
             continue
         head = fit_head(features, y, name, config, weights)
         heads[name] = replace(head, temperature=(temperatures or {}).get(name, 1.0))
