@@ -155,7 +155,13 @@ class Profile:
         return self.summary.power_lean
 
     @property
+    def shared_power(self) -> float | None:
+        """The shared-power index (``summary.shared_power``)."""
+        return self.summary.shared_power
+
+    @property
     def partnership(self) -> float | None:
+        """The shared-power index under its schema-1 name (``summary.partnership``)."""
         return self.summary.partnership
 
     def lean(self, dimension: str) -> float | None:

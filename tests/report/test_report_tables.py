@@ -9,7 +9,7 @@ import pytest
 
 from equipoise.profile import Profile
 from equipoise.report import write
-from equipoise.report.tables import LABEL_FIELDS, metric_rows, session_row, turn_rows
+from equipoise.report.tables import LABEL_FIELDS, SESSION_HEAD, metric_rows, session_row, turn_rows
 
 
 def test_turn_table_has_one_row_per_turn_and_no_text(profile: Profile, transcript) -> None:
@@ -33,8 +33,8 @@ def test_metric_table_is_long_with_norms(profile: Profile) -> None:
     assert floor["lean"]["norm_low"] == norms["lean"]["p10"]
     assert floor["word_share_therapist"]["norm_high"] == norms["word_share_therapist"]["p90"]
     summary = {r["metric"]: r["value"] for r in rows if r["dimension"] == "summary"}
-    assert summary == {"power_lean": profile.power_lean, "shared_power": profile.summary.shared_power,
-                       "partnership": profile.partnership}
+    # The summary index has one name; "partnership" names only the dimension.
+    assert summary == {"power_lean": profile.power_lean, "shared_power": profile.shared_power}
 
 
 def test_metric_table_lists_each_metrics_own_turns(profile: Profile) -> None:
@@ -53,7 +53,8 @@ def test_metric_table_lists_each_metrics_own_turns(profile: Profile) -> None:
 
 def test_session_row_is_wide(profile: Profile) -> None:
     row = session_row(profile)
-    assert row["session"] == "sample" and row["n_turns"] == 16 and row["partnership"] == profile.partnership
+    assert row["session"] == "sample" and row["n_turns"] == 16 and row["shared_power"] == profile.shared_power
+    assert "partnership" not in row and "partnership" not in SESSION_HEAD
     for key, dim in profile.dimensions.items():
         assert row[f"{key}.lean"] == dim.lean
         assert all(row[f"{key}.{name}"] == value for name, value in dim.metrics.items())

@@ -9,6 +9,9 @@ transcripts (speaker names are kept: drop or pseudonymise them before sharing if
   behind it (the metric's own turns; for the lean, the dimension's evidence);
 * sessions: one row per session (summary, every lean, every metric as ``dimension.metric``).
 
+The summary index is ``shared_power`` in every table; its schema-1 alias ``partnership`` is not repeated,
+so that ``partnership`` names only the partnership dimension.
+
 CSV needs nothing beyond the standard library; Parquet needs ``pyarrow`` (the ``parquet`` extra).
 """
 
@@ -31,7 +34,7 @@ TURN_COLUMNS = ("session", "index", "speaker", "role", "start", "end", *LABEL_FI
 METRIC_COLUMNS = ("session", "dimension", "metric", "value", "norm_low", "norm_median", "norm_high",
                   "norm_span", "n_evidence", "turns")
 SESSION_HEAD = ("session", "n_turns", "n_speakers", "labeller", "labeller_version", "equipoise_version",
-                "power_lean", "partnership")
+                "power_lean", "shared_power")
 
 
 def turn_rows(profile: Profile) -> list[dict[str, Any]]:
@@ -77,8 +80,7 @@ def metric_rows(profile: Profile) -> list[dict[str, Any]]:
                          "n_evidence": None if turns is None else len(turns),
                          "turns": None if turns is None else ";".join(map(str, turns))})
     summary = profile.summary
-    for name, value in (("power_lean", summary.power_lean), ("shared_power", summary.shared_power),
-                        ("partnership", summary.partnership)):
+    for name, value in (("power_lean", summary.power_lean), ("shared_power", summary.shared_power)):
         if number(value) is not None:
             rows.append({"session": session, "dimension": "summary", "metric": name, "value": number(value),
                          "norm_low": None, "norm_median": None, "norm_high": None, "norm_span": None,
@@ -94,7 +96,7 @@ def session_row(profile: Profile) -> dict[str, Any]:
         "labeller": profile.labeller.get("name"), "labeller_version": profile.labeller.get("version"),
         "equipoise_version": profile.equipoise_version,
         "power_lean": number(profile.summary.power_lean),
-        "partnership": number(profile.summary.partnership),
+        "shared_power": number(profile.summary.shared_power),
     }
     for key, dim in profile.dimensions.items():
         row[f"{key}.lean"] = number(dim.lean)
