@@ -72,6 +72,8 @@ def test_analyse_on_an_example_prints_a_summary() -> None:
     assert "collaborative" in result.stdout
     assert "Therapist" in result.stdout and "Client" in result.stdout
     assert "not grades" in result.stdout and "equipoise explain" in " ".join(result.stdout.split())
+    # The summary index is "shared power"; "partnership" names only the dimension (indented row).
+    assert "shared power (0-1)" in result.stdout and "partnership (0-1)" not in result.stdout
 
 
 def test_analyse_reports_inferred_roles_on_stderr() -> None:

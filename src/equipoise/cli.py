@@ -225,7 +225,7 @@ def _print_summary(named: list[tuple[Path, Profile]], course: Course | None) -> 
         for role in ("therapist", "client"):
             table.add_row(role, *(", ".join(n for n, r in p.speakers if r == role) or "-" for p in profiles))
         table.add_row("turns", *(str(p.n_turns) for p in profiles))
-        table.add_row("partnership (0-1)", *(_num(p.partnership, "{:.2f}") for p in profiles))
+        table.add_row("shared power (0-1)", *(_num(p.shared_power, "{:.2f}") for p in profiles))
         table.add_row("power lean", *(_num(p.power_lean) for p in profiles))
         for d in profiles[0].dimensions:
             table.add_row(f"  {d}", *(_num(p.dimensions[d].lean) if d in p.dimensions else "-"

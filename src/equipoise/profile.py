@@ -19,6 +19,8 @@ from typing import Any
 from .summary import SUMMARY_WEIGHTS, Summary, describe_weights
 
 SCHEMA_VERSION = 1
+#: The top-level fields a profile cannot be read without.
+_REQUIRED = ("equipoise_version", "transcript", "labeller", "turns", "dimensions", "summary")
 __all__ = ["SCHEMA_VERSION", "SUMMARY_WEIGHTS", "DimensionProfile", "Profile", "TimelineWindow",
            "TurnRecord", "describe_weights"]
 
@@ -153,7 +155,13 @@ class Profile:
         return self.summary.power_lean
 
     @property
+    def shared_power(self) -> float | None:
+        """The shared-power index (``summary.shared_power``)."""
+        return self.summary.shared_power
+
+    @property
     def partnership(self) -> float | None:
+        """The shared-power index under its schema-1 name (``summary.partnership``)."""
         return self.summary.partnership
 
     def lean(self, dimension: str) -> float | None:
@@ -181,12 +189,15 @@ class Profile:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Profile:
         """Read a profile written by :meth:`to_dict` (schema_version 1)."""
+        from .errors import UsageError
+
         version = data.get("schema_version")
         if version != SCHEMA_VERSION:
-            from .errors import UsageError
-
             raise UsageError(f"profile schema_version {version!r} is not supported; this Equipoise reads "
                              f"schema_version {SCHEMA_VERSION}")
+        missing = [key for key in _REQUIRED if key not in data]
+        if missing:
+            raise UsageError(f"the profile lacks {', '.join(missing)} (see DESIGN §3)")
         info = data["transcript"]
         return cls(
             transcript_id=str(info["id"]),

@@ -69,6 +69,7 @@ def test_batch_writes_outputs_tables_and_failures_without_text(corpus: Path, tmp
     assert sorted(r["file"] for r in sessions) == ["course/session1.txt", "directive.txt",
                                                    "reverse_shift.jsonl"]
     assert all(float(r["n_turns"]) > 0 and r["floor.lean"] for r in sessions)
+    assert all(0 <= float(r["shared_power"]) <= 1 and "partnership" not in r for r in sessions)
     for path in out.rglob("*"):
         if path.is_file():
             assert SECRET not in path.read_text(encoding="utf-8", errors="ignore")

@@ -1,31 +1,28 @@
-"""Fixtures for the report tests: a hand-made profile (DESIGN §3 JSON) and the transcript it describes.
+"""Fixtures for the report tests: the profile the pipeline makes of ``fixtures/sample.txt`` (16 turns).
 
-The profile in ``fixtures/sample.profile.json`` is written by hand, not computed, so these tests depend
-only on the JSON contract between the pipeline and the reports.
+The profile is computed with the packaged labeller and norms (see the ``analysed`` fixture), never
+written by hand; the tests take what they expect from it.
 """
 
 from __future__ import annotations
 
-import copy
-import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-import equipoise
 from equipoise.model import Transcript
+from equipoise.profile import Profile
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-_PROFILE = json.loads((FIXTURES / "sample.profile.json").read_text(encoding="utf-8"))
-
-
-@pytest.fixture
-def profile() -> dict[str, Any]:
-    """A fresh copy of the hand-made profile, safe to modify."""
-    return copy.deepcopy(_PROFILE)
+SAMPLE = FIXTURES / "sample.txt"
 
 
 @pytest.fixture(scope="session")
-def transcript() -> Transcript:
-    return equipoise.load(FIXTURES / "sample.txt")
+def transcript(analysed: Callable[[Path], tuple[Transcript, Profile]]) -> Transcript:
+    return analysed(SAMPLE)[0]
+
+
+@pytest.fixture(scope="session")
+def profile(analysed: Callable[[Path], tuple[Transcript, Profile]]) -> Profile:
+    return analysed(SAMPLE)[1]

@@ -7,12 +7,15 @@ Playwright is missing (``.ci/run`` installs Chromium in CI).
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from equipoise.profile import Profile, TimelineWindow
 from equipoise.report import write, write_course
+from equipoise.report.texts import DIMENSIONS, humanise, metric_basis
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -61,43 +64,71 @@ def test_session_report_opens_with_its_charts_and_no_errors(browser, profile, tr
     page, problems, outside = _open(browser, path)
     charts = page.eval_on_selector_all("figure.chart", "els => els.map(e => e.id)")
     assert sorted(charts) == ["chart-dimensions", "chart-talk", "chart-timeline"]
-    # The dimension chart draws one point per dimension with a lean (7 of 8 here).
+    # The dimension chart draws one point per dimension with a lean.
     points = page.locator("#chart-dimensions svg path[role='graphics-symbol'], "
                           "#chart-dimensions svg .mark-symbol path").count()
-    assert points >= 7
+    assert points >= sum(d.lean is not None for d in profile.dimensions.values())
     assert problems == [] and outside == []
     page.close()
 
 
+# Resolves once the page has not scrolled for ten frames: the report scrolls smoothly to the turns it
+# highlights, and a click while it moves can land outside the viewport.
+SETTLED = """() => new Promise(done => { let last = null, still = 0;
+  const tick = () => { still = window.scrollY === last ? still + 1 : 0; last = window.scrollY;
+                       if (still >= 10) { done(true); } else { requestAnimationFrame(tick); } };
+  tick(); })"""
+
+
+def _several_turns(profile: Profile) -> tuple[str, str, tuple[int, ...]]:
+    """(dimension, metric, turns) of the first metric that lists two turns or more of its own."""
+    return next((key, name, turns) for key, dim in profile.dimensions.items()
+                for name, turns in dim.metric_turns.items() if len(turns) >= 2)
+
+
+def _ids(turns: tuple[int, ...]) -> list[str]:
+    return [f"turn-{i}" for i in turns]
+
+
 def test_clicking_a_number_highlights_its_turns(browser, profile, transcript, tmp_path) -> None:
+    key, _, turns = _several_turns(profile)
     [path] = write(profile, transcript, tmp_path, "html")
     page, problems, _ = _open(browser, path)
-    page.click('#dim-client_agency a.num[data-turns="11 13 15"]')
-    assert page.eval_on_selector_all(".turn.evidence", "els => els.map(e => e.id)") == \
-        ["turn-11", "turn-13", "turn-15"]
+    page.click(f'#dim-{key} a.num[data-turns="{" ".join(map(str, turns))}"]')
+    assert page.eval_on_selector_all(".turn.evidence", "els => els.map(e => e.id)") == _ids(turns)
     assert page.locator("#evidence-bar").is_visible()
-    assert "turn 11 (1 of 3)" in page.inner_text("#evidence-bar")
+    assert f"turn {turns[0]} (1 of {len(turns)})" in page.inner_text("#evidence-bar")
     page.click("#evidence-bar .next")
-    assert page.get_attribute("#turn-13", "class").split().count("current") == 1
+    assert page.get_attribute(f"#turn-{turns[1]}", "class").split().count("current") == 1
     page.keyboard.press("Escape")
     assert page.locator(".turn.evidence").count() == 0
     assert problems == []
     page.close()
 
 
+def _row(page: Any, key: str, metric: str) -> Any:
+    """The row of one metric in its dimension's card (matched on the whole label)."""
+    card = page.locator(f"#dim-{key} table.metrics")
+    return card.locator("tr", has=page.get_by_text(humanise(metric), exact=True))
+
+
 def test_each_metric_highlights_its_own_turns(browser, profile, transcript, tmp_path) -> None:
+    # The dimension with the most metrics that list turns of their own.
+    key = max(profile.dimensions, key=lambda k: sum(map(bool, profile.dimensions[k].metric_turns.values())))
+    dim = profile.dimensions[key]
     [path] = write(profile, transcript, tmp_path, "html")
     page, problems, _ = _open(browser, path)
-    card = page.locator("#dim-client_agency table.metrics")
+    linked = [(name, turns) for name, turns in dim.metric_turns.items() if turns][:3]
     highlighted = []
-    for label in ("sustain talk", "change talk", "pushback"):
-        card.locator("tr", has_text=label).first.locator("a.num").click()
+    for name, _ in linked:
+        _row(page, key, name).locator("a.num").click()
         highlighted.append(page.eval_on_selector_all(".turn.evidence", "els => els.map(e => e.id)"))
-    assert highlighted == [["turn-1", "turn-3", "turn-7"], ["turn-11", "turn-13", "turn-15"], ["turn-7"]]
-    assert "client agency" in page.inner_text("#evidence-bar").lower()
+    assert highlighted == [_ids(turns) for _, turns in linked]
+    assert DIMENSIONS[key].title.lower() in page.inner_text("#evidence-bar").lower()
     # A measure from every turn is not a link; hovering it says why.
-    followed = card.locator("tr", has_text="pushback followed share").locator(".num-all")
-    assert followed.count() == 1 and "every turn" in followed.get_attribute("title")
+    for name in (m for m in dim.metrics if m not in dim.metric_turns and not m.endswith("_other")):
+        every = _row(page, key, name).locator(".num-all")
+        assert every.count() == 1 and every.get_attribute("title") == metric_basis(name)
     assert problems == []
     page.close()
 
@@ -108,9 +139,10 @@ def test_clicking_chart_points_leads_to_the_transcript(browser, profile, transcr
     # The first point of the dimension chart is Floor: its evidence is highlighted.
     page.locator("#chart-dimensions svg .mark-symbol path").first.click(force=True)
     assert page.eval_on_selector_all(".turn.evidence", "els => els.map(e => e.id)") == \
-        ["turn-6", "turn-10", "turn-14"]
+        _ids(tuple(sorted(profile.dimensions["floor"].evidence)))
     assert page.get_attribute("#dim-floor", "class").split()[-1] == "active"
     # A point of the timeline jumps to the turn at the centre of its window.
+    page.evaluate(SETTLED)
     page.locator("#chart-timeline svg .mark-symbol path").first.click(force=True)
     assert page.locator(".turn.current").count() == 1
     assert problems == []
@@ -118,12 +150,10 @@ def test_clicking_chart_points_leads_to_the_transcript(browser, profile, transcr
 
 
 def test_a_timeline_point_highlights_every_turn_of_its_window(browser, profile, transcript, tmp_path) -> None:
-    # The pipeline's form of a window: its first and last turn, and the leans computed from them.
-    profile["timeline"] = [{"first_turn": 2, "last_turn": 8, "centre": 5.0, "start": None, "end": None,
-                            "leans": {"floor": 0.2}},
-                           {"first_turn": 6, "last_turn": 12, "centre": 9.0, "start": None, "end": None,
-                            "leans": {"floor": -0.1}}]
-    [path] = write(profile, transcript, tmp_path, "html")
+    # Two windows of the floor alone, so that the first point drawn is the first window's.
+    windows = (TimelineWindow(2, 8, None, None, {"floor": 0.2}, 0.2, 0.9),
+               TimelineWindow(6, 12, None, None, {"floor": -0.1}, -0.1, 0.9))
+    [path] = write(replace(profile, timeline=windows), transcript, tmp_path, "html")
     page, problems, _ = _open(browser, path)
     page.locator("#chart-timeline svg .mark-symbol path").first.click(force=True)
     assert page.eval_on_selector_all(".turn.evidence", "els => els.map(e => e.id)") == \
@@ -143,7 +173,7 @@ def test_client_and_course_reports_open_cleanly(browser, profile, transcript, tm
 
 
 def test_nothing_is_cut_short_or_hidden_at_desktop_width(browser, profile, transcript, tmp_path) -> None:
-    later = {**profile, "transcript": {**profile["transcript"], "id": "later"}}
+    later = replace(profile, transcript_id="later")
     pages = [write(profile, transcript, tmp_path, "html", audience=audience)[0]
              for audience in ("therapist", "client")]
     pages += [write_course([profile, later], tmp_path, "html", audience=audience)

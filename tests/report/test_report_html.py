@@ -4,21 +4,32 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from markupsafe import escape
 
 from equipoise.errors import UsageError
 from equipoise.model import Role, Speaker, Transcript, Turn
+from equipoise.profile import Profile
 from equipoise.report import WRITERS, get_writer, write, write_course
 from equipoise.report.html import render_course, render_session
+from equipoise.report.texts import metric_basis
+from equipoise.report.view import session_view
 
 
 def _charts(html: str) -> dict[str, Any]:
     found = re.search(r'<script type="application/json" id="equipoise-charts">(.*?)</script>', html, re.S)
     assert found, "the chart specs are missing"
     return json.loads(found.group(1))
+
+
+def _linked_metrics(profile: Profile) -> list[tuple[str, str, tuple[int, ...]]]:
+    """(dimension, metric, turns) of every metric that lists turns of its own, in profile order."""
+    return [(key, name, turns) for key, dim in profile.dimensions.items()
+            for name, turns in dim.metric_turns.items() if turns and not name.endswith("_other")]
 
 
 def test_session_report_needs_nothing_from_the_network(profile, transcript) -> None:
@@ -34,9 +45,16 @@ def test_session_report_has_its_three_charts_as_vega_lite(profile, transcript) -
     assert set(charts) == {"chart-dimensions", "chart-timeline", "chart-talk"}
     assert all("vega-lite" in spec["$schema"] for spec in charts.values())
     rows = charts["chart-dimensions"]["datasets"]["dimensions"]
-    assert {r["key"]: r["lean"] for r in rows} == {k: d["lean"] for k, d in profile["dimensions"].items()
-                                                   if d["lean"] is not None}
-    assert len(charts["chart-timeline"]["datasets"]["timeline"]) == 6 * 5   # windows x dimensions
+    assert {r["key"]: r["lean"] for r in rows} == {k: d.lean for k, d in profile.dimensions.items()
+                                                   if d.lean is not None}
+    points = sum(lean is not None for window in profile.timeline for lean in window.leans.values())
+    assert len(charts["chart-timeline"]["datasets"]["timeline"]) == points > 0   # windows x dimensions
+    talk = charts["chart-talk"]["datasets"]["talk"]
+    floor = profile.dimensions["floor"].metrics               # the floor's own shares, not a recount
+    assert {(r["measure"], r["role"]): r["share"] for r in talk} == {
+        (measure, role): floor[f"{prefix}_share_{role}"] for measure, prefix in (("words", "word"),
+                                                                               ("turns", "turn"))
+        for role in ("therapist", "client")}
 
 
 def test_chart_specs_are_valid_vega_lite(profile, transcript) -> None:
@@ -56,7 +74,8 @@ def test_every_number_links_to_the_turns_behind_it(profile, transcript) -> None:
         assert first == turns.split()[0]
         for index in turns.split():
             assert f'id="turn-{index}"' in html
-    assert 'data-turns="11 13 15"' in html                # a metric with evidence of its own
+    for _, _, turns in _linked_metrics(profile):             # each metric with evidence of its own
+        assert f'data-turns="{" ".join(map(str, turns))}"' in html
 
 
 def test_transcript_text_is_escaped(profile) -> None:
@@ -82,23 +101,25 @@ def test_unknown_audience_lists_the_valid_ones(profile) -> None:
 
 def test_report_without_transcript_still_shows_labels(profile) -> None:
     html = render_session(profile)
-    assert html.count("(text not included in this report)") == len(profile["turns"])
-    assert "complex reflection" in html
+    assert html.count("(text not included in this report)") == profile.n_turns
+    chips = {chip for turn in session_view(profile).turns for chip in turn.chips}
+    assert chips and all(f'<span class="chip">{escape(chip)}</span>' in html for chip in chips)
 
 
-def later_profile(profile: dict) -> dict:
-    """A copy of ``profile`` as a later session "later" whose every lean moved to -0.8 (toward the client)."""
-    later = json.loads(json.dumps(profile))
-    later["transcript"]["id"] = "later"
-    for dim in later["dimensions"].values():
-        if dim["lean"] is not None:
-            dim["lean"] = -0.8
-    return later
+def with_leans(profile: Profile, lean: float, sid: str | None = None) -> Profile:
+    """A copy of ``profile`` (as session ``sid``) whose every measured lean is ``lean``."""
+    dims = {k: replace(d, lean=lean) if d.lean is not None else d for k, d in profile.dimensions.items()}
+    return replace(profile, dimensions=dims, transcript_id=sid or profile.transcript_id)
+
+
+def course_sessions(profile: Profile) -> list[Profile]:
+    """Four sessions: twice every lever towards the therapist (+0.6), then twice towards the client (-0.8)."""
+    early, later = with_leans(profile, 0.6), with_leans(profile, -0.8, "later")
+    return [early, early, later, later]
 
 
 def test_course_report_shows_every_session_and_the_shifts(profile) -> None:
-    later = later_profile(profile)
-    html = render_course([profile, profile, later, later])
+    html = render_course(course_sessions(profile))
     charts = _charts(html)
     assert set(charts) == {"chart-course-summary", "chart-course"}
     assert ">later<" in html and "sample (2)" in html
@@ -116,7 +137,7 @@ def test_write_names_files_by_stem_and_audience(profile, transcript, tmp_path: P
     client = write(profile, transcript, tmp_path, "html", audience="client")
     assert client == [tmp_path / "sample.client.html"]
     assert write(profile, None, tmp_path, "json", stem="x") == [tmp_path / "x.json"]
-    assert json.loads((tmp_path / "x.json").read_text()) == profile
+    assert Profile.from_json((tmp_path / "x.json").read_text()) == profile
     course = write_course([profile], tmp_path, "html")
     assert 'href="sample.html"' in course.read_text()     # links to the session's own report
     with pytest.raises(UsageError, match="html, pdf"):
@@ -141,21 +162,20 @@ def test_cli_analyse_writes_both_audiences_and_a_course(tmp_path: Path) -> None:
 
 
 def test_client_course_report_speaks_in_the_clients_words(profile) -> None:
-    later = later_profile(profile)
-    html = render_course([profile, profile, later, later], audience="client")
+    html = render_course(course_sessions(profile), audience="client")
     assert "\u201cWho did the talking\u201d leaned more towards you" in html
     assert "there was more working it out together" in html
     # The therapist's vocabulary, and the old word-swapped sentences, stay out of the client's version.
     for jargon in ("The floor moved", "Partnership moved", "toward you", "you holds", "<th>power lean</th>"):
         assert jargon not in html, jargon
-    therapist = render_course([profile, profile, later, later])
+    therapist = render_course(course_sessions(profile))
     assert "The floor moved toward the client from session 3 on" in therapist
 
 
 def test_client_session_report_states_each_direction_below_the_title(profile, transcript) -> None:
     html = render_session(profile, transcript, audience="client")
     directions = re.findall(r'<p class="direction">([^<]+)</p>', html)
-    assert len(directions) == sum(1 for d in profile["dimensions"].values() if d.get("lean") is not None)
+    assert len(directions) == sum(1 for d in profile.dimensions.values() if d.lean is not None)
     assert all(d[0].isupper() and d.endswith(".") for d in directions)
 
 
@@ -173,17 +193,30 @@ def _linked(cell: str) -> tuple[list[int], int] | None:
     return None if found is None else ([int(i) for i in found.group(1).split()], int(found.group(2)))
 
 
+def _check_metric_rows(html: str, profile: Profile) -> None:
+    """Every metric row shows exactly the turns the profile lists for it (no row for a role nobody has)."""
+    roles = {turn.role for turn in profile.turns}
+    for key, dim in profile.dimensions.items():
+        cells = _metric_cells(html, key)
+        shown = [m for m in dim.metrics if not m.endswith("_other") or "other" in roles]
+        assert len(cells) == len(shown), key
+        for metric in shown:
+            cell, turns = cells[metric.replace("_", " ")], dim.metric_turns.get(metric)
+            if turns is None:           # not listed in metric_turns: no count, and the title says why
+                assert "num-all" in cell and _linked(cell) is None, (key, metric)
+                assert f'title="{escape(metric_basis(metric))}"' in cell, (key, metric)
+            else:
+                assert _linked(cell) == ((list(turns), len(turns)) if turns else None), (key, metric)
+
+
 def test_each_metric_row_links_its_own_turns_and_counts_them(profile, transcript) -> None:
     html = render_session(profile, transcript)
-    cells = _metric_cells(html, "client_agency")
-    assert _linked(cells["change talk"]) == ([11, 13, 15], 3)
-    assert _linked(cells["sustain talk"]) == ([1, 3, 7], 3)
-    # Not listed in metric_turns: no count, and the title says what it comes from.
-    assert _linked(cells["pushback followed share"]) is None
-    assert 'class="num-all" title="from every turn' in cells["pushback followed share"]
-    lean = re.search(r'id="dim-client_agency">.*?<span class="lean"><a class="num"[^>]*data-turns="([\d ]+)"',
-                     html, re.S)
-    assert lean and lean.group(1) == "7 11 13 15"            # the card's lean keeps the dimension's evidence
+    _check_metric_rows(html, profile)
+    for key, dim in profile.dimensions.items():
+        if dim.evidence:                                     # the card's lean keeps the dimension's evidence
+            lean = re.search(rf'id="dim-{key}">.*?<span class="lean">'
+                             r'<a class="num"[^>]*data-turns="([\d ]+)"', html, re.S)
+            assert lean and lean.group(1) == " ".join(map(str, sorted(dim.evidence))), key
 
 
 def test_a_computed_profile_links_different_metrics_to_different_turns() -> None:
@@ -203,29 +236,23 @@ def test_a_computed_profile_links_different_metrics_to_different_turns() -> None
     transcript = Transcript.from_turns("computed", [Turn(i, s, text) for i, (s, text, _) in enumerate(rows)])
     profile = analyse(transcript, labels=Labels(tuple(r[2] for r in rows), "hand", "1"), norms=False)
     html = render_session(profile, transcript)
-    dims = profile.to_dict()["dimensions"]
     agenda = _metric_cells(html, "agenda")
     assert _linked(agenda["questions therapist"]) == ([0, 4], 2)
     assert _linked(agenda["questions client"]) == ([3], 1)
     assert _linked(agenda["closed question share"]) == ([0], 1)
     assert _linked(_metric_cells(html, "directiveness")["advice therapist"]) == ([2], 1)
-    # Every row shows exactly the turns the profile lists for it (no row for a role nobody has).
-    for key, dim in dims.items():
-        cells = _metric_cells(html, key)
-        shown = [m for m in dim["metrics"] if not m.endswith("_other")]
-        assert len(cells) == len(shown), key
-        for metric in shown:
-            cell, turns = cells[metric.replace("_", " ")], dim["metric_turns"].get(metric)
-            if turns is None:
-                assert "num-all" in cell and _linked(cell) is None, (key, metric)
-            else:
-                assert _linked(cell) == ((turns, len(turns)) if turns else None), (key, metric)
+    _check_metric_rows(html, profile)
 
 
 def test_client_report_links_metrics_and_explains_the_others(profile, transcript) -> None:
-    cells = _metric_cells(render_session(profile, transcript, audience="client"), "client_agency")
-    assert _linked(cells["sustain talk"]) == ([1, 3, 7], 3)
-    assert 'title="from everything said, not from particular moments"' in cells["pushback followed share"]
+    html = render_session(profile, transcript, audience="client")
+    key, name, turns = _linked_metrics(profile)[0]
+    assert _linked(_metric_cells(html, key)[name.replace("_", " ")]) == (list(turns), len(turns))
+    unlinked = [(k, m) for k, d in profile.dimensions.items() for m in d.metrics
+                if m not in d.metric_turns and not m.endswith("_other")]
+    for key, name in unlinked:
+        cell = _metric_cells(html, key)[name.replace("_", " ")]
+        assert f'title="{escape(metric_basis(name, "client"))}"' in cell, (key, name)
 
 
 def test_link_tooltips_speak_of_moments_to_the_client_and_of_turns_to_the_therapist(profile,

@@ -3,8 +3,6 @@ its right edge (measured on WeasyPrint's layout of the therapist's and the clien
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 try:
@@ -13,12 +11,13 @@ except (ImportError, OSError):  # OSError: the pango system libraries are missin
     pytest.skip("WeasyPrint (the pdf extra) or the pango libraries are not installed",
                 allow_module_level=True)
 
+from equipoise.profile import Profile
 from equipoise.report.html import render_course
 from equipoise.report.pdf import _offline_fetcher
 
 
 @pytest.mark.parametrize("audience", ["therapist", "client"])
-def test_the_course_pdfs_session_table_fits_the_page(profile: dict[str, Any], audience: str) -> None:
+def test_the_course_pdfs_session_table_fits_the_page(profile: Profile, audience: str) -> None:
     html = render_course([profile, profile, profile], audience=audience, static=True)
     document = weasyprint.HTML(string=html, url_fetcher=_offline_fetcher).render()
     checked = 0

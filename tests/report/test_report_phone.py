@@ -4,11 +4,13 @@ small multiples four abreast) and no label is cut short. Debian's Chromium, skip
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from equipoise.profile import Profile
 from equipoise.report import write, write_course
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -39,9 +41,9 @@ OVERFLOW = """w => [...document.querySelectorAll('figure.chart')].map(f => {
 })"""
 
 
-def test_the_reports_charts_fit_a_phone(browser: Any, profile: dict[str, Any], transcript: Any,
+def test_the_reports_charts_fit_a_phone(browser: Any, profile: Profile, transcript: Any,
                                         tmp_path: Path) -> None:
-    later = {**profile, "transcript": {**profile["transcript"], "id": "later"}}
+    later = replace(profile, transcript_id="later")
     pages = [write(profile, transcript, tmp_path, "html", audience=audience)[0]
              for audience in ("therapist", "client")]
     pages += [write_course([profile, later], tmp_path, "html", audience=audience)

@@ -1,43 +1,54 @@
-"""What a report shows, computed from the profile's JSON form: norms, evidence, timeline, words."""
+"""What a report shows, computed from a Profile: norms, evidence, timeline, words."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
 
 import pytest
 
+import equipoise
+from equipoise.analysers.registry import declared
 from equipoise.errors import UsageError
-from equipoise.report.texts import CLIENT_LEANS, DIMENSIONS, client_lean_phrase, lean_phrase, metric_basis
+from equipoise.model import Role, Speaker, Transcript, Turn
+from equipoise.profile import Profile, TimelineWindow
+from equipoise.report.texts import (
+    CLIENT_LEANS,
+    DIMENSIONS,
+    client_lean_phrase,
+    label_word,
+    lean_phrase,
+    metric_basis,
+)
 from equipoise.report.view import format_value, parse_norm, session_view, timeline_rows, turn_indexes
 
 
-def test_norms_are_read_from_percentiles_or_pairs() -> None:
+def test_norms_are_read_from_the_percentiles_of_the_norms_table() -> None:
     norm = parse_norm({"percentile": 62.0, "p10": 0.1, "p25": 0.2, "p50": 0.3, "p75": 0.4, "p90": 0.5})
     assert (norm.low, norm.high, norm.median, norm.percentile) == (0.1, 0.5, 0.3, 62.0)
     assert norm.span == "p10\u2013p90"
     assert parse_norm({"p25": 0.2, "p75": 0.4}).span == "p25\u2013p75"
-    assert (parse_norm([0.4, 0.1]).low, parse_norm([0.4, 0.1]).high) == (0.1, 0.4)
-    assert parse_norm({"percentile": 50}) is None
-    assert parse_norm("wide") is None
+    assert parse_norm({"percentile": 50}) is None and parse_norm(None) is None
     assert norm.position(0.05) == "below" and norm.position(0.3) == "within" and norm.position(0.9) == "above"
 
 
+def test_norms_of_a_computed_profile_are_read(profile: Profile) -> None:
+    floor = next(d for d in session_view(profile).dimensions if d.key == "floor")
+    share = next(m for m in floor.metrics if m.key == "word_share_therapist")
+    entry = profile.dimensions["floor"].norms["word_share_therapist"]
+    assert (share.norm.low, share.norm.high, share.norm.percentile) == (entry["p10"], entry["p90"],
+                                                                         entry["percentile"])
+
+
 def test_evidence_keeps_only_valid_turn_indexes_in_order() -> None:
-    assert turn_indexes([7, 3, 3, -1, 99, True, "4", {"turn": 5}, {"index": 2}], n_turns=10) == (2, 3, 5, 7)
-    assert turn_indexes({"a": [1], "b": 0}, n_turns=3) == (0, 1)
-    assert turn_indexes(None, n_turns=3) == ()
+    assert turn_indexes([7, 3, 3, -1, 99, 5, 2], n_turns=10) == (2, 3, 5, 7)
+    assert turn_indexes((), n_turns=3) == ()
 
 
-def test_timeline_reads_the_pipeline_form_by_turn_not_by_time() -> None:
-    rows = timeline_rows([{"first_turn": 10, "last_turn": 20, "start": 600.0, "end": 900.0,
-                           "leans": {"floor": 0.5, "agenda": None}}], {"floor": "Floor"})
+def test_timeline_is_plotted_by_turn_not_by_time() -> None:
+    window = TimelineWindow(10, 20, 600.0, 900.0, {"floor": 0.5, "agenda": None}, 0.1, 0.9)
+    rows = timeline_rows([window], {"floor": "Floor"})
     assert rows == ({"turn": 15.0, "dimension": "Floor", "key": "floor", "lean": 0.5, "first": 10,
                      "last": 20},)
-
-
-def test_timeline_reads_long_form_rows() -> None:
-    rows = timeline_rows([{"turn": 4, "dimension": "agenda", "lean": -0.25}, "junk", {"lean": 1}], {})
-    assert rows == ({"turn": 4.0, "dimension": "agenda", "key": "agenda", "lean": -0.25},)
 
 
 def test_values_are_formatted_for_reading() -> None:
@@ -53,35 +64,45 @@ def test_lean_words_depend_on_the_audience_and_never_grade() -> None:
     assert lean_phrase(None, "therapist") == "not measured"
 
 
-def test_session_view_links_each_metric_to_its_own_turns(profile: dict[str, Any], transcript) -> None:
+def test_session_view_links_each_metric_to_its_own_turns(profile: Profile, transcript) -> None:
     view = session_view(profile, transcript)
-    agency = next(d for d in view.dimensions if d.key == "client_agency")
-    by_name = {m.key: m for m in agency.metrics}
-    assert by_name["change_talk"].evidence == (11, 13, 15)
-    assert by_name["sustain_talk"].evidence == (1, 3, 7)
-    assert by_name["change_talk"].text == "3" and by_name["pushback"].text == "1"   # counts read as counts
-    followed = by_name["pushback_followed_share"]                  # listed nowhere: from every turn
-    assert followed.evidence == () and not followed.linked and "every turn" in followed.basis
-    assert agency.evidence == (7, 11, 13, 15)                       # the lean keeps the dimension's
-    assert view.turns[7].evidence_for == ("client_agency",)
-    assert view.turns[0].text == transcript.turns[0].text
-    assert "open question" in view.turns[0].chips
+    kinds = declared("metric_kinds")
+    for dim in view.dimensions:
+        source = profile.dimensions[dim.key]
+        assert dim.evidence == tuple(sorted(set(source.evidence))), dim.key   # the lean keeps the dimension's
+        for metric in dim.metrics:
+            own = source.metric_turns.get(metric.key)
+            assert metric.linked == (own is not None) and metric.evidence == (own or ()), metric.key
+            if own is None:
+                assert metric.basis == metric_basis(metric.key), metric.key   # from every turn
+            if own is not None and kinds.get(dim.key, {}).get(metric.key) == "count":
+                assert metric.text == f"{int(metric.value):,}", metric.key      # counts read as counts
+        for index in dim.evidence:
+            assert dim.key in view.turns[index].evidence_for
+    assert [t.text for t in view.turns] == [t.text for t in transcript.turns]
+    for turn, shown in zip(profile.turns, view.turns, strict=True):
+        if turn.labels.get("question_type"):
+            assert label_word(turn.labels["question_type"]) in shown.chips
 
 
-def test_a_metric_that_counts_nothing_links_nothing(profile: dict[str, Any]) -> None:
-    partnership = next(d for d in session_view(profile).dimensions if d.key == "partnership")
-    we = next(m for m in partnership.metrics if m.key == "we_language")
-    assert we.linked and we.evidence == () and we.basis == "no turn counted in this number"
+def test_a_metric_that_counts_nothing_links_nothing(profile: Profile) -> None:
+    empty = [(key, name) for key, dim in profile.dimensions.items()
+             for name, turns in dim.metric_turns.items() if not turns and not name.endswith("_other")]
+    assert empty, "the sample has no metric that counts nothing"
+    dims = {d.key: d for d in session_view(profile).dimensions}
+    for key, name in empty:
+        metric = next(m for m in dims[key].metrics if m.key == name)
+        assert metric.linked and metric.evidence == () and metric.basis == "no turn counted in this number"
 
 
-def test_a_profile_without_metric_turns_links_only_the_leans(profile: dict[str, Any]) -> None:
-    for dim in profile["dimensions"].values():
-        dim.pop("metric_turns", None)
+def test_a_profile_without_metric_turns_links_only_the_leans(profile: Profile) -> None:
+    old = replace(profile, dimensions={k: replace(d, metric_turns={}) for k, d in profile.dimensions.items()})
     for audience in ("therapist", "client"):
-        for dim in session_view(profile, audience=audience).dimensions:
+        for dim in session_view(old, audience=audience).dimensions:
             assert all(m.evidence == () and not m.linked and m.basis for m in dim.metrics), dim.key
-    agency = next(d for d in session_view(profile).dimensions if d.key == "client_agency")
-    assert agency.evidence == (7, 11, 13, 15) and "older Equipoise" in agency.metrics[0].basis
+    floor = next(d for d in session_view(old).dimensions if d.key == "floor")
+    assert floor.evidence == tuple(sorted(profile.dimensions["floor"].evidence))
+    assert "older Equipoise" in floor.metrics[0].basis
 
 
 def test_metrics_from_every_turn_say_of_whom() -> None:
@@ -92,29 +113,44 @@ def test_metrics_from_every_turn_say_of_whom() -> None:
     assert "exchange" in metric_basis("coordination_gap") and "combines" in metric_basis("score")
 
 
-def test_session_view_keeps_dimension_order_and_unavailable_ones(profile: dict[str, Any]) -> None:
+def test_session_view_keeps_the_dimension_order(profile: Profile) -> None:
     view = session_view(profile)
+    assert [d.key for d in view.dimensions] == [k for k in DIMENSIONS if k in profile.dimensions]
     assert [d.key for d in view.dimensions][:3] == ["floor", "agenda", "responsiveness"]
-    accommodation = next(d for d in view.dimensions if d.key == "accommodation")
-    assert not accommodation.available and "40 turns" in accommodation.reason
     assert all(t.text is None for t in view.turns)
 
 
-def test_a_transcript_of_another_session_is_refused(profile: dict[str, Any], transcript) -> None:
-    profile["turns"] = profile["turns"][:-1]
+def test_a_dimension_that_cannot_be_measured_says_why() -> None:
+    ana = Speaker("Ana", Role.THERAPIST)
+    lines = ["What would you like to talk about today?", "The weekends worry you, I think."]
+    alone = Transcript.from_turns("alone", [Turn(i, ana, text) for i, text in enumerate(lines)])
+    view = session_view(equipoise.analyse(alone))
+    assert view.dimensions and view.talk_share == ()
+    for dim in view.dimensions:
+        assert not dim.available and dim.lean_phrase == "not measured" and "client" in dim.reason, dim.key
+
+
+def test_a_transcript_of_another_session_is_refused(profile: Profile, transcript) -> None:
+    shorter = replace(profile, turns=profile.turns[:-1])
     with pytest.raises(UsageError, match="16 turns but the profile 15"):
-        session_view(profile, transcript)
+        session_view(shorter, transcript)
+
+
+def test_a_report_reads_a_profile_not_its_json(profile: Profile) -> None:
+    with pytest.raises(UsageError, match=r"Profile\.from_dict"):
+        session_view(profile.to_dict())  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("change", [{"schema_version": 2}, {"dimensions": None}])
-def test_profiles_outside_the_contract_are_refused(profile: dict[str, Any], change: dict) -> None:
+def test_profiles_outside_the_contract_are_refused(profile: Profile, change: dict) -> None:
+    data = profile.to_dict()
     for key, value in change.items():
         if value is None:
-            del profile[key]
+            del data[key]
         else:
-            profile[key] = value
+            data[key] = value
     with pytest.raises(UsageError):
-        session_view(profile)
+        Profile.from_dict(data)
 
 
 def test_client_phrases_name_the_direction_of_every_dimension() -> None:
@@ -132,10 +168,10 @@ def test_client_phrases_name_the_direction_of_every_dimension() -> None:
     assert client_lean_phrase("floor", None) == "not measured"
 
 
-def test_client_view_says_the_direction_in_a_sentence(profile: dict[str, Any], transcript) -> None:
+def test_client_view_says_the_direction_in_a_sentence(profile: Profile, transcript) -> None:
     client = {d.key: d.lean_phrase for d in session_view(profile, transcript, "client").dimensions}
     therapist = {d.key: d.lean_phrase for d in session_view(profile, transcript).dimensions}
-    for key, lean in ((k, d["lean"]) for k, d in profile["dimensions"].items()):
-        if lean is not None and abs(lean) >= 0.15:
+    for key, dim in profile.dimensions.items():
+        if dim.lean is not None and abs(dim.lean) >= 0.15:
             assert "you" in client[key], (key, client[key])       # "you", "your therapist", "your own"
             assert client[key] != therapist[key]

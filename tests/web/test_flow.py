@@ -70,6 +70,11 @@ def test_practice_flow_runs_the_same_on_every_database(database_url: str) -> Non
         compared = therapist.get(f"/api/sessions/{session_id}/compare").json()
         assert compared["who_held"]["client"] == "therapist" and compared["who_held"]["predicted"] == "equal"
         assert any("free to disagree" in gap and "3 points" in gap for gap in compared["gaps"])
+        # The caseload's summary column is the shared-power index, under that name only.
+        [row] = therapist.get(f"/api/clients/{client_id}").json()["sessions"]
+        assert row["shared_power"] == profile["summary"]["shared_power"] and "partnership" not in row
+        page = therapist.get(f"/clients/{client_id}").text
+        assert '<th scope="col">shared power</th>' in page and ">partnership<" not in page
 
         revoked = post(client, "/consent/revoke", {"sure": "yes"}, headers={"accept": "application/json"})
         assert revoked.json()["deleted"] == {"sessions": 1, "transcripts": 1, "profiles": 1, "check_ins": 1,

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+import equipoise
+from equipoise.model import Role, Speaker, Transcript, Turn
+from equipoise.profile import Profile
 from equipoise.web import perception
 from equipoise.web.access import pseudonymise
 
-PROFILE = {"dimensions": {"responsiveness": {"lean": 0.6}, "agenda": {"lean": -0.5}},
-           "summary": {"power_lean": 0.45, "partnership": 0.3}}
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.fixture(scope="module")
+def measured(analysed) -> Profile:
+    """The pipeline's profile of the bundled directive session (the therapist holds the levers)."""
+    profile = analysed(EXAMPLES / "directive.txt")[1]
+    assert perception.side_of_lean(profile.power_lean) == "therapist", "the example is no longer directive"
+    return profile
 
 
 def answers(**changes: object) -> dict[str, object]:
@@ -15,23 +29,23 @@ def answers(**changes: object) -> dict[str, object]:
     return {**base, **changes}
 
 
-def test_a_gap_of_two_points_or_more_is_named_with_its_size_and_direction() -> None:
-    result = perception.compare(answers(disagree=1), answers(disagree=4), PROFILE)
+def test_a_gap_of_two_points_or_more_is_named_with_its_size_and_direction(measured) -> None:
+    result = perception.compare(answers(disagree=1), answers(disagree=4), measured)
     gap = [g for g in result["gaps"] if "free to disagree" in g]
     assert gap == ["\u201cI felt free to disagree\u201d: you expected 4 (mostly), your client answered 1 "
                    "(not at all); your estimate was 3 points higher than their answer."]
     assert not any("felt heard" in g for g in result["gaps"])
 
 
-def test_a_supervisor_reads_the_gaps_about_the_therapist_not_addressed_to_them() -> None:
-    result = perception.compare(answers(disagree=1, who_held="therapist"), answers(disagree=4), PROFILE,
+def test_a_supervisor_reads_the_gaps_about_the_therapist_not_addressed_to_them(measured) -> None:
+    result = perception.compare(answers(disagree=1, who_held="therapist"), answers(disagree=4), measured,
                                 reader="supervisor")
     text = " ".join(result["gaps"])
     assert "the therapist expected 4 (mostly), the client answered 1 (not at all); the therapist's " \
            "estimate was 3 points higher" in text
     assert "agrees with the client's sense" in text
     assert not any(word in text.lower().split() for word in ("you", "your"))
-    missing = " ".join(perception.compare(None, None, PROFILE, reader="supervisor")["gaps"])
+    missing = " ".join(perception.compare(None, None, measured, reader="supervisor")["gaps"])
     assert "The client has not answered" in missing
     assert "The therapist has not written a reflection" in missing
 
@@ -41,15 +55,16 @@ def test_a_shared_lean_is_said_once_in_words() -> None:
     assert perception.lean_words(None) == "is not measured"
 
 
-def test_close_expectations_are_acknowledged() -> None:
-    result = perception.compare(answers(), answers(heard=4), PROFILE)
+def test_close_expectations_are_acknowledged(measured) -> None:
+    result = perception.compare(answers(), answers(heard=4), measured)
     assert "within one point" in result["gaps"][0]
 
 
-def test_the_measured_lean_is_compared_with_the_clients_answer() -> None:
-    disagree = perception.compare(answers(who_held="equal"), None, PROFILE)["gaps"]
-    assert any("leans towards the therapist (+0.45)" in g and "differ" in g for g in disagree)
-    agree = perception.compare(answers(who_held="therapist"), None, PROFILE)["gaps"]
+def test_the_measured_lean_is_compared_with_the_clients_answer(measured) -> None:
+    disagree = perception.compare(answers(who_held="equal"), None, measured)["gaps"]
+    words = f"leans towards the therapist ({measured.power_lean:+.2f})"
+    assert any(words in g and "differ" in g for g in disagree)
+    agree = perception.compare(answers(who_held="therapist"), None, measured)["gaps"]
     assert any(g.startswith("The measured profile agrees") for g in agree)
     assert any("not written your reflection" in g for g in agree)
 
@@ -61,10 +76,14 @@ def test_missing_voices_are_said_plainly() -> None:
     assert all(r["measured_words"] == "is not measured" for r in rows)
 
 
-def test_items_sit_beside_their_measured_dimension() -> None:
-    rows = {r["key"]: r for r in perception.compare(answers(), answers(), PROFILE)["items"]}
-    assert rows["heard"]["measured_words"] == "leans towards the therapist (+0.60)"
-    assert rows["say"]["measured_words"] == "leans towards the client (-0.50)"
+def test_items_sit_beside_their_measured_dimension(measured) -> None:
+    rows = {r["key"]: r for r in perception.compare(answers(), answers(), measured)["items"]}
+    assert [rows[item.key]["dimension"] for item in perception.ITEMS] == [
+        "responsiveness", "agenda", "client_agency", "partnership"]
+    for item in perception.ITEMS:
+        lean = measured.lean(item.dimension)
+        assert rows[item.key]["measured_lean"] == lean
+        assert rows[item.key]["measured_words"] == perception.lean_words(lean) != "is not measured"
 
 
 def test_answers_are_validated_with_plain_messages() -> None:
@@ -87,16 +106,19 @@ def test_the_check_in_offers_exactly_the_issues_answers() -> None:
 
 
 def test_pseudonymise_replaces_speaker_names_everywhere() -> None:
-    profile = {"transcript": {"id": "priya-2024", "speakers": [{"name": "Dr Okafor", "role": "therapist"},
-                                                               {"name": "Priya", "role": "client"}]},
-               "turns": [{"index": 0, "speaker": "Priya"}],
-               "dimensions": {"floor": {"metrics": {"word_share": {"Priya": 0.6, "Dr Okafor": 0.4}}}}}
+    okafor, priya = Speaker("Dr Okafor", Role.THERAPIST), Speaker("Priya", Role.CLIENT)
+    lines = [(okafor, "What would you like to talk about today?"),
+             (priya, "My sister and I keep arguing about the weekends."),
+             (okafor, "You and your sister share more than a name.")]
+    transcript = Transcript.from_turns("priya-2024", [Turn(i, s, t) for i, (s, t) in enumerate(lines)])
+    profile = equipoise.analyse(transcript).to_dict()
     hidden = pseudonymise(profile, 3)
     text = repr(hidden)
     assert "Priya" not in text and "Okafor" not in text
     assert hidden["transcript"]["id"] == "session-3"
-    assert hidden["dimensions"]["floor"]["metrics"]["word_share"] == {"Client": 0.6, "Therapist": 0.4}
-    assert profile["turns"][0]["speaker"] == "Priya"  # the stored profile is not changed
+    assert [t["speaker"] for t in hidden["turns"]] == ["Therapist", "Client", "Therapist"]
+    assert Profile.from_dict(hidden).speakers == (("Therapist", "therapist"), ("Client", "client"))
+    assert profile["turns"][1]["speaker"] == "Priya"  # the stored profile is not changed
 
 
 def test_charts_are_svg_with_their_numbers_in_the_description() -> None:

@@ -1,9 +1,10 @@
 """Reports people read, and tables researchers load: one edge of the pipeline, depending only on Profile.
 
 ``WRITERS`` maps an output format name to its writer; the CLI (``analyse --format``) and ``batch`` dispatch
-through it. Every writer takes the profile (a Profile or its DESIGN §3 JSON dict), the transcript when the
-caller has it (the HTML and PDF reports show its words; tables never do) and the path of the main output
-``<stem>.<extension>``, and returns every path it wrote.
+through it. Every writer takes the :class:`~equipoise.profile.Profile` (read a profile JSON file with
+``Profile.from_json`` first), the transcript when the caller has it (the HTML and PDF reports show its
+words; tables never do) and the path of the main output ``<stem>.<extension>``, and returns every path it
+wrote.
 
 >>> from equipoise.report import WRITERS
 >>> sorted(WRITERS)
@@ -12,11 +13,10 @@ caller has it (the HTML and PDF reports show its words; tables never do) and the
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from ..files import make_private, private_folder
@@ -24,8 +24,9 @@ from .texts import AUDIENCES
 
 if TYPE_CHECKING:
     from ..model import Transcript
+    from ..profile import Profile
 
-WriteFunction = Callable[[Any, "Transcript | None", Path, str], list[Path]]
+WriteFunction = Callable[["Profile", "Transcript | None", Path, str], list[Path]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +37,7 @@ class Writer:
     extension: str
     description: str
     write: WriteFunction
-    course: Callable[[Sequence[Any], Path, str], Path] | None = None
+    course: Callable[[Sequence[Profile], Path, str], Path] | None = None
 
     def path_for(self, out_dir: Path, stem: str, audience: str = "therapist") -> Path:
         """``OUT/<stem>.<ext>``; the client version of a report is ``<stem>.client.<ext>``."""
@@ -44,51 +45,52 @@ class Writer:
         return out_dir / f"{stem}{suffix}"
 
 
-def _write_json(profile: Any, transcript: Transcript | None, path: Path, audience: str) -> list[Path]:
-    text = profile.to_json() if hasattr(profile, "to_json") else json.dumps(profile, indent=2)
-    path.write_text(text, encoding="utf-8")
+def _write_json(profile: Profile, transcript: Transcript | None, path: Path, audience: str) -> list[Path]:
+    from .view import as_profile
+
+    path.write_text(as_profile(profile).to_json(), encoding="utf-8")
     return [path]
 
 
-def _write_html(profile: Any, transcript: Transcript | None, path: Path, audience: str) -> list[Path]:
+def _write_html(profile: Profile, transcript: Transcript | None, path: Path, audience: str) -> list[Path]:
     from .html import write_session
 
     return [write_session(profile, transcript, path, audience=audience)]
 
 
-def _write_pdf(profile: Any, transcript: Transcript | None, path: Path, audience: str) -> list[Path]:
+def _write_pdf(profile: Profile, transcript: Transcript | None, path: Path, audience: str) -> list[Path]:
     from .pdf import write_session
 
     return [write_session(profile, transcript, path, audience=audience)]
 
 
-def _write_csv(profile: Any, transcript: Transcript | None, path: Path, audience: str) -> list[Path]:
+def _write_csv(profile: Profile, transcript: Transcript | None, path: Path, audience: str) -> list[Path]:
     from .tables import write_tables
 
     return write_tables(profile, path, "csv")
 
 
-def _write_parquet(profile: Any, transcript: Transcript | None, path: Path, audience: str) -> list[Path]:
+def _write_parquet(profile: Profile, transcript: Transcript | None, path: Path, audience: str) -> list[Path]:
     from .tables import write_tables
 
     return write_tables(profile, path, "parquet")
 
 
-def _course_html(profiles: Sequence[Any], path: Path, audience: str) -> Path:
+def _course_html(profiles: Sequence[Profile], path: Path, audience: str) -> Path:
     from .html import write_course
+    from .view import as_profile
 
     # Link each session to its own report when one was written beside the course report.
     links = {}
     for profile in profiles:
-        data = profile.to_dict() if hasattr(profile, "to_dict") else profile
-        sid = str(data["transcript"]["id"])
+        sid = as_profile(profile).transcript_id
         own = WRITERS["html"].path_for(path.parent, sid, audience)
         if own.exists():
             links[sid] = own.name
     return write_course(profiles, path, audience=audience, links=links)
 
 
-def _course_pdf(profiles: Sequence[Any], path: Path, audience: str) -> Path:
+def _course_pdf(profiles: Sequence[Profile], path: Path, audience: str) -> Path:
     from .pdf import write_course
 
     return write_course(profiles, path, audience=audience)
@@ -112,7 +114,7 @@ def get_writer(name: str) -> Writer:
     return WRITERS[name]
 
 
-def write(profile: Any, transcript: Transcript | None, out_dir: Path, fmt: str, *,
+def write(profile: Profile, transcript: Transcript | None, out_dir: Path, fmt: str, *,
           audience: str = "therapist", stem: str | None = None) -> list[Path]:
     """Write one session in format ``fmt`` into ``out_dir``; returns the paths written.
 
@@ -122,15 +124,16 @@ def write(profile: Any, transcript: Transcript | None, out_dir: Path, fmt: str, 
     if audience not in AUDIENCES:
         raise UsageError(f"no audience {audience!r}; available audiences: {', '.join(AUDIENCES)}")
     if stem is None:
-        data = profile.to_dict() if hasattr(profile, "to_dict") else profile
-        stem = str(data["transcript"]["id"])
+        from .view import as_profile
+
+        stem = as_profile(profile).transcript_id
     private_folder(out_dir)
     written = writer.write(profile, transcript, writer.path_for(out_dir, stem, audience), audience)
     make_private(written)
     return written
 
 
-def write_course(profiles: Sequence[Any], out_dir: Path, fmt: str, *, audience: str = "therapist",
+def write_course(profiles: Sequence[Profile], out_dir: Path, fmt: str, *, audience: str = "therapist",
                  name: str = "course") -> Path:
     """Write a course report over several sessions (html or pdf) as ``OUT/<name>.<ext>``."""
     writer = get_writer(fmt)

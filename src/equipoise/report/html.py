@@ -4,7 +4,7 @@ The file carries its styles, its charts (Vega-Lite specs) and the JavaScript tha
 offline and sends nothing anywhere. ``static=True`` draws the charts as SVG instead, for PDF rendering.
 
 >>> from equipoise.report.html import render_session           # doctest: +SKIP
->>> html = render_session(profile.to_dict(), transcript)        # doctest: +SKIP
+>>> html = render_session(profile, transcript)                  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -29,12 +29,13 @@ from .texts import (
     lean_phrase,
     norm_phrase,
 )
-from .view import LOW_CONFIDENCE, as_dict, format_value, number, session_view
+from .view import LOW_CONFIDENCE, as_profile, format_value, number, session_view
 
 if TYPE_CHECKING:
     import jinja2
 
     from ..model import Transcript
+    from ..profile import Profile
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -84,9 +85,9 @@ def _render(template: str, specs: Mapping[str, dict[str, Any] | None], static: b
         norm_words=lambda position: norm_phrase(position, audience), **context)
 
 
-def render_session(profile: Any, transcript: Transcript | None = None, *, audience: str = "therapist",
+def render_session(profile: Profile, transcript: Transcript | None = None, *, audience: str = "therapist",
                    static: bool = False) -> str:
-    """One session's report as an HTML string (``profile`` is a Profile or its JSON dict)."""
+    """One session's report as an HTML string."""
     audience = check_audience(audience)
     view = session_view(profile, transcript, audience)
     width: int | str = 860 if static else "container"
@@ -100,39 +101,37 @@ def render_session(profile: Any, transcript: Transcript | None = None, *, audien
                    low_confidence=LOW_CONFIDENCE)
 
 
-def course_view(profiles: Sequence[Any], audience: Audience, links: Mapping[str, str] | None = None,
+def course_view(profiles: Sequence[Profile], audience: Audience, links: Mapping[str, str] | None = None,
                 title: str | None = None) -> dict[str, Any]:
     """The rows a course report shows: one per session, in the order given."""
     sessions, lean_rows, summary_rows = [], [], []
     seen_dims: dict[str, str] = {}
     ids: list[str] = []
     for position, profile in enumerate(profiles, start=1):
-        data = as_dict(profile)
-        sid = str(data["transcript"].get("id", f"session {position}"))
+        profile = as_profile(profile)
+        sid = profile.transcript_id
         if sid in ids:
             sid = f"{sid} ({position})"
         ids.append(sid)
         leans = {}
-        for key, dim in data["dimensions"].items():
+        for key, dim in profile.dimensions.items():
             text = DIMENSIONS.get(key)
             dim_title = (text.client_title if audience == "client" else text.title) if text else key
             seen_dims.setdefault(key, dim_title)
-            lean = number(dim.get("lean"))
+            lean = number(dim.lean)
             if lean is not None:
                 leans[key] = f"{lean:+.2f}"
                 lean_rows.append({"session": sid, "dimension": dim_title, "key": key, "lean": lean})
-        summary = data.get("summary") or {}
-        for measure, field in (("power lean", "power_lean"), ("shared power", "partnership")):
-            value = number(summary.get(field))
+        power, shared = number(profile.summary.power_lean), number(profile.summary.shared_power)
+        for measure, series, value in (("power lean", "power_lean", power),
+                                       ("shared power", "partnership_index", shared)):
             if value is not None:
-                label = CLIENT_SUMMARY_TITLES[field if field == "power_lean" else "partnership_index"] \
-                    if audience == "client" else measure
+                label = CLIENT_SUMMARY_TITLES[series] if audience == "client" else measure
                 summary_rows.append({"session": sid, "measure": measure, "label": label, "value": value})
-        power, partnership = number(summary.get("power_lean")), number(summary.get("partnership"))
-        sessions.append({"id": sid, "n_turns": len(data["turns"]), "leans": leans,
-                         "href": (links or {}).get(str(data["transcript"].get("id"))),
+        sessions.append({"id": sid, "n_turns": profile.n_turns, "leans": leans,
+                         "href": (links or {}).get(profile.transcript_id),
                          "power_lean": "\u2013" if power is None else f"{power:+.2f}",
-                         "partnership": format_value(partnership)})
+                         "shared_power": format_value(shared)})
     order = [k for k in DIMENSIONS if k in seen_dims] + [k for k in seen_dims if k not in DIMENSIONS]
     return {"statements": _course_statements(ids, lean_rows, summary_rows, audience),
             "title": title or (f"{ids[0]} \u2026 {ids[-1]}" if len(ids) > 1 else ids[0]),
@@ -160,7 +159,7 @@ def _course_statements(ids: Sequence[str], lean_rows: Sequence[Mapping[str, Any]
     return course.statements()
 
 
-def render_course(profiles: Sequence[Any], *, audience: str = "therapist", static: bool = False,
+def render_course(profiles: Sequence[Profile], *, audience: str = "therapist", static: bool = False,
                   links: Mapping[str, str] | None = None, title: str | None = None) -> str:
     """A course report over several sessions of one therapy, in the order given.
 
@@ -176,19 +175,19 @@ def render_course(profiles: Sequence[Any], *, audience: str = "therapist", stati
         "chart-course": charts.course_chart(course["lean_rows"], course["ids"], audience,
                                             170 if static else 190),
     }
-    versions = {str(as_dict(p).get("equipoise_version", "")) for p in profiles}
+    versions = {as_profile(p).equipoise_version for p in profiles}
     return _render("course.html.j2", specs, static, audience, course=course, intro=COURSE_INTRO[audience],
                    equipoise_version=", ".join(sorted(versions)), labeller="")
 
 
-def write_session(profile: Any, transcript: Transcript | None, path: Path, *,
+def write_session(profile: Profile, transcript: Transcript | None, path: Path, *,
                   audience: str = "therapist") -> Path:
     """Write one session's HTML report to ``path``."""
     path.write_text(render_session(profile, transcript, audience=audience), encoding="utf-8")
     return path
 
 
-def write_course(profiles: Sequence[Any], path: Path, *, audience: str = "therapist",
+def write_course(profiles: Sequence[Profile], path: Path, *, audience: str = "therapist",
                  links: Mapping[str, str] | None = None) -> Path:
     """Write a course report over several sessions to ``path``."""
     path.write_text(render_course(profiles, audience=audience, links=links), encoding="utf-8")

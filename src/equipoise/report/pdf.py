@@ -15,6 +15,7 @@ from .html import render_course, render_session
 
 if TYPE_CHECKING:
     from ..model import Transcript
+    from ..profile import Profile
 
 
 def _weasyprint() -> Any:
@@ -41,14 +42,14 @@ def html_to_pdf(html: str, path: Path) -> Path:
     return path
 
 
-def write_session(profile: Any, transcript: Transcript | None, path: Path, *,
+def write_session(profile: Profile, transcript: Transcript | None, path: Path, *,
                   audience: str = "therapist") -> Path:
     """Write one session's report as a PDF."""
     _weasyprint()
     return html_to_pdf(render_session(profile, transcript, audience=audience, static=True), path)
 
 
-def write_course(profiles: Sequence[Any], path: Path, *, audience: str = "therapist") -> Path:
+def write_course(profiles: Sequence[Profile], path: Path, *, audience: str = "therapist") -> Path:
     """Write a course report over several sessions as a PDF."""
     _weasyprint()
     return html_to_pdf(render_course(profiles, audience=audience, static=True), path)

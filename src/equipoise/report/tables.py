@@ -9,6 +9,9 @@ transcripts (speaker names are kept: drop or pseudonymise them before sharing if
   behind it (the metric's own turns; for the lean, the dimension's evidence);
 * sessions: one row per session (summary, every lean, every metric as ``dimension.metric``).
 
+The summary index is ``shared_power`` in every table; its schema-1 alias ``partnership`` is not repeated,
+so that ``partnership`` names only the partnership dimension.
+
 CSV needs nothing beyond the standard library; Parquet needs ``pyarrow`` (the ``parquet`` extra).
 """
 
@@ -17,10 +20,13 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
-from .view import as_dict, flatten, metric_turns, number, parse_norm, turn_indexes
+from .view import as_profile, lists_metric_turns, metric_turns, number, parse_norm, turn_indexes
+
+if TYPE_CHECKING:
+    from ..profile import Profile
 
 LABEL_FIELDS = ("behaviour", "question_type", "reflection_type", "input_type", "stance", "talk_type")
 TURN_COLUMNS = ("session", "index", "speaker", "role", "start", "end", *LABEL_FIELDS, "markers",
@@ -28,24 +34,22 @@ TURN_COLUMNS = ("session", "index", "speaker", "role", "start", "end", *LABEL_FI
 METRIC_COLUMNS = ("session", "dimension", "metric", "value", "norm_low", "norm_median", "norm_high",
                   "norm_span", "n_evidence", "turns")
 SESSION_HEAD = ("session", "n_turns", "n_speakers", "labeller", "labeller_version", "equipoise_version",
-                "power_lean", "partnership")
+                "power_lean", "shared_power")
 
 
-def turn_rows(profile: Any) -> list[dict[str, Any]]:
+def turn_rows(profile: Profile) -> list[dict[str, Any]]:
     """One row per turn: its labels and the dimensions it is evidence for."""
-    data = as_dict(profile)
-    session = str(data["transcript"].get("id", ""))
-    n_turns = len(data["turns"])
+    profile = as_profile(profile)
     evidence_for: dict[int, list[str]] = {}
-    for key, dim in data["dimensions"].items():
-        for index in turn_indexes(dim.get("evidence"), n_turns):
+    for key, dim in profile.dimensions.items():
+        for index in turn_indexes(dim.evidence, profile.n_turns):
             evidence_for.setdefault(index, []).append(key)
     rows = []
-    for i, turn in enumerate(data["turns"]):
-        labels = turn.get("labels") or {}
+    for i, turn in enumerate(profile.turns):
+        labels = turn.labels
         rows.append({
-            "session": session, "index": turn.get("index", i), "speaker": turn.get("speaker"),
-            "role": turn.get("role"), "start": number(turn.get("start")), "end": number(turn.get("end")),
+            "session": profile.transcript_id, "index": turn.index, "speaker": turn.speaker,
+            "role": turn.role, "start": number(turn.start), "end": number(turn.end),
             **{name: labels.get(name) for name in LABEL_FIELDS},
             "markers": ";".join(labels.get("markers") or ()),
             "evidence_for": ";".join(evidence_for.get(i, ())),
@@ -53,23 +57,21 @@ def turn_rows(profile: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def metric_rows(profile: Any) -> list[dict[str, Any]]:
+def metric_rows(profile: Profile) -> list[dict[str, Any]]:
     """One row per (session, dimension, metric), the lean included as metric ``lean``.
 
     ``n_evidence`` and ``turns`` (indices joined by ``;``) are the metric's own turns, or the dimension's
     evidence for the lean; both are empty for a metric that comes from every turn (or when the profile
     does not list the turns of each metric).
     """
-    data = as_dict(profile)
-    session = str(data["transcript"].get("id", ""))
-    n_turns = len(data["turns"])
+    profile = as_profile(profile)
+    session, n_turns, listed = profile.transcript_id, profile.n_turns, lists_metric_turns(profile)
     rows = []
-    for key, dim in data["dimensions"].items():
-        norms = dim.get("norms") if isinstance(dim.get("norms"), Mapping) else {}
-        linked = {"lean": turn_indexes(dim.get("evidence"), n_turns), **(metric_turns(dim, n_turns) or {})}
-        values = {"lean": dim.get("lean"), **flatten(dim.get("metrics") or {})}
+    for key, dim in profile.dimensions.items():
+        linked = {"lean": turn_indexes(dim.evidence, n_turns), **(metric_turns(dim, n_turns, listed) or {})}
+        values = {"lean": dim.lean, **dim.metrics}
         for name, value in values.items():
-            norm = parse_norm(norms.get(name))
+            norm = parse_norm(dim.norms.get(name))
             turns = linked.get(name)
             rows.append({"session": session, "dimension": key, "metric": name, "value": number(value),
                          "norm_low": norm.low if norm else None,
@@ -77,7 +79,8 @@ def metric_rows(profile: Any) -> list[dict[str, Any]]:
                          "norm_high": norm.high if norm else None, "norm_span": norm.span if norm else None,
                          "n_evidence": None if turns is None else len(turns),
                          "turns": None if turns is None else ";".join(map(str, turns))})
-    for name, value in (data.get("summary") or {}).items():
+    summary = profile.summary
+    for name, value in (("power_lean", summary.power_lean), ("shared_power", summary.shared_power)):
         if number(value) is not None:
             rows.append({"session": session, "dimension": "summary", "metric": name, "value": number(value),
                          "norm_low": None, "norm_median": None, "norm_high": None, "norm_span": None,
@@ -85,21 +88,19 @@ def metric_rows(profile: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def session_row(profile: Any) -> dict[str, Any]:
+def session_row(profile: Profile) -> dict[str, Any]:
     """One row for the combined sessions table: summary, leans and metrics (``dimension.metric``)."""
-    data = as_dict(profile)
-    labeller = data.get("labeller") or {}
-    summary = data.get("summary") or {}
+    profile = as_profile(profile)
     row: dict[str, Any] = {
-        "session": str(data["transcript"].get("id", "")), "n_turns": len(data["turns"]),
-        "n_speakers": len(data["transcript"].get("speakers") or ()),
-        "labeller": labeller.get("name"), "labeller_version": labeller.get("version"),
-        "equipoise_version": data.get("equipoise_version"),
-        "power_lean": number(summary.get("power_lean")), "partnership": number(summary.get("partnership")),
+        "session": profile.transcript_id, "n_turns": profile.n_turns, "n_speakers": len(profile.speakers),
+        "labeller": profile.labeller.get("name"), "labeller_version": profile.labeller.get("version"),
+        "equipoise_version": profile.equipoise_version,
+        "power_lean": number(profile.summary.power_lean),
+        "shared_power": number(profile.summary.shared_power),
     }
-    for key, dim in data["dimensions"].items():
-        row[f"{key}.lean"] = number(dim.get("lean"))
-        for name, value in flatten(dim.get("metrics") or {}).items():
+    for key, dim in profile.dimensions.items():
+        row[f"{key}.lean"] = number(dim.lean)
+        for name, value in dim.metrics.items():
             row[f"{key}.{name}"] = number(value)
     return row
 
@@ -143,7 +144,7 @@ def write_parquet(rows: Sequence[Mapping[str, Any]], path: Path, columns: Sequen
     return path
 
 
-def write_tables(profile: Any, base: Path, kind: str) -> list[Path]:
+def write_tables(profile: Profile, base: Path, kind: str) -> list[Path]:
     """Write a session's turns table to ``base`` and its metrics table beside it (``.metrics``)."""
     turns, metrics = turn_rows(profile), metric_rows(profile)
     metrics_path = base.with_name(f"{base.stem}.metrics{base.suffix}")

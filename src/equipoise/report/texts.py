@@ -201,7 +201,13 @@ _PARTIES: dict[str, tuple[str, str]] = {
     "therapist": ("the therapist", "your therapist"), "client": ("the client", "you"),
     "other": ("the other speakers", "the other speakers"),
 }
-_COMBINED = frozenset({"score", "agency"})
+#: Metric names the reports recognise when they say what a metric comes from (a test checks that the
+#: pipeline emits each): scores that combine their card's other metrics, estimates over every exchange,
+#: shares of the whole session, and means over every reply.
+COMBINED_METRICS = frozenset({"score", "agency"})
+ESTIMATE_PREFIXES = ("coordination",)
+SESSION_SHARE_PREFIXES = ("word_share", "turn_share", "time_share")
+REPLY_MEAN_WORD = "uptake"
 
 
 NO_TURNS = {"therapist": "no turn counted in this number", "client": "no moment counted in this number"}
@@ -214,17 +220,17 @@ def metric_basis(key: str, audience: Audience = "therapist") -> str:
     ('from every turn in the session', 'from everything your therapist said')
     """
     client = audience == "client"
-    if key in _COMBINED:
+    if key in COMBINED_METRICS:
         return "combines the other numbers here" if client else "combines the other measures of this card"
-    if key.startswith("coordination"):
+    if key.startswith(ESTIMATE_PREFIXES):
         return ("estimated from every exchange between you and your therapist" if client
                 else "estimated from every exchange between therapist and client")
-    if key.startswith(("word_share", "turn_share", "time_share")):
+    if key.startswith(SESSION_SHARE_PREFIXES):
         return "from everything said in the session" if client else "from every turn in the session"
     role = key.rsplit("_", 1)[-1]
     if role in _PARTIES:
         party = _PARTIES[role][1 if client else 0]
-        if "uptake" in key:
+        if REPLY_MEAN_WORD in key:
             return f"an average over every reply of {party}"
         return f"from everything {party} said" if client else f"from every turn of {party}"
     return "from everything said, not from particular moments" if client else \

@@ -1,15 +1,15 @@
-"""Turn a profile (its DESIGN §3 JSON form) into what a report shows.
+"""Turn a :class:`~equipoise.profile.Profile` into what a report shows.
 
-Reports depend only on the JSON contract, so they read the dict that ``Profile.to_dict()`` gives (or a
-profile JSON file), never the analysers. Fields added to the contract later are tolerated; the ones it
-fixes are required. The transcript is optional: it adds the words of each turn to the annotated
-transcript, and the report is still complete (numbers, labels and evidence) without it.
+Reports read the typed profile, never the analysers and never loose JSON: a profile JSON file is read
+with ``Profile.from_dict`` (or ``Profile.from_json``) at the edge that opened it. The transcript is
+optional: it adds the words of each turn to the annotated transcript, and the report is still complete
+(numbers, labels and evidence) without it.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -29,8 +29,9 @@ from .texts import (
 
 if TYPE_CHECKING:
     from ..model import Transcript
+    from ..profile import DimensionProfile, Profile, TimelineWindow, TurnRecord
 
-_PERCENTILE_PAIRS = (("p10", "p90"), ("p5", "p95"), ("p25", "p75"), ("low", "high"), ("min", "max"))
+_PERCENTILE_PAIRS = (("p10", "p90"), ("p5", "p95"), ("p25", "p75"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +122,8 @@ class SessionView:
     labeller: str
     equipoise_version: str
     power_lean: float | None
-    partnership: float | None
+    #: The shared-power index (``summary.shared_power``; ``summary.partnership`` in schema 1).
+    shared_power: float | None
     dimensions: tuple[DimensionView, ...]
     timeline: tuple[dict[str, Any], ...]
     talk_share: tuple[dict[str, Any], ...]
@@ -132,28 +134,19 @@ class SessionView:
     shifts: tuple[str, ...] = ()
 
     @property
-    def shared_power(self) -> float | None:
-        """The shared-power index (``summary.partnership`` in schema 1)."""
-        return self.partnership
-
-    @property
     def has_norms(self) -> bool:
         """Whether any reference range is known (the norms table may not be installed)."""
         return any(d.has_norms or d.lean_norm is not None for d in self.dimensions)
 
 
-def as_dict(profile: Any) -> dict[str, Any]:
-    """Accept a Profile object (anything with ``to_dict``) or its JSON dict; check the fixed fields."""
-    data = profile.to_dict() if hasattr(profile, "to_dict") else profile
-    if not isinstance(data, Mapping):
-        raise UsageError(f"a report needs a profile or its JSON dict, not {type(data).__name__}")
-    version = data.get("schema_version")
-    if version != 1:
-        raise UsageError(f"this report reads profile schema_version 1, not {version!r}")
-    missing = [key for key in ("transcript", "turns", "dimensions", "summary") if key not in data]
-    if missing:
-        raise UsageError(f"the profile lacks {', '.join(missing)} (see DESIGN §3)")
-    return dict(data)
+def as_profile(profile: Any) -> Profile:
+    """The profile a report reads; anything else (a JSON dict among them) is refused, saying what to do."""
+    from ..profile import Profile
+
+    if not isinstance(profile, Profile):
+        raise UsageError(f"a report reads a Profile, not {type(profile).__name__}; read a profile JSON "
+                         "file with Profile.from_dict or Profile.from_json first")
+    return profile
 
 
 def number(value: Any) -> float | None:
@@ -181,52 +174,29 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
-def parse_norm(raw: Any) -> Norm | None:
-    """Read a reference range from the shapes a norm can take (percentile dict or [low, high])."""
-    if isinstance(raw, Mapping):
-        median = number(raw.get("p50", raw.get("median")))
-        for low_key, high_key in _PERCENTILE_PAIRS:
-            low, high = number(raw.get(low_key)), number(raw.get(high_key))
-            if low is not None and high is not None:
-                span = f"{low_key}\u2013{high_key}" if low_key.startswith("p") else "range"
-                return Norm(min(low, high), max(low, high), median, span, number(raw.get("percentile")))
+def parse_norm(raw: Mapping[str, Any] | None) -> Norm | None:
+    """Read a metric's reference range from its norms entry (percentiles ``pN``, and its ``percentile``).
+
+    The range is p10..p90 when the norms table has them, else p5..p95, else p25..p75.
+    """
+    if not raw:
         return None
-    if isinstance(raw, Sequence) and not isinstance(raw, str) and len(raw) >= 2:
-        values = [number(v) for v in raw]
-        if any(v is None for v in values):
-            return None
-        median = values[len(values) // 2] if len(values) == 3 else None
-        return Norm(min(values), max(values), median, "range")  # type: ignore[type-var,arg-type]
+    median = number(raw.get("p50"))
+    for low_key, high_key in _PERCENTILE_PAIRS:
+        low, high = number(raw.get(low_key)), number(raw.get(high_key))
+        if low is not None and high is not None:
+            return Norm(min(low, high), max(low, high), median, f"{low_key}\u2013{high_key}",
+                        number(raw.get("percentile")))
     return None
 
 
-def turn_indexes(raw: Any, n_turns: int) -> tuple[int, ...]:
-    """Evidence as sorted, unique, valid turn indexes (items may be ints or dicts with a turn index)."""
-    if isinstance(raw, Mapping):
-        raw = [i for items in raw.values() for i in (items if isinstance(items, Sequence) else [items])]
-    found: set[int] = set()
-    for item in raw or ():
-        if isinstance(item, Mapping):
-            item = item.get("turn", item.get("index"))
-        if isinstance(item, int) and not isinstance(item, bool) and 0 <= item < n_turns:
-            found.add(item)
-    return tuple(sorted(found))
+def turn_indexes(indexes: Iterable[int], n_turns: int) -> tuple[int, ...]:
+    """Turn indexes as sorted, unique and valid (inside the session) ones."""
+    return tuple(sorted({i for i in indexes if 0 <= i < n_turns}))
 
 
-def flatten(metrics: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for key, value in metrics.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            flat.update(flatten(value, f"{name}."))
-        elif not isinstance(value, list | tuple):
-            flat[name] = value
-    return flat
-
-
-#: Where a profile lists each metric's turns; the later names were read before the field was fixed.
-_METRIC_TURNS_FIELDS = ("metric_turns", "metric_evidence", "evidence_by_metric")
-_FRACTION_WORDS = ("share", "rate", "ratio", "density", "mean", "uptake", "coordination", "score", "agency")
+#: A linked metric whose name holds one of these words is a fraction, shown as such even when it is 0 or 1.
+FRACTION_WORDS = ("share", "rate", "ratio", "density", "mean", "uptake", "coordination", "score", "agency")
 OLD_PROFILE_BASIS = {
     "therapist": "this profile does not list the turns behind each measure (it was made by an older "
                  "Equipoise); the lean above links to the dimension's evidence",
@@ -234,47 +204,55 @@ OLD_PROFILE_BASIS = {
 }
 
 
-def metric_turns(dim: Mapping[str, Any], n_turns: int) -> dict[str, tuple[int, ...]] | None:
-    """Each metric's own turns, or None when the profile does not list them (made before the field)."""
-    # An ``evidence`` that maps metrics to turns (instead of listing the dimension's turns) counts too.
-    for field_name in (*_METRIC_TURNS_FIELDS, "evidence"):
-        by_metric = dim.get(field_name)
-        if isinstance(by_metric, Mapping):
-            return {str(k): turn_indexes(v if isinstance(v, Sequence) else [v], n_turns)
-                    for k, v in by_metric.items()}
-    return None
+def lists_metric_turns(profile: Profile) -> bool:
+    """Whether the profile lists the turns behind its metrics (profiles made before the field do not).
+
+    The current pipeline always links some metric (the floor's longest monologue, at the least), so a
+    profile that links none in any dimension was made by an Equipoise without ``metric_turns``.
+    """
+    return any(dim.metric_turns for dim in profile.dimensions.values())
+
+
+def metric_turns(dim: DimensionProfile, n_turns: int,
+                 listed: bool = True) -> dict[str, tuple[int, ...]] | None:
+    """Each metric's own turns (valid indexes only), or None when the profile does not list them."""
+    if not listed:
+        return None
+    return {str(k): turn_indexes(v, n_turns) for k, v in dim.metric_turns.items()}
 
 
 def _metric_text(name: str, value: Any, linked: bool) -> str:
     # A count of turns reads as a whole number, even 0 or 1 (which would otherwise look like a share).
     numeric = number(value)
-    if linked and numeric is not None and numeric.is_integer() and not any(w in name for w in
-                                                                           _FRACTION_WORDS):
+    fraction = any(word in name for word in FRACTION_WORDS)
+    if linked and numeric is not None and numeric.is_integer() and not fraction:
         return f"{int(numeric):,}"
     return format_value(value)
 
 
-def dimension_view(key: str, dim: Mapping[str, Any], n_turns: int, audience: Audience,
-                   roles: frozenset[str] = frozenset({"therapist", "client", "other"})) -> DimensionView:
-    """One dimension in words; a metric links to its own turns, the lean to the dimension's evidence."""
+def dimension_view(key: str, dim: DimensionProfile, n_turns: int, audience: Audience,
+                   roles: frozenset[str] = frozenset({"therapist", "client", "other"}),
+                   listed: bool = True) -> DimensionView:
+    """One dimension in words; a metric links to its own turns, the lean to the dimension's evidence.
+
+    ``listed`` is False for a profile that lists no metric's turns (:func:`lists_metric_turns`).
+    """
     text = DIMENSIONS.get(key)
     title = (text.client_title if audience == "client" else text.title) if text else humanise(key).title()
     # The client version keeps our plain words; the therapist version prefers the analyser's own account.
-    own_measures, own_limits = str(dim.get("description") or ""), str(dim.get("what_it_cannot_know") or "")
+    own_measures, own_limits = dim.description, dim.what_it_cannot_know
     if audience == "client" and text:
         measures, cannot_know = text.client_measures, CLIENT_LIMITS.get(key, text.cannot_know)
     else:
         measures = own_measures or (text.measures if text else "")
         cannot_know = own_limits or (text.cannot_know if text else "")
-    evidence = turn_indexes(dim.get("evidence"), n_turns)
-    norms = dim.get("norms") or {}
-    flat_norms = norms if isinstance(norms, Mapping) else {}
-    by_metric = metric_turns(dim, n_turns)
+    evidence = turn_indexes(dim.evidence, n_turns)
+    by_metric = metric_turns(dim, n_turns, listed)
     metrics = []
-    for name, value in flatten(dim.get("metrics") or {}).items():
+    for name, value in dim.metrics.items():
         if name.endswith("_other") and "other" not in roles:
             continue  # per-role metrics of a role nobody has in this session
-        norm = parse_norm(flat_norms.get(name))
+        norm = parse_norm(dim.norms.get(name))
         numeric = number(value)
         position = norm.position(numeric) if norm and numeric is not None else None
         own = None if by_metric is None else by_metric.get(name)
@@ -293,64 +271,37 @@ def dimension_view(key: str, dim: Mapping[str, Any], n_turns: int, audience: Aud
             basis = metric_basis(name, audience)
         metrics.append(MetricView(name, humanise(name), numeric, _metric_text(name, value, own is not None),
                                   norm, position, norm_text, own or (), linked=own is not None, basis=basis))
-    lean = number(dim.get("lean"))
-    available = bool(dim.get("available", lean is not None))
+    lean = number(dim.lean)
+    available = dim.available
     # The client reads a sentence naming the direction; "mostly your therapist" alone can read backwards.
-    share = number((dim.get("metrics") or {}).get("word_share_therapist")) if key == "floor" else None
+    share = number(dim.metrics.get(FLOOR_WORD_SHARE)) if key == "floor" else None
     phrase = (client_lean_phrase(key, lean, share) if audience == "client"
               else lean_phrase(lean, audience))
     return DimensionView(
         key=key, title=title, measures=measures, cannot_know=cannot_know,
-        notes=tuple(str(n) for n in dim.get("notes") or ()),
+        notes=tuple(str(n) for n in dim.notes),
         lean=lean, lean_text="\u2013" if lean is None else f"{lean:+.2f}",
         lean_phrase=phrase if available else "not measured",
-        lean_norm=parse_norm(flat_norms.get("lean")), available=available,
-        reason=dim.get("reason"), metrics=tuple(metrics), evidence=evidence)
+        lean_norm=parse_norm(dim.norms.get("lean")), available=available,
+        reason=dim.reason, metrics=tuple(metrics), evidence=evidence)
 
 
-def timeline_rows(timeline: Any, titles: Mapping[str, str]) -> tuple[dict[str, Any], ...]:
-    """Long-form timeline rows ``{turn, dimension, lean}`` from the window list of the profile.
+def timeline_rows(timeline: Sequence[TimelineWindow],
+                  titles: Mapping[str, str]) -> tuple[dict[str, Any], ...]:
+    """Long-form timeline rows ``{turn, dimension, key, lean, first, last}`` from the profile's windows.
 
-    Rows of the pipeline's windows also carry ``first`` and ``last``, the window's first and last turn
-    index, so that a click on a point can show every turn the value was computed from.
+    ``turn`` is the window's centre (it is plotted by turn, not by time); ``first`` and ``last`` are its
+    first and last turn index, so that a click on a point can show every turn the value was computed from.
     """
     rows: list[dict[str, Any]] = []
-    for entry in timeline or ():
-        if not isinstance(entry, Mapping):
-            continue
-        turn = _window_centre(entry)
-        if turn is None:
-            continue
-        first, last = number(entry.get("first_turn")), number(entry.get("last_turn"))
-        span = {"first": int(first), "last": int(last)} if first is not None and last is not None else {}
-        if "dimension" in entry:
-            leans: Mapping[str, Any] = {str(entry["dimension"]): entry.get("lean")}
-        else:
-            leans = next((entry[k] for k in ("dimensions", "leans", "lean") if isinstance(entry.get(k),
-                                                                                         Mapping)), {})
-        for key, value in leans.items():
-            lean = number(value.get("lean") if isinstance(value, Mapping) else value)
+    for window in timeline:
+        centre = (window.first_turn + window.last_turn) / 2
+        for key, value in window.leans.items():
+            lean = number(value)
             if lean is not None:
-                rows.append({"turn": turn, "dimension": titles.get(key, humanise(key)), "key": key,
-                             "lean": lean, **span})
+                rows.append({"turn": centre, "dimension": titles.get(key, humanise(key)), "key": key,
+                             "lean": lean, "first": window.first_turn, "last": window.last_turn})
     return tuple(rows)
-
-
-def _window_centre(entry: Mapping[str, Any]) -> float | None:
-    for key in ("centre", "center", "turn", "index"):
-        if number(entry.get(key)) is not None:
-            return number(entry[key])
-    window = entry.get("window") or entry.get("turns")
-    if "first_turn" in entry:  # the pipeline's form; its "start" and "end" are times, not turns
-        start, end = number(entry.get("first_turn")), number(entry.get("last_turn"))
-    elif isinstance(window, Sequence) and len(window) == 2:
-        start, end = number(window[0]), number(window[1])
-    else:
-        start = number(entry.get("start_turn", entry.get("start")))
-        end = number(entry.get("end_turn", entry.get("end")))
-    if start is None:
-        return None
-    return start if end is None else (start + end) / 2
 
 
 def _chips(labels: Mapping[str, Any], audience: Audience = "therapist") -> tuple[str, ...]:
@@ -377,9 +328,9 @@ def _chips(labels: Mapping[str, Any], audience: Audience = "therapist") -> tuple
 LOW_CONFIDENCE = 0.6
 
 
-def _uncertain(turn: Mapping[str, Any]) -> tuple[str, ...]:
+def _uncertain(turn: TurnRecord) -> tuple[str, ...]:
     shown = ("behaviour", "question_type", "reflection_type", "input_type", "stance", "talk_type")
-    probabilities = turn.get("probabilities") or {}
+    probabilities = turn.probabilities
     return tuple(name for name in shown if name in probabilities
                  and (number(probabilities[name]) or 0.0) < LOW_CONFIDENCE)
 
@@ -392,20 +343,28 @@ def _clock(seconds: Any) -> str | None:
     return f"{minutes // 60}:{minutes % 60:02d}:{secs:02d}" if minutes >= 60 else f"{minutes}:{secs:02d}"
 
 
-def talk_share(floor: Mapping[str, Any] | None) -> tuple[dict, ...]:
+#: The floor's metric the client's floor sentence quotes ("75% of the words were your therapist's").
+FLOOR_WORD_SHARE = "word_share_therapist"
+#: The floor's metrics the talk-share chart shows, by measure: ``<prefix><role>``.
+TALK_SHARE_PREFIXES = (("words", "word_share_"), ("turns", "turn_share_"), ("time", "time_share_"))
+
+
+def talk_share(floor: DimensionProfile | None) -> tuple[dict, ...]:
     """Share of words, turns and (with timestamps) speaking time for each role, as chart rows.
 
     Read from the floor dimension's own ``word_share_<role>``, ``turn_share_<role>`` and
     ``time_share_<role>`` metrics, so that the chart shows the numbers of the floor card and never a
     recount of its own (which split words differently). Empty when the floor was not measured.
 
-    >>> [(r["measure"], r["share"]) for r in talk_share({"metrics": {"word_share_therapist": 0.75,
-    ...                                                                "turn_share_therapist": 0.5}})]
+    >>> from equipoise.profile import DimensionProfile
+    >>> floor = DimensionProfile("floor", "1", True, 0.5, {"word_share_therapist": 0.75,
+    ...                          "turn_share_therapist": 0.5}, {}, ())
+    >>> [(r["measure"], r["share"]) for r in talk_share(floor)]
     [('words', 0.75), ('turns', 0.5)]
     """
-    metrics = (floor or {}).get("metrics") or {}
+    metrics = floor.metrics if floor is not None else {}
     rows: list[dict[str, Any]] = []
-    for measure, prefix in (("words", "word_share_"), ("turns", "turn_share_"), ("time", "time_share_")):
+    for measure, prefix in TALK_SHARE_PREFIXES:
         for key, value in metrics.items():
             share = number(value)
             if key.startswith(prefix) and share is not None and share > 0:
@@ -413,22 +372,22 @@ def talk_share(floor: Mapping[str, Any] | None) -> tuple[dict, ...]:
     return tuple(rows)
 
 
-def session_view(profile: Any, transcript: Transcript | None = None,
+def session_view(profile: Profile, transcript: Transcript | None = None,
                  audience: Audience = "therapist") -> SessionView:
     """Build the view of one session report from a profile and, optionally, its transcript."""
-    from ..profile import TimelineWindow
     from ..timeline import within_session_shifts
 
-    data = as_dict(profile)
-    turns = list(data["turns"])
+    profile = as_profile(profile)
+    turns = profile.turns
     n_turns = len(turns)
     if transcript is not None and transcript.n_turns != n_turns:
         raise UsageError(f"the transcript has {transcript.n_turns} turns but the profile {n_turns}; "
                          "were they made from the same file?")
-    dims_raw: Mapping[str, Any] = data["dimensions"]
-    order = [k for k in DIMENSION_ORDER if k in dims_raw] + [k for k in dims_raw if k not in DIMENSIONS]
-    roles = frozenset(str(t.get("role")) for t in turns)
-    dims = tuple(dimension_view(k, dims_raw[k], n_turns, audience, roles) for k in order)
+    dimensions = profile.dimensions
+    order = [k for k in DIMENSION_ORDER if k in dimensions] + [k for k in dimensions if k not in DIMENSIONS]
+    roles = frozenset(t.role for t in turns)
+    listed = lists_metric_turns(profile)
+    dims = tuple(dimension_view(k, dimensions[k], n_turns, audience, roles, listed) for k in order)
     evidence_for: dict[int, list[str]] = {}
     for dim in dims:
         for index in dim.evidence:
@@ -437,29 +396,23 @@ def session_view(profile: Any, transcript: Transcript | None = None,
     for i, turn in enumerate(turns):
         text = transcript.turns[i].text if transcript is not None else None
         turn_views.append(TurnView(
-            index=int(turn.get("index", i)), speaker=str(turn.get("speaker", "")),
-            role=str(turn.get("role", "other")), time=_clock(turn.get("start")), text=text,
-            chips=_chips(turn.get("labels") or {}, audience), evidence_for=tuple(evidence_for.get(i, ())),
+            index=turn.index, speaker=turn.speaker, role=turn.role, time=_clock(turn.start), text=text,
+            chips=_chips(turn.labels, audience), evidence_for=tuple(evidence_for.get(i, ())),
             uncertain=_uncertain(turn) if i in evidence_for else ()))
-    meta = data["transcript"]
-    summary = data.get("summary") or {}
-    labeller = data.get("labeller") or {}
+    labeller = profile.labeller
     titles = {d.key: d.title for d in dims}
     return SessionView(
-        id=str(meta.get("id", "session")), audience=audience, n_turns=n_turns,
-        speakers=tuple((str(s.get("name")), str(s.get("role"))) for s in meta.get("speakers", ())),
+        id=profile.transcript_id, audience=audience, n_turns=n_turns, speakers=tuple(profile.speakers),
         labeller=" ".join(str(labeller.get(k, "")) for k in ("name", "version")).strip() or "unknown",
-        equipoise_version=str(data.get("equipoise_version", "")),
-        power_lean=number(summary.get("power_lean")), partnership=number(summary.get("partnership")),
-        dimensions=dims, timeline=timeline_rows(data.get("timeline"), titles),
-        talk_share=talk_share(dims_raw.get("floor")), turns=tuple(turn_views),
-        shifts=tuple(within_session_shifts(tuple(TimelineWindow.from_dict(w)
-                                                 for w in data.get("timeline") or ()
-                                                 if isinstance(w, Mapping) and "first_turn" in w))),
+        equipoise_version=profile.equipoise_version,
+        power_lean=number(profile.summary.power_lean), shared_power=number(profile.summary.shared_power),
+        dimensions=dims, timeline=timeline_rows(profile.timeline, titles),
+        talk_share=talk_share(dimensions.get("floor")), turns=tuple(turn_views),
+        shifts=tuple(within_session_shifts(profile.timeline)),
         has_text=transcript is not None,
-        summary_evidence=turn_indexes(summary.get("evidence"), n_turns))
+        summary_evidence=turn_indexes(profile.summary.evidence, n_turns))
 
 
-__all__ = ["DimensionView", "MetricView", "Norm", "SessionView", "TurnView", "as_dict", "flatten",
-           "format_value", "metric_turns", "number", "parse_norm", "session_view", "timeline_rows",
-           "turn_indexes"]
+__all__ = ["FLOOR_WORD_SHARE", "TALK_SHARE_PREFIXES", "DimensionView", "MetricView", "Norm", "SessionView",
+           "TurnView", "as_profile", "format_value", "lists_metric_turns", "metric_turns", "number",
+           "parse_norm", "session_view", "timeline_rows", "turn_indexes"]

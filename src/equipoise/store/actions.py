@@ -207,6 +207,11 @@ def turns_of(transcript: Transcript) -> list[dict[str, Any]]:
              "start": t.start, "end": t.end} for t in transcript.turns]
 
 
+def _shared_power(summary: dict[str, Any]) -> float | None:
+    # The summary index under its name since summary version 2.0, or its schema-1 alias.
+    return summary.get("shared_power", summary.get("partnership"))
+
+
 def add_session(db: Session, client: Client, *, title: str, source_name: str, source_format: str,
                 turns: list[dict[str, Any]], profile: dict[str, Any],
                 notices: list[str] | None = None) -> TherapySession:
@@ -230,7 +235,7 @@ def add_session(db: Session, client: Client, *, title: str, source_name: str, so
     summary = profile.get("summary") or {}
     db.add(StoredTranscript(session_id=session.id, turns=turns))
     db.add(StoredProfile(session_id=session.id, schema_version=int(profile.get("schema_version", 1)),
-                         power_lean=summary.get("power_lean"), partnership=summary.get("partnership"),
+                         power_lean=summary.get("power_lean"), partnership=_shared_power(summary),
                          data=profile))
     db.flush()
     return session
@@ -248,7 +253,7 @@ def replace_profile(db: Session, session: TherapySession, turns: list[dict[str, 
         session.profile = StoredProfile(session_id=session.id, schema_version=1, data=profile)
     stored = session.profile
     stored.schema_version = int(profile.get("schema_version", 1))
-    stored.power_lean, stored.partnership = summary.get("power_lean"), summary.get("partnership")
+    stored.power_lean, stored.partnership = summary.get("power_lean"), _shared_power(summary)
     stored.data = profile
     stored.created_at = utcnow()
     db.flush()

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..profile import Profile
 
 LEAN_MARGIN = 0.2
 
@@ -133,22 +136,21 @@ _VOICE_WORDS: dict[str, dict[str, str]] = {
 
 
 def compare(check_in: Mapping[str, Any] | None, prediction: Mapping[str, Any] | None,
-            profile: Mapping[str, Any] | None, *, reader: str = "therapist") -> dict[str, Any]:
+            profile: Profile | None, *, reader: str = "therapist") -> dict[str, Any]:
     """Client answers, therapist prediction and measured profile side by side, with gaps in words.
 
     The sentences address the therapist ("your client", "you expected") or, with ``reader="supervisor"``,
     speak about them ("the client", "the therapist expected").
     """
     w = _VOICE_WORDS[reader]
-    dimensions = (profile or {}).get("dimensions") or {}
-    summary = (profile or {}).get("summary") or {}
-    power_lean = summary.get("power_lean")
+    dimensions = profile.dimensions if profile is not None else {}
+    power_lean = profile.power_lean if profile is not None else None
     rows = []
     gaps: list[str] = []
     for item in ITEMS:
         client = check_in.get(item.key) if check_in else None
         predicted = prediction.get(item.key) if prediction else None
-        lean = (dimensions.get(item.dimension) or {}).get("lean")
+        lean = dimensions[item.dimension].lean if item.dimension in dimensions else None
         rows.append({"key": item.key, "text": item.text, "client": client, "predicted": predicted,
                      "client_words": SCALE.get(client or 0), "predicted_words": SCALE.get(predicted or 0),
                      "dimension": item.dimension, "measured_lean": lean, "measured_words": lean_words(lean)})

@@ -1,7 +1,8 @@
 """The web app's only contact with the analysis and the report: one function each, easy to switch.
 
 The app stores the Profile JSON that :func:`equipoise.analyse` returns and shows the report that
-:mod:`equipoise.report` renders from it; it never recomputes a metric.
+:mod:`equipoise.report` renders from it; it never recomputes a metric. The stored JSON becomes a
+:class:`~equipoise.profile.Profile` here, at the edge, since the reports read typed profiles only.
 """
 
 from __future__ import annotations
@@ -33,14 +34,17 @@ def transcript_from_turns(transcript_id: str, turns: Sequence[Mapping[str, Any]]
 
 def session_report(profile: Mapping[str, Any], transcript: Transcript | None, audience: str) -> str:
     """One session's report as a whole HTML document (the same report as the HTML output)."""
+    from ..profile import Profile
     from ..report.html import render_session
 
-    return render_session(dict(profile), transcript, audience=audience)
+    return render_session(Profile.from_dict(profile), transcript, audience=audience)
 
 
 def course_report(profiles: Sequence[Mapping[str, Any]], audience: str, links: Mapping[str, str],
                   title: str) -> str:
     """The course-of-therapy report over several sessions, as a whole HTML document."""
+    from ..profile import Profile
     from ..report.html import render_course
 
-    return render_course([dict(p) for p in profiles], audience=audience, links=links, title=title)
+    return render_course([Profile.from_dict(p) for p in profiles], audience=audience, links=links,
+                         title=title)

@@ -33,7 +33,8 @@ def session_row(session: TherapySession, show_names: bool = True, *, blind: bool
             "created_at": when(session.created_at), "source_format": session.source_format,
             "session_date": session.session_date.isoformat() if session.session_date else None,
             "power_lean": profile.power_lean if profile else None,
-            "partnership": profile.partnership if profile else None,
+            # The summary's shared-power index (stored in the profiles table's ``partnership`` column).
+            "shared_power": profile.partnership if profile else None,
             "power_words": ("is shown once you have answered" if blind
                             else perception.lean_words(profile.power_lean if profile else None)),
             "blinded": blind,

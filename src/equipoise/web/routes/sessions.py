@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
+from ...profile import Profile
 from ...store import actions
 from ...store.models import CheckIn, Reflection
 from .. import audit, blinding, perception, views
@@ -151,7 +152,8 @@ def compare(ctx: CtxDep, session_id: str) -> dict[str, Any]:
                  "check-in and reflection" if session.check_in and session.reflection else None)
     check_in = views.check_in_for_viewer(access, session)
     prediction = perception.answers_of(session.reflection, extra=REFLECTION_EXTRA)
-    result = perception.compare(check_in, prediction, session.profile.data if session.profile else None,
+    measured = Profile.from_dict(session.profile.data) if session.profile else None
+    result = perception.compare(check_in, prediction, measured,
                                 reader="supervisor" if access.mode == "supervisor" else "therapist")
     return {"session": views.session_row(session, access.show_names),
             "client": views.client_view(ctx.db, access),
