@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import stat
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -29,7 +30,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from .errors import EquipoiseError, InputError, UsageError
+from .errors import UsageError
+from .files import open_private
 
 JOURNAL = ".equipoise-batch.jsonl"
 FAILURES = "failures.csv"
@@ -80,6 +82,7 @@ class BatchResult:
     turns: int = 0
     seconds: float = 0.0
     sessions_table: Path | None = None
+    not_read: list[tuple[str, str]] = field(default_factory=list)  # links out, FIFOs ...: (path, why)
 
     @property
     def failed(self) -> int:
@@ -93,27 +96,53 @@ def input_extensions() -> set[str]:
     return {ext.lower() for fmt in formats.all_formats() for ext in fmt.extensions}
 
 
-def find_inputs(root: Path, *, exclude: Path | None = None) -> list[Path]:
-    """Transcripts under ``root`` in sorted order: readable files, and ConvoKit corpus folders as one input.
+def find_inputs(root: Path, *, exclude: Path | None = None, follow_links: bool = False,
+                skipped: list[tuple[str, str]] | None = None) -> list[Path]:
+    """Transcripts under ``root`` in sorted order: regular files, and ConvoKit corpus folders as one input.
 
     Hidden files and folders are skipped, and so are README, LICENSE and CHANGELOG files and ``exclude``
-    (the output folder, when it is inside).
+    (the output folder, when it is inside). What is not a regular file (a FIFO, a device, a socket) is
+    skipped, and so is a symbolic link leading out of ``root`` unless ``follow_links``; each of those is
+    added to ``skipped`` as (path relative to ``root``, reason).
     """
     if not root.is_dir():
         raise UsageError(f"{root} is not a folder")
     extensions = input_extensions()
     skip = exclude.resolve() if exclude is not None else None
+    base = root.resolve()
     found: list[Path] = []
-    for folder, dirs, files in os.walk(root):
+
+    def note(path: Path, reason: str) -> None:
+        if skipped is not None:
+            skipped.append((path.relative_to(root).as_posix(), reason))
+
+    def admissible(path: Path) -> bool:
+        if path.is_symlink() and not follow_links:
+            target = path.resolve()
+            if target != base and base not in target.parents:
+                note(path, "a symbolic link to outside the folder (use --follow-links to read it)")
+                return False
+        try:
+            mode = path.stat().st_mode
+        except OSError:
+            note(path, "cannot be read (a broken link?)")
+            return False
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            note(path, "not a regular file (a pipe, device or socket)")
+            return False
+        return True
+
+    for folder, dirs, files in os.walk(root, followlinks=follow_links):
         here = Path(folder)
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (here / d).resolve() != skip)
         for d in list(dirs):
             if (here / d / CONVOKIT_MARKER).is_file():
-                found.append(here / d)
+                if admissible(here / d):
+                    found.append(here / d)
                 dirs.remove(d)
         found.extend(here / f for f in sorted(files)
                      if not f.startswith(".") and Path(f).suffix.lower() in extensions
-                     and not Path(f).stem.lower().startswith(NOT_TRANSCRIPTS))
+                     and not Path(f).stem.lower().startswith(NOT_TRANSCRIPTS) and admissible(here / f))
     return sorted(found)
 
 
@@ -139,31 +168,28 @@ def _stem(path: Path) -> str:
 
 def process_job(job: Job) -> Outcome:
     """Read, analyse and write one input; every failure becomes an Outcome (runs in a worker)."""
-    from . import analyse, load
+    from .files import make_private, private_folder
     from .report import get_writer
     from .report.tables import session_row
+    from .runner import failure, run_one
 
     started = time.perf_counter()
-    path = Path(job.source)
-    try:
-        transcript = load(path, **job.options)
-        profile = analyse(transcript, labeller=job.labeller)
+
+    def write(transcript: Any, profile: Any) -> list[Path]:
         target = Path(job.output)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(target.parent)
         outputs = get_writer(job.fmt).write(profile, transcript, target, job.audience)
-        row = {"file": job.name, **session_row(profile)}
-    except InputError as exc:
-        where = f"{exc.unit} {exc.line}: " if exc.line is not None else ""
-        reason = f"{where}{exc.reason}" + (f" ({exc.hint})" if exc.hint else "")
-        return Outcome(job.name, False, reason, seconds=time.perf_counter() - started)
-    except EquipoiseError as exc:  # library errors name what and where, never transcript text
-        return Outcome(job.name, False, str(exc), seconds=time.perf_counter() - started)
-    except Exception as exc:
-        # Only the type: a message from deeper code could quote the transcript.
-        return Outcome(job.name, False, f"unexpected {exc.__class__.__name__}; please report this",
-                       seconds=time.perf_counter() - started)
-    return Outcome(job.name, True, None, transcript.n_turns, time.perf_counter() - started,
-                   tuple(str(p) for p in outputs), row)
+        make_private(outputs)
+        return outputs
+
+    try:
+        ran = run_one(job.source, load_options=job.options, labeller=job.labeller, write=write)
+        row = {"file": job.name, **session_row(ran.profile)}
+    except Exception as exc:  # library errors name what and where; others only by type
+        problem = failure(exc)
+        return Outcome(job.name, False, problem.reason, seconds=time.perf_counter() - started)
+    return Outcome(job.name, True, None, ran.transcript.n_turns, time.perf_counter() - started,
+                   tuple(str(p) for p in ran.outputs), row)
 
 
 def _sequential(jobs: Iterable[Job]) -> Iterator[Outcome]:
@@ -180,7 +206,10 @@ def _local_pool(jobs: Iterable[Job], workers: int) -> Iterator[Outcome]:
     context = multiprocessing.get_context("spawn")
     pending: dict[Future[Outcome], Job] = {}
     queue = iter(jobs)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=die_with_parent,
+                               initargs=(os.getpid(),))
+    finished = False
+    try:
         try:
             for job in islice(queue, workers * IN_FLIGHT_PER_WORKER):
                 pending[pool.submit(process_job, job)] = job
@@ -197,6 +226,39 @@ def _local_pool(jobs: Iterable[Job], workers: int) -> Iterator[Outcome]:
             for job in [*pending.values(), *queue]:
                 yield Outcome(job.name, False, "the worker processes stopped (BrokenProcessPool); "
                                                "run the batch again to resume")
+        finished = True
+    finally:
+        # Interrupted (Ctrl-C, SIGTERM): do not wait for running inputs; the workers see their parent go
+        # and stop (die_with_parent), and a rerun resumes from the record.
+        pool.shutdown(wait=finished, cancel_futures=not finished)
+
+
+def die_with_parent(parent: int) -> None:
+    """In a worker: end when the batch process ends, however it ends (even kill -9).
+
+    On Linux the kernel sends SIGKILL when the parent dies (PR_SET_PDEATHSIG); everywhere, a daemon
+    thread checks every second that the parent is still there.
+    """
+    import signal
+    import sys
+    import threading
+
+    if sys.platform.startswith("linux"):
+        import contextlib
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent went before the call above took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="equipoise-parent-watch", daemon=True).start()
 
 
 def _result(future: Any, job: Job) -> Outcome:
@@ -260,7 +322,7 @@ def _compact_journal(out: Path) -> None:
         lines = sum(1 for _ in handle)
     if lines > len(records):
         fresh = journal.with_suffix(".tmp")
-        with fresh.open("w", encoding="utf-8") as handle:
+        with open_private(fresh, "w") as handle:
             handle.writelines(json.dumps(r, allow_nan=False) + "\n" for r in records.values())
         fresh.replace(journal)
 
@@ -282,7 +344,7 @@ def write_sessions_table(out: Path, fmt: str, names: set[str] | None = None) -> 
 def write_failures(out: Path, failures: Sequence[tuple[str, str]]) -> Path:
     """``OUT/failures.csv``: file and reason of every input that failed in this run."""
     path = out / FAILURES
-    with path.open("w", encoding="utf-8", newline="") as handle:
+    with open_private(path, "w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["file", "reason"])
         writer.writerows(failures)
@@ -292,7 +354,7 @@ def write_failures(out: Path, failures: Sequence[tuple[str, str]]) -> Path:
 def run_batch(root: Path, out: Path, *, fmt: str = "json", audience: str = "therapist", workers: int = 1,
               scheduler: str | None = None, force: bool = False, options: dict[str, Any] | None = None,
               labeller: str | None = None, on_start: Callable[[int, int], None] | None = None,
-              on_outcome: Callable[[Outcome], None] | None = None) -> BatchResult:
+              on_outcome: Callable[[Outcome], None] | None = None, follow_links: bool = False) -> BatchResult:
     """Analyse every transcript under ``root`` into ``out``; see the module docstring.
 
     ``on_start(total, skipped)`` and ``on_outcome(outcome)`` let the caller show progress.
@@ -304,12 +366,15 @@ def run_batch(root: Path, out: Path, *, fmt: str = "json", audience: str = "ther
     check_audience(audience)
     if workers < 1:
         raise UsageError(f"--workers must be at least 1, not {workers}")
-    out.mkdir(parents=True, exist_ok=True)
-    inputs = find_inputs(root, exclude=out)
+    from .files import make_private, private_folder
+
+    private_folder(out)
+    not_read: list[tuple[str, str]] = []
+    inputs = find_inputs(root, exclude=out, follow_links=follow_links, skipped=not_read)
     jobs = plan_jobs(inputs, root, out, fmt, audience, options, labeller)
     journal = read_journal(out)
     todo = [j for j in jobs if force or not (j.name in journal and Path(j.output).exists())]
-    result = BatchResult(n_inputs=len(jobs), skipped=len(jobs) - len(todo))
+    result = BatchResult(n_inputs=len(jobs), skipped=len(jobs) - len(todo), not_read=not_read)
     if on_start:
         on_start(len(jobs), result.skipped)
     started = time.perf_counter()
@@ -319,7 +384,7 @@ def run_batch(root: Path, out: Path, *, fmt: str = "json", audience: str = "ther
         outcomes = _sequential(todo)
     else:
         outcomes = _local_pool(todo, workers)
-    with (out / JOURNAL).open("a", encoding="utf-8") as record:
+    with open_private(out / JOURNAL, "a") as record:
         for outcome in outcomes:
             if outcome.ok:
                 result.done += 1
@@ -335,6 +400,8 @@ def run_batch(root: Path, out: Path, *, fmt: str = "json", audience: str = "ther
     _compact_journal(out)
     write_failures(out, result.failures)
     result.sessions_table = write_sessions_table(out, fmt, {j.name for j in jobs})
+    if result.sessions_table is not None:
+        make_private([result.sessions_table])
     return result
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from . import __version__
-from .errors import EquipoiseError, InputError, RequirementError, UsageError
+from .errors import InputError, RequirementError, UsageError
 
 if TYPE_CHECKING:
     from .course import Course
@@ -64,40 +64,56 @@ def input_options(func: Callable[..., object]) -> Callable[..., object]:
     return func
 
 
-def read_inputs(
+def run_inputs(
     paths: Sequence[Path],
     *,
-    input_format: str | None,
-    therapist: Sequence[str],
-    client: Sequence[str],
-    merge_consecutive: bool,
-) -> tuple[list[tuple[Path, Transcript]], list[tuple[Path, str]]]:
-    """Load every path; report notices and failures on stderr; one bad file never stops the others."""
-    from .ingest import load
+    load_options: dict[str, object],
+    labeller: str | None,
+) -> tuple[list[tuple[Path, Transcript, Profile]], list[tuple[Path, str]]]:
+    """Run every path through :func:`equipoise.runner.run_one`; report notices and failures on stderr.
 
-    loaded: list[tuple[Path, Transcript]] = []
+    One bad file never stops the others; only a missing labeller (nothing can be analysed) stops all.
+    """
+    from .runner import failure, run_one
+
+    done: list[tuple[Path, Transcript, Profile]] = []
     failed: list[tuple[Path, str]] = []
     for path in paths:
         try:
-            with _usage_errors():
-                transcript = load(path, input_format=input_format, therapist=therapist, client=client,
-                                  merge_consecutive=merge_consecutive)
-        except InputError as exc:
-            _err(f"error: {exc.describe()}")
-            failed.append((path, exc.describe()))
-            continue
-        except (click.UsageError, EquipoiseError):
-            raise
+            ran = run_one(path, load_options=load_options, labeller=labeller)
+        except RequirementError as exc:  # no labeller at all: nothing can be analysed
+            _err(f"error: {exc}")
+            sys.exit(EXIT_SOME_FAILED)
+        except UsageError as exc:
+            raise click.UsageError(str(exc)) from None
         except Exception as exc:  # one bad file must not stop the others
-            # Only the exception type: its message could quote the transcript.
-            reason = f"unexpected {exc.__class__.__name__} while reading; please report this"
-            _err(f"error: {path}: {reason}")
-            failed.append((path, reason))
+            problem = failure(exc, str(path))
+            _err(f"error: {problem.message}")
+            failed.append((path, problem.message))
             continue
-        for notice in transcript.notices:
+        for notice in ran.transcript.notices:
             _err(f"note: {notice}", "yellow")
-        loaded.append((path, transcript))
-    return loaded, failed
+        done.append((path, ran.transcript, ran.profile))
+    return done, failed
+
+
+@contextmanager
+def _terminate_like_interrupt() -> Iterator[None]:
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -107,6 +123,13 @@ def main() -> None:
 
     It informs a conversation between people; it never grades a therapist or a client.
     """
+    from .files import private_umask
+
+    context = click.get_current_context()
+    # Everything written (reports, tables, databases, batch records) is private to its owner.
+    context.with_resource(private_umask())
+    # A SIGTERM (a service manager, `kill`) ends a run like Ctrl-C: clean-ups in finally blocks run.
+    context.with_resource(_terminate_like_interrupt())
 
 
 @main.command()
@@ -138,31 +161,13 @@ def analyse(files: tuple[Path, ...], input_format: str | None, therapist: tuple[
     if course:
         paths, how = order_paths(paths)
         _err(f"note: course order: {how}", "yellow")
-    loaded, failed = read_inputs(paths, input_format=input_format, therapist=therapist, client=client,
-                                 merge_consecutive=merge_consecutive)
-    profiles = []
-    for path, transcript in loaded:
-        try:
-            with _usage_errors():
-                profiles.append((path, transcript, _analyse(transcript, labeller)))
-        except click.UsageError:
-            raise
-        except RequirementError as exc:  # no labeller at all: nothing can be analysed
-            _err(f"error: {exc}")
-            sys.exit(EXIT_SOME_FAILED)
-        except EquipoiseError as exc:
-            _err(f"error: {path}: {exc}")
-            failed.append((path, str(exc)))
+    options = {"input_format": input_format, "therapist": therapist, "client": client,
+               "merge_consecutive": merge_consecutive}
+    profiles, failed = run_inputs(paths, load_options=options, labeller=labeller)
     the_course = build_course([p for _, _, p in profiles]) if course and profiles else None
     with _usage_errors():
         _emit(profiles, the_course, fmt, out_dir, audience)
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
-
-
-def _analyse(transcript: Transcript, labeller: str | None) -> Profile:
-    from .pipeline import analyse as run
-
-    return run(transcript, labeller=labeller)
 
 
 def _check_output(fmt: str, out_dir: Path | None) -> None:
@@ -250,10 +255,12 @@ def _num(value: float | None, pattern: str = "{:+.2f}") -> str:
                    "its workers must see FOLDER and DIR at the same paths.")
 @click.option("--force", is_flag=True, help="Redo inputs whose output already exists.")
 @click.option("--labeller", metavar="NAME", help="Labeller to use (default: the packaged one).")
+@click.option("--follow-links", is_flag=True,
+              help="Read symbolic links that lead out of FOLDER (by default they are skipped and listed).")
 @input_options
 def batch(folder: Path, out_dir: Path, fmt: str, audience: str, workers: int | None, scheduler: str | None,
-          force: bool, labeller: str | None, input_format: str | None, therapist: tuple[str, ...],
-          client: tuple[str, ...], merge_consecutive: bool) -> None:
+          force: bool, labeller: str | None, follow_links: bool, input_format: str | None,
+          therapist: tuple[str, ...], client: tuple[str, ...], merge_consecutive: bool) -> None:
     """Analyse every transcript under FOLDER (any supported format), resumably, with a progress bar.
 
     Inputs whose output already exists are skipped; failures are listed at the end and in
@@ -268,7 +275,10 @@ def batch(folder: Path, out_dir: Path, fmt: str, audience: str, workers: int | N
     with _usage_errors(), ProgressBar() as bar:
         result = run_batch(folder, out_dir, fmt=fmt, audience=audience,
                            workers=workers or os.cpu_count() or 1, scheduler=scheduler, force=force,
-                           options=options, labeller=labeller, on_start=bar.start, on_outcome=bar.advance)
+                           options=options, labeller=labeller, on_start=bar.start, on_outcome=bar.advance,
+                           follow_links=follow_links)
+    for name, why in result.not_read:
+        _err(f"not read: {folder / name}: {why}", "yellow")
     rate = f", {result.turns / result.seconds:,.0f} turns/s" if result.seconds and result.turns else ""
     _err(f"{result.done} analysed, {result.skipped} skipped, {result.failed} failed "
          f"in {result.seconds:.1f} s{rate}", "green" if not result.failed else "yellow")
@@ -325,6 +335,26 @@ def serve(host: str, port: int, database_url: str | None, demo: bool, admin: str
 
     with _usage_errors():
         run(host=host, port=port, database_url=database_url, demo=demo, admin=admin)
+
+
+@main.command("rotate-key")
+@click.option("--database-url", metavar="URL", default=None,
+              help="SQLAlchemy URL (default: EQUIPOISE_DATABASE_URL, else sqlite:///equipoise.db).")
+def rotate_key(database_url: str | None) -> None:
+    """Replace the data key: re-encrypt every stored transcript, profile and answer with a new key.
+
+    With a key file (the default) the file is updated in place, safely: until the data is re-encrypted
+    it holds both keys. With EQUIPOISE_DATA_KEY the new key is printed on stdout (nothing else is) and
+    must replace the variable's value before the next start. Stop the server first.
+    """
+    from .web.serve import rotate
+
+    with _usage_errors():
+        count, new_key = rotate(database_url)
+    _err(f"re-encrypted {count} stored field(s) with a new data key", "green")
+    if new_key is not None:
+        _err("EQUIPOISE_DATA_KEY is set: put this new key in its place before the next start", "yellow")
+        click.echo(new_key)
 
 
 @main.command()

@@ -39,5 +39,13 @@ class UsageError(EquipoiseError):
     """A caller asked for something that does not exist or does not fit (an unknown format, role ...)."""
 
 
+class LimitError(InputError):
+    """An input is over one of the declared limits of work (see :mod:`equipoise.limits`)."""
+
+
+class BusyError(EquipoiseError):
+    """The work cannot start now: the places for it are taken (see :mod:`equipoise.web.budget`)."""
+
+
 class RequirementError(EquipoiseError):
     """An analyser cannot run because an input it requires is missing."""

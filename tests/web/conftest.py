@@ -56,6 +56,11 @@ def make_app(url: str, **settings: Any) -> Any:
     from equipoise.web import Settings, create_app
     from equipoise.web.security import Passwords
 
+    settings.setdefault("base_url", "http://127.0.0.1")
+    if not url.startswith("sqlite") and "data_key" not in settings:
+        from equipoise.store.keys import Keyring
+
+        settings["data_key"] = Keyring.generate().keys[0].decode()  # SQLite files get a key file beside
     return create_app(Settings(database_url=url, **settings),
                       passwords=Passwords(time_cost=1, memory_cost=1024, parallelism=1))
 

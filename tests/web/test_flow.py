@@ -39,7 +39,10 @@ def test_practice_flow_runs_the_same_on_every_database(database_url: str) -> Non
         client = TestClient(app, base_url="http://127.0.0.1")
         accepted = post(client, invite_path, {"email": "robin@test.example", "display_name": "Robin",
                                               "password": "a long enough password"}, follow_redirects=False)
-        assert accepted.status_code == 303 and accepted.headers["location"] == "/consent"
+        assert accepted.status_code == 303 and accepted.headers["location"] == "/login?next=/consent&joined=1"
+        signed = post(client, "/login", {"email": "robin@test.example", "password": "a long enough password",
+                                         "next": "/consent"}, follow_redirects=False)
+        assert signed.status_code == 303 and signed.headers["location"] == "/consent"
         assert post(client, invite_path, {"email": "x@test.example", "display_name": "X",
                                           "password": "a long enough password"}).status_code == 404
         post(client, "/consent", {"agree": "yes"})
@@ -88,9 +91,10 @@ def test_migrations_create_exactly_the_models_tables(database_url: str) -> None:
     from alembic.migration import MigrationContext
 
     from equipoise.store import migrate, open_engine
+    from equipoise.store.keys import Keyring
     from equipoise.store.models import Base
 
-    engine = open_engine(database_url)
+    engine = open_engine(database_url, Keyring.generate())
     try:
         migrate(engine)
         migrate(engine)  # running again on an up-to-date database changes nothing

@@ -86,17 +86,24 @@ def test_failed_sign_ins_are_rate_limited_per_account(sqlite_url: str) -> None:
         app.state.engine.dispose()
 
 
-def test_login_limiter_forgets_failures_after_the_window() -> None:
+def test_login_limiter_forgets_failures_after_the_window(sqlite_url: str) -> None:
+    from equipoise.store import migrate, open_engine, session_factory
+    from equipoise.store.keys import Keyring
     from equipoise.web.security import LoginLimiter
 
     now = [1000.0]
     limiter = LoginLimiter(2, 60, clock=lambda: now[0])
-    keys = ["user:a", "ip:1"]
-    limiter.fail(keys)
-    limiter.fail(keys)
-    assert limiter.retry_after(keys) > 0
-    now[0] += 61
-    assert limiter.retry_after(keys) == 0
+    engine = open_engine(sqlite_url, Keyring.generate())
+    try:
+        migrate(engine)
+        with session_factory(engine).begin() as db:
+            limiter.fail(db, "1.2.3.4", "a@x.org")
+            limiter.fail(db, "1.2.3.4", "a@x.org")
+            assert limiter.retry_after(db, "1.2.3.4", "a@x.org") > 0
+            now[0] += 61
+            assert limiter.retry_after(db, "1.2.3.4", "a@x.org") == 0
+    finally:
+        engine.dispose()
 
 
 def test_oversized_uploads_are_refused_with_a_clear_message(sqlite_url: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from equipoise.store import actions, migrate, open_engine, session_factory
+from equipoise.store.keys import Keyring
 from equipoise.store.models import CheckIn, Client, Reflection, TherapySession, UserRole
 
 PROFILE = {"schema_version": 1, "summary": {"power_lean": 0.25, "partnership": 0.5}, "dimensions": {},
@@ -11,7 +12,7 @@ ANSWERS = {"heard": 3, "say": 3, "disagree": 3, "matters": 3, "who_held": "equal
 
 
 def test_store_operations_behave_the_same_on_every_database(database_url: str) -> None:
-    engine = open_engine(database_url)
+    engine = open_engine(database_url, Keyring.generate())
     try:
         migrate(engine)
         sessions = session_factory(engine)

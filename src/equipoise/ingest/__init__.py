@@ -8,16 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError
+from ..limits import Limits, over
 from ..model import ROLE_WORDS, Speaker, Transcript, Turn
 from . import formats
 from .formats import Format, detect
 from .raw import Parsed, RawTurn
 from .roles import assign_roles
+from .source import in_memory, is_dir
 from .timecode import format_time
 
-__all__ = ["Format", "Parsed", "RawTurn", "build_transcript", "detect", "load"]
+__all__ = ["Format", "Parsed", "RawTurn", "build_transcript", "detect", "load", "load_bytes"]
 
 
 def load(
@@ -27,6 +30,7 @@ def load(
     therapist: Sequence[str] = (),
     client: Sequence[str] = (),
     merge_consecutive: bool = False,
+    limits: Limits | None = None,
     keep_cues: bool = False,
 ) -> Transcript:
     """Read a transcript file (or ConvoKit folder) in any supported format.
@@ -36,8 +40,10 @@ def load(
     the inference. In caption formats (VTT, SRT) consecutive cues of one speaker form one turn, and the
     number merged is reported, unless ``keep_cues``; in other formats consecutive turns of one speaker
     are kept apart unless ``merge_consecutive``.
+    ``limits`` bound the work (default: :meth:`Limits.from_env`); an input over one is an InputError.
     """
     path = Path(path)
+    limits = limits or Limits.from_env()
     fmt = formats.get(input_format) if input_format else detect(path)
     try:
         parsed = fmt.read(path)
@@ -49,7 +55,17 @@ def load(
         raise InputError(path, f"is not valid {fmt.name} ({exc.__class__.__name__})",
                          hint="check the file, or force another format with --input-format") from None
     return build_transcript(path, parsed, fmt.name, therapist=therapist, client=client,
-                            merge_consecutive=merge_consecutive, keep_cues=keep_cues)
+                            merge_consecutive=merge_consecutive, keep_cues=keep_cues, limits=limits)
+
+
+def load_bytes(data: bytes, filename: str, **options: Any) -> Transcript:
+    """Read a transcript held in memory (an upload) as if it were a file called ``filename``.
+
+    Nothing is written to disk. Takes the same options as :func:`load`.
+    """
+    path = Path(Path(filename).name or "upload.txt")
+    with in_memory(path, data):
+        return load(path, **options)
 
 
 def build_transcript(
@@ -60,10 +76,15 @@ def build_transcript(
     therapist: Sequence[str] = (),
     client: Sequence[str] = (),
     merge_consecutive: bool = False,
+    limits: Limits | None = None,
     keep_cues: bool = False,
 ) -> Transcript:
-    """Check raw turns (text, times), settle roles and build the immutable :class:`Transcript`."""
+    """Check raw turns (text, times, limits), settle roles and build the immutable :class:`Transcript`."""
+    limits = limits or Limits.from_env()
+    if len(parsed.turns) > limits.max_turns:
+        raise over(path, "the number of turns", len(parsed.turns), limits, "max_turns")
     notices = list(parsed.notices)
+    names: set[str] = set()
     kept: list[RawTurn] = []
     empty_lines: list[int] = []
     for raw in parsed.turns:
@@ -71,6 +92,15 @@ def build_transcript(
         if not speaker:
             raise InputError(path, "a turn has no speaker", line=raw.line, unit=parsed.unit,
                              hint="every turn needs a speaker name or role")
+        if len(raw.text) > limits.max_turn_chars:
+            # Before anything splits or labels it: a 40 MB line would exhaust memory in the n-grams.
+            raise over(path, "this turn's length in characters", len(raw.text), limits, "max_turn_chars",
+                       line=raw.line, unit=parsed.unit)
+        if speaker not in names:
+            names.add(speaker)
+            if len(names) > limits.max_speakers:
+                raise over(path, "the number of speakers", len(names), limits, "max_speakers",
+                           line=raw.line, unit=parsed.unit)
         text = " ".join(raw.text.split())
         if not text:
             empty_lines.append(raw.line)
@@ -96,7 +126,7 @@ def build_transcript(
     notices.extend(role_notices)
     speakers = {name: Speaker(name, role) for name, role in roles.items()}
     turns = [Turn(i, speakers[raw.speaker], raw.text, raw.start, raw.end) for i, raw in enumerate(kept)]
-    stem = path.name if path.is_dir() else path.stem
+    stem = path.name if is_dir(path) else path.stem
     return Transcript.from_turns(stem, turns, source_format=source_format, notices=notices)
 
 

@@ -22,7 +22,7 @@ from ..errors import InputError
 from ..model import Role
 from .formats import Format
 from .raw import Parsed, RawTurn
-from .source import read_text
+from .source import is_dir, is_file, read_text
 from .table import first_line, parse_json, time_value
 
 UTTERANCES = "utterances.jsonl"
@@ -31,9 +31,9 @@ _VALID_ROLES = ", ".join(role.value for role in Role)
 
 
 def _files(path: Path) -> tuple[Path, Path]:
-    folder = path if path.is_dir() else path.parent
-    utterances = folder / UTTERANCES if path.is_dir() else path
-    if not utterances.is_file():
+    folder = path if is_dir(path) else path.parent
+    utterances = folder / UTTERANCES if is_dir(path) else path
+    if not is_file(utterances):
         raise InputError(path, f"is not a ConvoKit corpus: it has no {UTTERANCES}",
                          hint="point at the corpus folder that holds utterances.jsonl, or run "
                               "`equipoise batch FOLDER --out DIR` to analyse every transcript in a folder")
@@ -50,7 +50,7 @@ def _role(path: Path, value: Any, line: int | None, unit: str = "line") -> Role 
 
 
 def _speaker_roles(path: Path) -> dict[str, Role]:
-    if not path.is_file():
+    if not is_file(path):
         return {}
     source = read_text(path)
     data = parse_json(path, source.text.lstrip("\ufeff"))

@@ -37,11 +37,34 @@ def _open(path: Path) -> Document:
     import docx
 
     data = read_bytes(path)
+    _check_unpacked_size(path, data)
     try:
         return docx.Document(io.BytesIO(data))
     except Exception as exc:  # a damaged package fails in zipfile, lxml or python-docx
         raise InputError(path, f"is not a readable DOCX file ({exc.__class__.__name__})",
                          hint="open it in Word and save it again as .docx") from None
+
+
+def _check_unpacked_size(path: Path, data: bytes) -> None:
+    """Refuse a package whose parts unpack to more than the limit, before anything inflates them.
+
+    The sizes come from the ZIP's central directory; a package that lies about them is caught while
+    reading, as the inflated data may not exceed the declared size.
+    """
+    import zipfile
+
+    from ..limits import Limits, over
+
+    limits = Limits.from_env()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            total = sum(info.file_size for info in package.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise InputError(path, f"is not a readable DOCX file ({exc.__class__.__name__})",
+                         hint="open it in Word and save it again as .docx") from None
+    if total > limits.max_unpacked_bytes:
+        raise over(path, "the size of the unpacked DOCX package in bytes", total, limits,
+                   "max_unpacked_bytes")
 
 
 def _read_tables(path: Path, document: Document, *, headerless: bool) -> Parsed | None:

@@ -70,8 +70,9 @@ def all_formats() -> list[Format]:
 
 
 def _head(path: Path, size: int = 8192) -> str:
-    with path.open("rb") as handle:
-        data = handle.read(size)
+    from .source import read_bytes
+
+    data = read_bytes(path, size)
     for bom, encoding in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if data.startswith(bom):
             return data[len(bom):].decode(encoding, errors="ignore")
@@ -84,16 +85,15 @@ def detect(path: Path) -> Format:
     A folder is a ConvoKit corpus. A file goes to the first format, those of its extension first, whose
     ``sniff`` recognises the content; failing that, to the last format of its extension, else plain text.
     """
-    if path.is_dir():
+    from .source import is_dir, is_file
+
+    if is_dir(path):
         return get("convokit")
-    if not path.exists():
+    if not is_file(path) and not path.exists():  # a FIFO exists without being a file: read_bytes says so
         raise InputError(path, "no such file")
     suffix = path.suffix.lower()
     by_extension = [fmt for fmt in all_formats() if suffix in fmt.extensions]
-    try:
-        head = _head(path)
-    except OSError as exc:
-        raise InputError(path, f"cannot be read: {exc.strerror or exc.__class__.__name__}") from None
+    head = _head(path)
     # Several formats can share an extension (.csv, .jsonl, .txt): let the content choose among them.
     # Then content that clearly is another format beats a misleading extension (a VTT saved as .txt).
     # Plain text's sniff accepts almost anything with a colon, so it never overrules the others.

@@ -39,20 +39,32 @@ _SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(?:i|me|my|mine|myself)\b", re.IGNORECASE)
 
 
-def _question_share(turns: Sequence[RawTurn], speaker: str) -> float:
-    own = [t.text for t in turns if t.speaker == speaker]
-    if not own:
-        return 0.0
-    asked = sum(1 for text in own if "?" in text or _QUESTION_START.match(text))
-    return asked / len(own)
+def _is_question(text: str) -> bool:
+    return "?" in text or _QUESTION_START.match(text) is not None
 
 
-def _therapist_score(turns: Sequence[RawTurn], speaker: str) -> float:
-    """Question share plus twice the per-word rate of "you" words minus that of "I" words."""
-    text = " ".join(t.text for t in turns if t.speaker == speaker)
-    words = max(1, len(text.split()))
-    pronouns = (len(_SECOND_PERSON.findall(text)) - len(_FIRST_PERSON.findall(text))) / words
-    return _question_share(turns, speaker) + 2 * pronouns
+def _scores(turns: Sequence[RawTurn], speakers: set[str]) -> dict[str, tuple[float, float]]:
+    """Per speaker in ``speakers``: (therapist score, question share), in one pass over the turns.
+
+    The score is the question share plus twice the per-word rate of "you" words minus that of "I" words.
+    """
+    asked: dict[str, int] = dict.fromkeys(speakers, 0)
+    count: dict[str, int] = dict.fromkeys(speakers, 0)
+    words: dict[str, int] = dict.fromkeys(speakers, 0)
+    pronouns: dict[str, int] = dict.fromkeys(speakers, 0)
+    for turn in turns:
+        if turn.speaker not in speakers:
+            continue
+        count[turn.speaker] += 1
+        asked[turn.speaker] += _is_question(turn.text)
+        words[turn.speaker] += len(turn.text.split())
+        pronouns[turn.speaker] += (len(_SECOND_PERSON.findall(turn.text))
+                                   - len(_FIRST_PERSON.findall(turn.text)))
+    result = {}
+    for name in speakers:
+        share = asked[name] / count[name] if count[name] else 0.0
+        result[name] = (share + 2 * pronouns[name] / max(1, words[name]), share)
+    return result
 
 
 def assign_roles(
@@ -62,10 +74,9 @@ def assign_roles(
     client: Sequence[str] = (),
 ) -> tuple[dict[str, Role], list[str]]:
     """Map every speaker label to a role; return the map and notices describing any inference."""
-    order: list[str] = []
-    for turn in turns:
-        if turn.speaker not in order:
-            order.append(turn.speaker)
+    # dict.fromkeys keeps first-appearance order in linear time (a list scan was quadratic in speakers).
+    order = list(dict.fromkeys(turn.speaker for turn in turns))
+    position = {name: index for index, name in enumerate(order)}
     if len(order) < 2:
         raise InputError(
             path,
@@ -100,15 +111,15 @@ def assign_roles(
     if unresolved:
         has_therapist = any(role is Role.THERAPIST for role in roles.values())
         if not has_therapist:
-            scores = {name: _therapist_score(turns, name) for name in unresolved}
-            chosen = max(unresolved, key=lambda name: (scores[name], -order.index(name)))
+            scores = _scores(turns, set(unresolved))
+            chosen = max(unresolved, key=lambda name: (scores[name][0], -position[name]))
             roles[chosen] = Role.THERAPIST
             notices.append(
                 f"{path.name}: inferred {chosen!r} as therapist (highest score for asking questions, "
-                f"in {_question_share(turns, chosen):.0%} of turns, and saying 'you' rather than 'I'); "
+                f"in {scores[chosen][1]:.0%} of turns, and saying 'you' rather than 'I'); "
                 "override with --therapist NAME"
             )
-            unresolved.remove(chosen)
+            unresolved = [name for name in unresolved if name != chosen]
         for name in unresolved:
             roles[name] = Role.CLIENT
         if unresolved:

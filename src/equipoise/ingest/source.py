@@ -6,6 +6,10 @@ Every reader goes through here, so the rules for bad input live in one place.
 from __future__ import annotations
 
 import os
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,27 +46,75 @@ class TextSource:
         return self.text.splitlines()
 
 
-def read_bytes(path: Path) -> bytes:
-    """Read a whole file, refusing empty files, folders and files over the size limit."""
+_IN_MEMORY: ContextVar[dict[str, bytes] | None] = ContextVar("equipoise_in_memory", default=None)
+
+
+@contextmanager
+def in_memory(path: Path, data: bytes) -> Iterator[None]:
+    """Let the readers read ``data`` as if it were the file ``path`` (an upload: nothing touches disk)."""
+    token = _IN_MEMORY.set({str(path): data})
+    try:
+        yield
+    finally:
+        _IN_MEMORY.reset(token)
+
+
+def is_file(path: Path) -> bool:
+    """Whether ``path`` is a file; while reading from memory only the in-memory files exist (an upload
+    must never pick up a file from the server's disk, such as a ``speakers.json`` beside it)."""
+    files = _IN_MEMORY.get()
+    return str(path) in files if files is not None else path.is_file()
+
+
+def is_dir(path: Path) -> bool:
+    """Whether ``path`` is a folder; never while reading from memory."""
+    return False if _IN_MEMORY.get() is not None else path.is_dir()
+
+
+def read_bytes(path: Path, size: int | None = None) -> bytes:
+    """Read a whole file (or its first ``size`` bytes), refusing empty files, folders, files that are
+    not regular files (a FIFO would block forever, a device never ends) and files over the size limit."""
+    limit = max_input_bytes()
+    files = _IN_MEMORY.get()
+    if files is not None:
+        if str(path) not in files:
+            raise InputError(path, "no such file")
+        data = files[str(path)]
+    else:
+        data = _read_regular(path, limit, size)
+    if size is not None:
+        return data[:size]
+    if not data:
+        raise InputError(path, "the file is empty")
+    if len(data) > limit:
+        raise InputError(
+            path,
+            f"the file is {len(data) / 1e6:.0f} MB, over the {limit / 1e6:.0f} MB limit for one transcript",
+            hint="split it into sessions, or raise EQUIPOISE_MAX_INPUT_MB",
+        )
+    return data
+
+
+def _read_regular(path: Path, limit: int, size: int | None) -> bytes:
     if not path.exists():
         raise InputError(path, "no such file")
     if path.is_dir():
         raise InputError(path, "is a folder, not a transcript file",
                          hint="only a ConvoKit corpus can be read from a folder")
-    limit = max_input_bytes()
-    size = path.stat().st_size
-    if size == 0:
-        raise InputError(path, "the file is empty")
-    if size > limit:
-        raise InputError(
-            path,
-            f"the file is {size / 1e6:.0f} MB, over the {limit / 1e6:.0f} MB limit for one transcript",
-            hint="split it into sessions, or raise EQUIPOISE_MAX_INPUT_MB",
-        )
     try:
-        return path.read_bytes()
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; the type is checked on what was opened.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         raise InputError(path, f"cannot be read: {exc.strerror or exc.__class__.__name__}") from None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InputError(path, "is not a regular file (a pipe, device or socket), so it was not read",
+                             hint="copy the transcript into an ordinary file")
+        try:
+            # One byte past the limit is enough to know it is too large, whatever stat said.
+            return handle.read(limit + 1 if size is None else size)
+        except OSError as exc:
+            raise InputError(path, f"cannot be read: {exc.strerror or exc.__class__.__name__}") from None
 
 
 def decode(path: Path, data: bytes) -> TextSource:
@@ -110,8 +162,16 @@ def decode(path: Path, data: bytes) -> TextSource:
 
 
 def read_text(path: Path) -> TextSource:
-    """Read and decode a text transcript (see :func:`decode`)."""
-    return decode(path, read_bytes(path))
+    """Read and decode a text transcript (see :func:`decode`), refusing one with too many lines before
+    any reader parses it."""
+    from ..limits import Limits, over
+
+    source = decode(path, read_bytes(path))
+    limits = Limits.from_env()
+    lines = source.text.count("\n") + 1
+    if lines > limits.max_lines:
+        raise over(path, "the number of lines", lines, limits, "max_lines")
+    return source
 
 
 def _try(data: bytes, encoding: str) -> str | None:

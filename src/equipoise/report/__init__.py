@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
+from ..files import make_private, private_folder
 from .texts import AUDIENCES
 
 if TYPE_CHECKING:
@@ -126,8 +127,10 @@ def write(profile: Profile, transcript: Transcript | None, out_dir: Path, fmt: s
         from .view import as_profile
 
         stem = as_profile(profile).transcript_id
-    out_dir.mkdir(parents=True, exist_ok=True)
-    return writer.write(profile, transcript, writer.path_for(out_dir, stem, audience), audience)
+    private_folder(out_dir)
+    written = writer.write(profile, transcript, writer.path_for(out_dir, stem, audience), audience)
+    make_private(written)
+    return written
 
 
 def write_course(profiles: Sequence[Profile], out_dir: Path, fmt: str, *, audience: str = "therapist",
@@ -137,8 +140,10 @@ def write_course(profiles: Sequence[Profile], out_dir: Path, fmt: str, *, audien
     if writer.course is None:
         courses = ", ".join(w.name for w in WRITERS.values() if w.course)
         raise UsageError(f"a course report can be written as {courses}, not {fmt}")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    return writer.course(profiles, writer.path_for(out_dir, name, audience), audience)
+    private_folder(out_dir)
+    written = writer.course(profiles, writer.path_for(out_dir, name, audience), audience)
+    make_private([written])
+    return written
 
 
 __all__ = ["WRITERS", "Writer", "get_writer", "write", "write_course"]

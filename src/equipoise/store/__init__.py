@@ -2,7 +2,9 @@
 operations the web edge uses. SQLite file by default, PostgreSQL by URL.
 
 >>> from equipoise.store import open_engine, migrate     # doctest: +SKIP
->>> engine = open_engine("sqlite:///equipoise.db")       # doctest: +SKIP
+>>> from equipoise.store.keys import load_keyring          # doctest: +SKIP
+>>> keys = load_keyring(Path("equipoise.db.key"))          # doctest: +SKIP
+>>> engine = open_engine("sqlite:///equipoise.db", keys)   # doctest: +SKIP
 >>> migrate(engine)                                      # doctest: +SKIP
 
 SQLAlchemy and Alembic are imported on first use, so ``import equipoise`` stays cheap.
@@ -17,31 +19,59 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
+    from .keys import Keyring
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def open_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets foreign keys switched on and thread-safe connections."""
+def open_engine(url: str, keys: Keyring | None = None) -> Engine:
+    """An engine for ``url`` whose encrypted columns use ``keys`` (see :mod:`equipoise.store.keys`).
+
+    SQLite gets foreign keys, ``secure_delete`` (deleted rows are overwritten, whatever the build's
+    default) and thread-safe connections; a new database file is created private to its owner (0600, in
+    a 0700 folder when the folder is new), and SQLite gives its journal and WAL the same mode.
+    """
     from sqlalchemy import create_engine, event
     from sqlalchemy.engine import make_url
 
+    from .encrypted import KEYRING_ATTRIBUTE
+
     parsed = make_url(url)
-    kwargs: dict[str, Any] = {}
+    # SQLAlchemy puts a failed statement's parameters in its error message: they can be transcript text.
+    kwargs: dict[str, Any] = {"hide_parameters": True}
     if parsed.get_backend_name() == "sqlite":
         kwargs["connect_args"] = {"check_same_thread": False}
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            create_private_file(Path(database))
     else:
         kwargs["pool_pre_ping"] = True
     engine = create_engine(parsed, **kwargs)
+    setattr(engine.dialect, KEYRING_ATTRIBUTE, keys)
     if parsed.get_backend_name() == "sqlite":
+
         @event.listens_for(engine, "connect")
-        def _foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
+
     return engine
+
+
+def create_private_file(path: Path) -> None:
+    """Make sure ``path`` exists and only its owner can read it (new folders 0700, the file 0600)."""
+    import os
+
+    folder = path.parent
+    if not folder.exists():
+        folder.mkdir(parents=True, mode=0o700)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        if path.stat().st_mode & 0o077:
+            os.chmod(path, 0o600)
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:

@@ -13,10 +13,10 @@ import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from .models import (
-    AppMeta,
     AuditEvent,
     CheckIn,
     Client,
@@ -49,16 +49,6 @@ def token_hash(token: str) -> str:
 def _aware(moment: dt.datetime) -> dt.datetime:
     # SQLite hands back naive datetimes even for timezone-aware columns; they were written in UTC.
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
-
-
-def secret_key(db: Session) -> str:
-    """The installation's secret key, generated and stored on first use."""
-    row = db.get(AppMeta, "secret_key")
-    if row is None:
-        row = AppMeta(key="secret_key", value=secrets.token_urlsafe(48))
-        db.add(row)
-        db.flush()
-    return row.value
 
 
 def create_user(db: Session, *, email: str, display_name: str, role: UserRole | str,
@@ -129,15 +119,37 @@ def open_invite(db: Session, token: str) -> Invite | None:
     return invite
 
 
-def accept_invite(db: Session, invite: Invite, *, email: str, display_name: str, password_hash: str) -> User:
-    """Create the client's account from an open invitation and use the invitation up."""
-    client = db.get(Client, invite.client_id)
-    assert client is not None
-    user = create_user(db, email=email, display_name=display_name, role=UserRole.CLIENT,
-                       password_hash=password_hash)
-    client.user_id = user.id
-    invite.used_at = utcnow()
-    db.flush()
+class InviteTaken(Exception):
+    """The invitation was used (or the client got an account) by a request that committed first."""
+
+
+def accept_invite(db: Session, invite: Invite, *, email: str, display_name: str,
+                  password_hash: str) -> User | None:
+    """Use the invitation up and create the client's account, or return None when ``email`` has an
+    account already (the invitation is used up all the same, so that a caller can answer both alike and
+    one link tests at most one address).
+
+    Atomic against concurrent accepts: the invitation is claimed with a conditional update, so of several
+    requests holding the same link exactly one wins and the others get :class:`InviteTaken`.
+    """
+    now = utcnow()
+    claimed = db.execute(update(Invite).where(Invite.id == invite.id, Invite.used_at.is_(None))
+                         .values(used_at=now).execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        raise InviteTaken()
+    if user_by_email(db, email) is not None:
+        return None
+    try:
+        with db.begin_nested():  # another request may take the address between the check and the insert
+            user = create_user(db, email=email, display_name=display_name, role=UserRole.CLIENT,
+                               password_hash=password_hash)
+    except IntegrityError:
+        return None
+    linked = db.execute(update(Client).where(Client.id == invite.client_id, Client.user_id.is_(None))
+                        .values(user_id=user.id).execution_options(synchronize_session=False))
+    if linked.rowcount != 1:
+        raise InviteTaken()
+    db.expire_all()
     return user
 
 
@@ -203,14 +215,23 @@ def _shared_power(summary: dict[str, Any]) -> float | None:
 def add_session(db: Session, client: Client, *, title: str, source_name: str, source_format: str,
                 turns: list[dict[str, Any]], profile: dict[str, Any],
                 notices: list[str] | None = None) -> TherapySession:
-    """Store a session with its transcript and its profile (the Profile JSON, as given)."""
-    number = int(db.scalar(select(func.coalesce(func.max(TherapySession.number), 0))
-                           .where(TherapySession.client_id == client.id)) or 0) + 1
-    session = TherapySession(client_id=client.id, number=number, title=title.strip() or f"Session {number}",
+    """Store a session with its transcript and its profile (the Profile JSON, as given).
+
+    The session's number is the client's next one, computed inside the INSERT itself (atomic on SQLite,
+    which runs one writer at a time) after locking the client's row (PostgreSQL serialises concurrent
+    uploads for one client there); a unique constraint on (client, number) backs both.
+    """
+    db.execute(select(Client.id).where(Client.id == client.id).with_for_update())
+    number = (select(func.coalesce(func.max(TherapySession.number), 0) + 1)
+              .where(TherapySession.client_id == client.id).scalar_subquery())
+    session = TherapySession(client_id=client.id, number=number, title=title.strip()[:200],
                              source_name=source_name[:255], source_format=source_format,
                              reading_notices=list(notices or []))
     db.add(session)
     db.flush()
+    db.refresh(session, ["number"])
+    if not session.title:
+        session.title = f"Session {session.number}"
     summary = profile.get("summary") or {}
     db.add(StoredTranscript(session_id=session.id, turns=turns))
     db.add(StoredProfile(session_id=session.id, schema_version=int(profile.get("schema_version", 1)),

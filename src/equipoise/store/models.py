@@ -3,6 +3,8 @@
 Who owns what: a therapist owns their clients; a client record owns its sessions, and a session owns its
 transcript, profile, check-in and reflection, so deleting a client's sessions deletes all of those.
 Profiles are stored as the JSON of the public Profile contract and never recomputed here.
+Transcripts, profiles and the free text of check-ins and reflections are encrypted at rest
+(:mod:`equipoise.store.encrypted`); the key is kept outside the database (:mod:`equipoise.store.keys`).
 """
 
 from __future__ import annotations
@@ -13,18 +15,20 @@ import secrets
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     Date,
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from .encrypted import EncryptedJSON, EncryptedText
 
 
 def utcnow() -> dt.datetime:
@@ -50,7 +54,7 @@ class Base(DeclarativeBase):
 
 
 class AppMeta(Base):
-    """Key-value facts about this installation (the generated secret key)."""
+    """Key-value facts about this installation (never a secret: keys live outside the database)."""
 
     __tablename__ = "app_meta"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -79,6 +83,18 @@ class LoginSession(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LoginFailure(Base):
+    """A failed sign-in, counted per key (address, account, or the pair) within the window.
+
+    Only the SHA-256 of the key is stored, so the table holds no e-mail address or network address.
+    """
+
+    __tablename__ = "login_failures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[float] = mapped_column(Float, index=True)
 
 
 class PasswordReset(Base):
@@ -134,6 +150,8 @@ class TherapySession(Base):
     """One therapy session of a client: its transcript, its profile and the two voices about it."""
 
     __tablename__ = "therapy_sessions"
+    # Numbers are allocated under this constraint, so concurrent uploads cannot share one.
+    __table_args__ = (Index("uq_therapy_sessions_client_number", "client_id", "number", unique=True),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True, index=True, default=new_public_id)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
@@ -143,7 +161,7 @@ class TherapySession(Base):
     source_format: Mapped[str] = mapped_column(String(40))
     session_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     # What the reader assumed when it read the file (an inferred role, an encoding): shown on the page.
-    reading_notices: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    reading_notices: Mapped[list[str] | None] = mapped_column(EncryptedJSON, nullable=True)
     # When each side was first shown the other side's answers or the measured profile (blinding).
     therapist_seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     client_seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
@@ -165,7 +183,7 @@ class StoredTranscript(Base):
     __tablename__ = "transcripts"
     session_id: Mapped[int] = mapped_column(ForeignKey("therapy_sessions.id", ondelete="CASCADE"),
                                             primary_key=True)
-    turns: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    turns: Mapped[list[dict[str, Any]]] = mapped_column(EncryptedJSON)
 
 
 class StoredProfile(Base):
@@ -177,7 +195,7 @@ class StoredProfile(Base):
     schema_version: Mapped[int] = mapped_column(Integer)
     power_lean: Mapped[float | None] = mapped_column(Float, nullable=True)
     partnership: Mapped[float | None] = mapped_column(Float, nullable=True)
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    data: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -192,8 +210,8 @@ class CheckIn(Base):
     disagree: Mapped[int] = mapped_column(Integer)
     matters: Mapped[int] = mapped_column(Integer)
     who_held: Mapped[str] = mapped_column(String(20))
-    who_held_other: Mapped[str | None] = mapped_column(Text, nullable=True)
-    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    who_held_other: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    comment: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
     # "I have seen it already": answered after seeing the report or the therapist's expectation.
     after_seeing: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -210,10 +228,10 @@ class Reflection(Base):
     disagree: Mapped[int] = mapped_column(Integer)
     matters: Mapped[int] = mapped_column(Integer)
     who_held: Mapped[str] = mapped_column(String(20))
-    who_held_other: Mapped[str | None] = mapped_column(Text, nullable=True)
-    challenged: Mapped[str | None] = mapped_column(Text, nullable=True)
-    independence: Mapped[str | None] = mapped_column(Text, nullable=True)
-    needs: Mapped[str | None] = mapped_column(Text, nullable=True)
+    who_held_other: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    challenged: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    independence: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    needs: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
     # Written after seeing the client's answers or the measured profile.
     after_seeing: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -228,7 +246,7 @@ class SupervisionComment(Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     author_name: Mapped[str] = mapped_column(String(200))
     turn_index: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(EncryptedText)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -40,21 +40,20 @@ def create_app(settings: Settings | None = None, *, analyse: Callable[..., dict[
     from fastapi.staticfiles import StaticFiles
 
     from .. import __version__
-    from ..store import actions, open_engine, session_factory
     from ..store import migrate as run_migrations
+    from ..store import open_engine, session_factory
     from . import charts, perception, promises, security
+    from .budget import AnalysisBudget
     from .core import AppState
     from .routes import register
 
     settings = settings or Settings.from_env()
-    engine = open_engine(settings.database_url)
+    keys = settings.keyring()
+    engine = open_engine(settings.database_url, keys)
     if migrate:
         run_migrations(engine)
     sessions = session_factory(engine)
-    secret = settings.secret_key
-    if not secret:
-        with sessions.begin() as db:
-            secret = actions.secret_key(db)
+    secret = settings.secret_key or keys.secret("csrf")
 
     templates = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                                    undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
@@ -76,7 +75,8 @@ def create_app(settings: Settings | None = None, *, analyse: Callable[..., dict[
         settings=settings, sessions=sessions, templates=templates,
         passwords=passwords or security.Passwords(),
         limiter=security.LoginLimiter(settings.login_max_failures, settings.login_window_seconds),
-        secret=secret, analyse=analyse)
+        secret=secret, budget=AnalysisBudget(settings.analysis_seconds, settings.analysis_workers),
+        analyse=analyse)
     app.state.engine = engine
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _install_favicon(app)
@@ -107,7 +107,12 @@ def _install_middleware(app: FastAPI, settings: Settings) -> None:
         fresh = not seed
         request.state.csrf_seed = seed or security.new_csrf_seed()
         try:
-            response = await call_next(request)
+            if _impossible_id(request.url.path):
+                # The databases store ids as 64-bit integers; a larger one names nothing (and would
+                # overflow the driver).
+                response = request.app.state.answer_error(request, 404, "There is no page at this address.")
+            else:
+                response = await call_next(request)
         except Exception as exc:
             response = _unexpected(request, exc)
         if fresh:
@@ -121,6 +126,13 @@ def _install_middleware(app: FastAPI, settings: Settings) -> None:
             # Pages hold clinical data: no copies in browser or proxy caches.
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+MAX_ID = 2**63 - 1
+
+
+def _impossible_id(path: str) -> bool:
+    return any(part.isdigit() and (len(part) > 19 or int(part) > MAX_ID) for part in path.split("/"))
 
 
 def _unexpected(request: Request, exc: Exception) -> Response:

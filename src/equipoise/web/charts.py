@@ -7,6 +7,8 @@ numbers in a table or on the session pages as well.
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -55,19 +57,27 @@ def render(spec: dict[str, Any], caption: str | None, left: int = 24) -> Markup:
 
     ``left`` is extra room for axis labels, which the browser's fonts may draw wider than measured.
     """
-    from ..report.charts import to_svg
-
     spec = dict(spec)
     config = _config()
     for key, value in spec.pop("config", {}).items():  # a chart's own settings refine the shared ones
         config[key] = {**config.get(key, {}), **value}
-    svg = to_svg({"$schema": SCHEMA, "config": config,
-                  "padding": {"left": left, "right": 24, "top": 6, "bottom": 6}, **spec})
+    svg = _svg(json.dumps({"$schema": SCHEMA, "config": config,
+                           "padding": {"left": left, "right": 24, "top": 6, "bottom": 6}, **spec},
+                          sort_keys=True))
     # One label with every number for screen readers, in place of Vega's per-mark labels.
     label = escape(spec.get("description", caption or ""))
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
     head = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
     return Markup(f'<figure class="chart">{head}{svg}</figure>')
+
+
+@functools.lru_cache(maxsize=256)
+def _svg(spec_json: str) -> str:
+    # Drawing is the slow part of a page (a Vega-Lite run per chart); a page drawn again for the same
+    # numbers, by any reader, reuses the drawing. Kept in memory only.
+    from ..report.charts import to_svg
+
+    return to_svg(json.loads(spec_json))
 
 
 def responsive(wide: Markup, narrow: Markup) -> Markup:

@@ -19,17 +19,20 @@ from starlette.datastructures import FormData
 from ..store import actions
 from ..store.models import User
 from . import security
+from .cache import ReportCache
 
 if TYPE_CHECKING:
     import jinja2
     from fastapi import APIRouter
     from sqlalchemy.orm import Session, sessionmaker
 
+    from .budget import AnalysisBudget
     from .settings import Settings
 
 TITLES = {400: "Bad request", 401: "Sign-in needed", 403: "Not allowed", 404: "Not found",
           405: "Method not allowed", 409: "Conflict", 410: "Deleted", 413: "Too large",
-          415: "Unsupported format", 422: "Invalid input", 429: "Too many attempts", 500: "Server error"}
+          415: "Unsupported format", 422: "Invalid input", 429: "Too many attempts", 500: "Server error",
+          503: "Unavailable"}
 
 
 class WebError(Exception):
@@ -62,8 +65,10 @@ class AppState:
     passwords: security.Passwords
     limiter: security.LoginLimiter
     secret: str
+    budget: AnalysisBudget
     analyse: Callable[..., dict[str, Any]] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    reports: ReportCache = field(default_factory=ReportCache)
 
 
 @dataclass
@@ -98,6 +103,10 @@ class Ctx:
                             "csrf_field": security.CSRF_FIELD, "settings": self.settings,
                             "path": self.request.url.path})
         return HTMLResponse(html, status_code=status)
+
+    def link(self, path: str) -> str:
+        """An absolute link to ``path`` on this site, from the base_url setting (never the Host header)."""
+        return self.settings.base_url.rstrip("/") + path
 
     def done(self, url: str, data: dict[str, Any] | None = None) -> Response:
         """Answer a successful form submission: a redirect for browsers, JSON for JSON clients."""

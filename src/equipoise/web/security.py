@@ -4,7 +4,7 @@
 - Every browser gets a random CSRF cookie (HttpOnly); a form carries HMAC(secret key, cookie value), so a
   page on another site can neither read nor forge it. JSON clients send the same token in X-CSRF-Token.
 - Cookies are HttpOnly and SameSite=Lax, and Secure over HTTPS (see the ``secure_cookies`` setting).
-- Failed sign-ins are counted per account and per address in a sliding window.
+- Failed sign-ins are counted in the database per address, per account and per pair (see LoginLimiter).
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import threading
 import time
-from collections import deque
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
     from starlette.requests import Request
     from starlette.responses import Response
 
@@ -56,12 +55,30 @@ class Passwords:
 MIN_PASSWORD_LENGTH = 10
 
 
+def common_passwords() -> frozenset[str]:
+    """Passwords of ten characters or more that are among the most used (lower case), as NIST SP
+    800-63B asks a verifier to refuse."""
+    from importlib import resources
+
+    text = resources.files("equipoise").joinpath("data/common_passwords.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip().lower() for line in text.splitlines() if line.strip()
+                     and not line.startswith("#"))
+
+
 def password_problem(password: str) -> str | None:
-    """Why a new password is not acceptable, or None."""
+    """Why a new password is not acceptable, or None.
+
+    >>> password_problem("aaaaaaaaaa") is not None, password_problem("correct horse battery") is None
+    (True, True)
+    """
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"Please choose a password of at least {MIN_PASSWORD_LENGTH} characters."
     if len(password) > 512:
         return "Please choose a password of at most 512 characters."
+    if len(set(password.strip())) < 4:
+        return "Please choose a password with more than a few different characters."
+    if password.strip().lower() in common_passwords():
+        return "This password is among the most commonly used ones; please choose another."
     return None
 
 
@@ -96,52 +113,89 @@ def set_cookie(response: Response, settings: Settings, request: Request, name: s
 
 
 class LoginLimiter:
-    """Counts failed sign-ins per key in a sliding window; thread-safe, in memory, per app."""
+    """Counts failed sign-ins in the database, so that no stranger can lock an owner out.
 
-    MAX_KEYS = 10_000
+    Three counts over a sliding window, each with its own limit:
 
-    def __init__(self, max_failures: int, window_seconds: int, clock: object = time.monotonic) -> None:
+    - the pair (address, account): ``max_failures``; this is what slows down guessing one password;
+    - the address: four times as many (a shared practice computer may mistype several accounts);
+    - the account, from everywhere: ten times as many, and it does not apply to a *known device* (a
+      browser that signed in to this account before and kept its device cookie).
+
+    Failures from an attacker's addresses therefore never block the owner's own address or device.
+    Counters live in the database and survive a restart; only SHA-256 hashes of the keys are stored.
+    """
+
+    ADDRESS_FACTOR = 4
+    ACCOUNT_FACTOR = 10
+
+    def __init__(self, max_failures: int, window_seconds: int, clock: object = time.time) -> None:
         self.max_failures = max_failures
         self.window = window_seconds
         self._clock = clock
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
 
     def _now(self) -> float:
         return float(self._clock())  # type: ignore[operator]
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        entries = self._failures.setdefault(key, deque())
-        while entries and entries[0] <= now - self.window:
-            entries.popleft()
-        return entries
+    @staticmethod
+    def _hash(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
 
-    def retry_after(self, keys: list[str]) -> int:
-        """Seconds until another attempt is allowed for all ``keys`` (0: allowed now)."""
+    def _keys(self, address: str, account: str) -> dict[str, str]:
+        return {"pair": self._hash(f"pair:{address}|{account}"), "address": self._hash(f"ip:{address}"),
+                "account": self._hash(f"user:{account}")}
+
+    def retry_after(self, db: Session, address: str, account: str, *, known_device: bool = False) -> int:
+        """Seconds until this address may try this account again (0: allowed now)."""
+        from sqlalchemy import select
+
+        from ..store.models import LoginFailure
+
         now = self._now()
+        limits = {"pair": self.max_failures, "address": self.max_failures * self.ADDRESS_FACTOR,
+                  "account": self.max_failures * self.ACCOUNT_FACTOR}
         wait = 0.0
-        with self._lock:
-            for key, limit in zip(keys, self._limits(keys), strict=True):
-                entries = self._recent(key, now)
-                if len(entries) >= limit:
-                    wait = max(wait, entries[len(entries) - limit] + self.window - now)
+        for kind, key in self._keys(address, account).items():
+            if kind == "account" and known_device:
+                continue
+            limit = limits[kind]
+            times = list(db.scalars(select(LoginFailure.at).where(LoginFailure.key_hash == key,
+                                                                  LoginFailure.at > now - self.window)
+                                    .order_by(LoginFailure.at.desc()).limit(limit)))
+            if len(times) >= limit:
+                wait = max(wait, times[-1] + self.window - now)
         return int(wait) + 1 if wait > 0 else 0
 
-    def _limits(self, keys: list[str]) -> list[int]:
-        # An address may try several accounts (a shared practice computer), so it gets more room.
-        return [self.max_failures * (4 if key.startswith("ip:") else 1) for key in keys]
+    def fail(self, db: Session, address: str, account: str) -> None:
+        from sqlalchemy import delete
 
-    def fail(self, keys: list[str]) -> None:
+        from ..store.models import LoginFailure
+
         now = self._now()
-        with self._lock:
-            for key in keys:
-                self._recent(key, now).append(now)
-            if len(self._failures) > self.MAX_KEYS:  # many made-up accounts: forget what has expired
-                for key in [k for k in self._failures if not self._recent(k, now)]:
-                    del self._failures[key]
+        db.execute(delete(LoginFailure).where(LoginFailure.at <= now - self.window))
+        db.add_all(LoginFailure(key_hash=key, at=now) for key in self._keys(address, account).values())
+        db.flush()
 
-    def succeed(self, keys: list[str]) -> None:
-        with self._lock:
-            for key in keys:
-                if not key.startswith("ip:"):
-                    self._failures.pop(key, None)
+    def succeed(self, db: Session, address: str, account: str) -> None:
+        """The right password from this address: its pair starts afresh (the other counts stay)."""
+        from sqlalchemy import delete
+
+        from ..store.models import LoginFailure
+
+        db.execute(delete(LoginFailure).where(LoginFailure.key_hash == self._keys(address, account)["pair"]))
+
+
+DEVICE_COOKIE = "equipoise_device"
+DEVICE_MAX_AGE = 365 * 24 * 3600
+
+
+def device_token(secret: str, user_id: int) -> str:
+    """The device cookie of a browser that signed in to account ``user_id``."""
+    mac = hmac.new(secret.encode(), f"device:{user_id}".encode(), hashlib.sha256).hexdigest()
+    return f"{user_id}.{mac}"
+
+
+def known_device(secret: str, cookie: str | None, user_id: int | None) -> bool:
+    if not cookie or user_id is None:
+        return False
+    return hmac.compare_digest(device_token(secret, user_id), cookie)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -30,18 +31,79 @@ def add_admin(app: object, email: str, password: str) -> bool:
     return True
 
 
+DEMO_PREFIX = "equipoise-demo-"
+OWNER_FILE = "server.pid"
+
+
+def sweep_demo_folders(base: Path | None = None) -> list[Path]:
+    """Remove demo folders left by servers that no longer run (killed before they could clean up)."""
+    removed = []
+    for folder in Path(base or tempfile.gettempdir()).glob(f"{DEMO_PREFIX}*"):
+        try:
+            if not folder.is_dir() or folder.is_symlink() or folder.stat().st_uid != os.getuid():
+                continue
+            owner = int((folder / OWNER_FILE).read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            continue  # not ours to judge (no owner recorded yet, or unreadable)
+        if not _running(owner):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def rotate(database_url: str | None) -> tuple[int, str | None]:
+    """Rotate the data key of the configured database; returns the count and, when the key comes from
+    EQUIPOISE_DATA_KEY, the new key to put there (None when the key file was updated)."""
+    from pathlib import Path
+
+    from ..store import migrate, open_engine
+    from ..store.keys import default_key_file
+    from ..store.keys import rotate as rotate_keys
+
+    settings = Settings.from_env(database_url=database_url)
+    engine = open_engine(settings.database_url, settings.keyring(create=False))
+    try:
+        migrate(engine)  # an older database: encrypt what it holds first
+        key_file = Path(settings.key_file) if settings.key_file else default_key_file(settings.database_url)
+        new, count = rotate_keys(engine, key_file, settings.data_key)
+    finally:
+        engine.dispose()
+    return count, new.keys[0].decode("ascii") if settings.data_key else None
+
+
 def run(*, host: str, port: int, database_url: str | None, demo: bool, admin: str | None = None) -> None:
     """Build the app from settings (environment, then options) and serve it until interrupted."""
     folder: Path | None = None
     if demo and database_url is None:
-        # A demo never touches the practice's real database, and is removed when the server stops.
-        folder = Path(tempfile.mkdtemp(prefix="equipoise-demo-"))
+        # A demo never touches the practice's real database, and is removed when the server stops
+        # (SIGTERM too: the CLI turns it into KeyboardInterrupt). After a kill -9 the next start sweeps it.
+        sweep_demo_folders()
+        folder = Path(tempfile.mkdtemp(prefix=DEMO_PREFIX))
+        (folder / OWNER_FILE).write_text(str(os.getpid()), encoding="ascii")
         database_url = f"sqlite:///{folder / 'demo.db'}"
     try:
         _serve(host=host, port=port, database_url=database_url, demo=demo, admin=admin)
     finally:
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def uvicorn_proxy_options(settings: Settings) -> dict[str, object]:
+    """Forwarded headers are believed only from the configured proxies (none by default)."""
+    proxies = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
+    if not proxies:
+        return {"proxy_headers": False, "forwarded_allow_ips": ""}
+    return {"proxy_headers": True, "forwarded_allow_ips": ",".join(proxies)}
 
 
 def _serve(*, host: str, port: int, database_url: str | None, demo: bool, admin: str | None) -> None:
@@ -51,6 +113,9 @@ def _serve(*, host: str, port: int, database_url: str | None, demo: bool, admin:
     from .demo import seed
 
     settings = Settings.from_env(database_url=database_url)
+    if not settings.base_url:
+        shown = f"[{host}]" if ":" in host else host
+        settings = settings.replace(base_url=f"http://{shown}:{port}")
     app = create_app(settings)
     if admin:
         password = click.prompt(f"Password for the administrator {admin}", hide_input=True,
@@ -67,5 +132,5 @@ def _serve(*, host: str, port: int, database_url: str | None, demo: bool, admin:
             click.echo(f"  {login.role:<10} {login.email:<26} password: {login.password}"
                        f"   ({login.display_name})")
         click.echo("")
-    uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_level="info", **uvicorn_proxy_options(settings))
     app.state.engine.dispose()

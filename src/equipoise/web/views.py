@@ -19,11 +19,13 @@ def when(moment: Any) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def session_row(session: TherapySession, show_names: bool = True, *, blind: bool = False) -> dict[str, Any]:
+def session_row(session: TherapySession, show_names: bool = True, *, blind: bool = False,
+                for_client: bool = False) -> dict[str, Any]:
     """One line of a session list: number, title, measured summary and which voices are in.
 
     Without ``show_names`` the therapist's own title (which may name the client) becomes "Session N";
     with ``blind`` (the viewer has still to answer) the measured summary is left out.
+    ``for_client``: the therapist's reflection is private to them, so even whether it exists is None.
     """
     profile = None if blind else session.profile
     title = session.title if show_names else f"Session {session.number}"
@@ -36,7 +38,8 @@ def session_row(session: TherapySession, show_names: bool = True, *, blind: bool
             "power_words": ("is shown once you have answered" if blind
                             else perception.lean_words(profile.power_lean if profile else None)),
             "blinded": blind,
-            "has_check_in": session.check_in is not None, "has_reflection": session.reflection is not None,
+            "has_check_in": session.check_in is not None,
+            "has_reflection": None if for_client else session.reflection is not None,
             "href": f"/sessions/{session.public_id}"}
 
 

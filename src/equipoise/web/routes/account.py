@@ -52,10 +52,11 @@ def home(ctx: CtxDep) -> dict[str, Any]:
 
 
 @twin(router, "/login", "login.html", summary="Sign-in form", tags=["account"])
-def login_form(ctx: CtxDep, next: str = "/") -> dict[str, Any]:
-    """What the sign-in form posts: ``email``, ``password``, ``next`` and the CSRF token."""
+def login_form(ctx: CtxDep, next: str = "/", joined: bool = False) -> dict[str, Any]:
+    """What the sign-in form posts: ``email``, ``password``, ``next`` and the CSRF token (``joined``:
+    coming from an invitation, with what became of it)."""
     return {"action": "/login", "fields": ["email", "password", "next"], "next": safe_next(next),
-            "csrf_token": ctx.csrf, "error": None}
+            "csrf_token": ctx.csrf, "error": None, "notice": JOINED if joined else None}
 
 
 @router.post("/login", tags=["account"], summary="Sign in")
@@ -66,24 +67,29 @@ def login(ctx: CtxDep, form: FormDep) -> Response:
     password = str(form.get("password") or "")
     target = safe_next(str(form.get("next") or "/"))
     address = ctx.request.client.host if ctx.request.client else "unknown"
-    keys = [f"user:{email}", f"ip:{address}"]
-    wait = state.limiter.retry_after(keys)
+    user = actions.user_by_email(ctx.db, email) if email else None
+    device = security.known_device(state.secret, ctx.request.cookies.get(security.DEVICE_COOKIE),
+                                   user.id if user else None)
+    wait = state.limiter.retry_after(ctx.db, address, email, known_device=device)
     if wait:
         raise WebError(429, f"Too many failed sign-ins. Please wait {max(1, wait // 60)} minute(s) and try "
                             "again.", headers={"Retry-After": str(wait)})
-    user = actions.user_by_email(ctx.db, email) if email else None
     if not state.passwords.verify(user.password_hash if user else None, password) or user is None:
-        state.limiter.fail(keys)
+        state.limiter.fail(ctx.db, address, email)
+        ctx.db.commit()  # counted even though the answer below is an error
         message = "That e-mail and password do not match an account."
         if wants_json(ctx.request):
             raise WebError(400, message)
         return ctx.render("login.html", {"action": "/login", "fields": [], "next": target, "error": message,
-                                         "csrf_token": ctx.csrf}, status=400)
-    state.limiter.succeed(keys)
+                                         "csrf_token": ctx.csrf, "notice": None}, status=400)
+    state.limiter.succeed(ctx.db, address, email)
     if not user.active:  # said only after the right password, so it reveals nothing to a guesser
         raise WebError(403, "This account is deactivated: its data is kept, but it cannot sign in. Please "
                             "ask the administrator.")
-    return sign_in(ctx, user, target)
+    response = sign_in(ctx, user, target)
+    security.set_cookie(response, ctx.settings, ctx.request, security.DEVICE_COOKIE,
+                        security.device_token(state.secret, user.id), max_age=security.DEVICE_MAX_AGE)
+    return response
 
 
 def sign_in(ctx: CtxDep, user: User, target: str) -> Response:
@@ -125,9 +131,19 @@ def invite_form(ctx: CtxDep, token: str) -> dict[str, Any]:
             "csrf_token": ctx.csrf, "error": None, "values": {}}
 
 
+#: What accepting an invitation answers, whether or not the address had an account: the answer must not
+#: tell the holder of a link which addresses have accounts here.
+JOINED = ("If this e-mail address had no account here, yours is ready: sign in with it and the password you "
+          "chose. If it had one already, nothing was changed and the invitation is used up: sign in as "
+          "before, or ask your therapist for a new link to use with another address.")
+
+
 @router.post("/invite/{token}", tags=["account"], summary="Create a client account from an invitation")
 def accept_invite(ctx: CtxDep, token: str, form: FormDep) -> Response:
-    """Create the account, use the invitation up, sign in and go on to the consent page."""
+    """Create the account and use the invitation up, then go on to sign in (and to the consent page).
+
+    The answer is the same whether or not the e-mail address already had an account (then none is made).
+    """
     invite = _open_invite(ctx, token)
     email = str(form.get("email") or "").strip().lower()
     name = str(form.get("display_name") or "").strip()[:200]
@@ -137,8 +153,6 @@ def accept_invite(ctx: CtxDep, token: str, form: FormDep) -> Response:
         problem = "Please enter a valid e-mail address."
     elif not name:
         problem = "Please enter the name you would like to be called."
-    elif actions.user_by_email(ctx.db, email) is not None:
-        problem = "There is already an account with this e-mail address."
     else:
         problem = security.password_problem(password)
     if problem:
@@ -147,8 +161,10 @@ def accept_invite(ctx: CtxDep, token: str, form: FormDep) -> Response:
         return ctx.render("invite.html", {"action": f"/invite/{token}", "fields": [], "csrf_token": ctx.csrf,
                                           "error": problem, "values": {"email": email, "display_name": name}},
                           status=400)
-    user = actions.accept_invite(ctx.db, invite, email=email, display_name=name,
-                                 password_hash=ctx.state.passwords.hash(password))
-    return sign_in(ctx, user, "/consent")
-
-
+    password_hash = ctx.state.passwords.hash(password)  # either way, so both answers take as long
+    try:
+        actions.accept_invite(ctx.db, invite, email=email, display_name=name, password_hash=password_hash)
+    except actions.InviteTaken:
+        raise WebError(409, "This invitation link has just been used. Please ask your therapist for a new "
+                            "one if it was not you.") from None
+    return ctx.done("/login?next=/consent&joined=1", {"message": JOINED})

@@ -13,7 +13,6 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from ...errors import EquipoiseError
 from ...model import Role
 from ...store import actions
 from ...store.models import utcnow
@@ -21,6 +20,7 @@ from .. import audit, views
 from ..access import access_to_session, require_owner
 from ..core import CtxDep, FormDep, WebError, twin, wants_json
 from ..reports import transcript_from_turns
+from .practice import analysed
 
 router = APIRouter()
 TAGS = ["sessions"]
@@ -113,10 +113,7 @@ def save_edit(ctx: CtxDep, session_id: str, form: FormDep) -> Response:
         transcript = transcript_from_turns(str((previous.get("transcript") or {}).get("id") or session.title),
                                            corrected, session.source_format)
         analyse = ctx.state.analyse or _default_analyse
-        try:
-            profile = analyse(transcript)
-        except EquipoiseError as exc:
-            raise WebError(422, f"The corrected session could not be analysed: {exc}") from None
+        profile = analysed(ctx, session.source_name, lambda: analyse(transcript), "The corrected session")
         profile["corrections"] = [*previous.get("corrections", []),
                                   {"at": utcnow().isoformat(), "by": user.display_name,
                                    "by_role": user.role, "changed": changed}]

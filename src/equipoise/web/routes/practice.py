@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import re
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
-from ...errors import EquipoiseError, InputError
 from ...store import actions
 from ...store.models import Client
 from .. import audit, blinding, views
@@ -21,6 +20,7 @@ from ..reports import course_report
 
 router = APIRouter()
 TAGS = ["practice"]
+T = TypeVar("T")
 
 
 @twin(router, "/clients", "clients.html", summary="My clients and the caseload's answers", tags=TAGS)
@@ -68,7 +68,7 @@ def invite(ctx: CtxDep, client_id: str, form: FormDep) -> Response:
     if access.client.user_id is not None:
         raise WebError(409, "This client already has an account.")
     token = actions.new_invite(ctx.db, access.client, ctx.settings.invite_max_age_seconds)
-    url = str(ctx.request.base_url).rstrip("/") + f"/invite/{token}"
+    url = ctx.link(f"/invite/{token}")
     data = {"invite_url": url, "client": views.client_view(ctx.db, access),
             "valid_days": round(ctx.settings.invite_max_age_seconds / 86400, 1)}
     if "application/json" in ctx.request.headers.get("accept", ""):
@@ -115,22 +115,30 @@ def for_the_web(message: str) -> str:
     return message
 
 
-def _load_upload(data: bytes, filename: str, input_format: str | None, therapist: list[str]) -> Any:
-    """Read an uploaded transcript through the normal readers (a temporary file with the same extension)."""
-    from ...ingest import load
+def run_upload(ctx: CtxDep, data: bytes, filename: str, input_format: str | None,
+               therapist: list[str]) -> Any:
+    """Read and analyse an upload in memory through the one function every edge uses."""
+    from ...runner import run_one
 
     name = _SAFE.sub("_", Path(filename).name)[-120:] or "pasted.txt"
-    with tempfile.TemporaryDirectory(prefix="equipoise-upload-") as folder:
-        path = Path(folder) / name
-        path.write_bytes(data)
-        try:
-            return load(path, input_format=input_format or None, therapist=therapist)
-        except InputError as exc:
-            # The reader names our temporary file: name the user's file instead.
-            message = exc.describe().replace(str(path), filename).replace(folder, "")
-            raise WebError(422, f"The transcript could not be read: {for_the_web(message)}") from None
-        except EquipoiseError as exc:
-            raise WebError(422, f"The transcript could not be read: {for_the_web(str(exc))}") from None
+    analyse = ctx.state.analyse or _default_analyse
+    return analysed(ctx, filename, lambda: run_one(name, data=data, analyse=analyse, load_options={
+        "input_format": input_format or None, "therapist": therapist}))
+
+
+def analysed(ctx: CtxDep, filename: str, work: Callable[[], T], what: str = "The transcript") -> T:
+    """``work()``, which reads or analyses ``filename``, within the app's budget of time and places;
+    what it raised becomes the user's error."""
+    from ...runner import failure
+
+    try:
+        return ctx.state.budget.run(filename, work)
+    except Exception as exc:
+        problem = failure(exc, filename)
+        if problem.kind == "unexpected":
+            raise  # the app logs its type and place, and answers 500 without its message
+        message = f"{what} {problem.kind}: {for_the_web(problem.message)}"
+        raise WebError(problem.http_status, message) from None
 
 
 @router.post("/clients/{client_id}/sessions", tags=TAGS, summary="Add a session (upload or paste)")
@@ -144,7 +152,7 @@ def add_session(ctx: CtxDep, client_id: str, form: FormDep) -> Response:
     try:
         return _add_session(ctx, access, form)
     except WebError as exc:
-        if wants_json(ctx.request) or exc.status not in (400, 409, 422):
+        if wants_json(ctx.request) or exc.status not in (400, 409, 413, 422, 503):
             raise
         # The form comes back as it was sent (a file cannot be put back, pasted text and the title can).
         data = upload_form(ctx=ctx, client_id=client_id)
@@ -178,14 +186,10 @@ def _add_session(ctx: CtxDep, access: Any, form: Any) -> Response:
         raise WebError(400, "Please choose a transcript file or paste the transcript text.")
     if not data.strip():
         raise WebError(400, f"The file {filename} is empty.")
-    transcript = _load_upload(data, filename, input_format, therapist)
-    analyse = ctx.state.analyse or _default_analyse
-    try:
-        profile = analyse(transcript)
-    except EquipoiseError as exc:
-        raise WebError(422, f"The session could not be analysed: {exc}") from None
+    ran = run_upload(ctx, data, filename, input_format, therapist)
+    transcript, profile = ran.transcript, ran.profile
     title = str(form.get("title") or "").strip()[:200]
-    notices = [for_the_web(n.replace(str(Path(tempfile.gettempdir())), "")) for n in transcript.notices]
+    notices = [for_the_web(n) for n in transcript.notices]
     session = actions.add_session(ctx.db, access.client, title=title, source_name=filename,
                                   source_format=transcript.source_format or "unknown",
                                   turns=actions.turns_of(transcript), profile=profile, notices=notices)
@@ -217,7 +221,8 @@ def course(ctx: CtxDep, client_id: str) -> dict[str, Any]:
     shown = [s for s in sessions if s.profile and not blinding.blinded(access, s)]
     audit.record(ctx, "viewed", "course", client_id, access.client)
     return {"client": views.client_view(ctx.db, access), "mode": access.mode, "points": points,
-            "sessions": [views.session_row(s, access.show_names, blind=blinding.blinded(access, s))
+            "sessions": [views.session_row(s, access.show_names, blind=blinding.blinded(access, s),
+                                           for_client=access.mode == "self")
                          for s in sessions],
             "report_href": f"/clients/{client_id}/course/report" if shown else None}
 

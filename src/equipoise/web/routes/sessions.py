@@ -49,7 +49,8 @@ def session_page(ctx: CtxDep, session_id: str) -> dict[str, Any]:
     blind = blinding.blinded(access, session)
     profile = views.profile_for_viewer(access, session) or {}
     data: dict[str, Any] = {
-        "session": views.session_row(session, access.show_names, blind=blind),
+        "session": views.session_row(session, access.show_names, blind=blind,
+                                     for_client=access.mode == "self"),
         "client": views.client_view(ctx.db, access), "mode": access.mode,
         "report_href": f"/sessions/{session_id}/report" if session.profile and not blind else None,
         "has_check_in": session.check_in is not None,
@@ -72,7 +73,7 @@ def session_page(ctx: CtxDep, session_id: str) -> dict[str, Any]:
         data["hidden"] = views.hidden_from_supervisor(access)
     if access.mode == "owner":
         # The link to give the client: it asks them to sign in first if they are not.
-        data["check_in_url"] = str(ctx.request.base_url).rstrip("/") + f"/sessions/{session_id}/check-in"
+        data["check_in_url"] = ctx.link(f"/sessions/{session_id}/check-in")
         data["edit_href"] = f"/sessions/{session_id}/edit"
     if not blind and (data["report_href"] or (access.mode == "owner" and session.check_in)):
         blinding.mark_seen(access, session)
@@ -104,19 +105,26 @@ def unblind(ctx: CtxDep, session_id: str, form: FormDep) -> Response:
 def report(ctx: CtxDep, session_id: str) -> Response:
     """The session's report (the same as the HTML output); the client reads the client version."""
     access, session = access_to_session(ctx.db, ctx.require("therapist", "supervisor", "client"), session_id)
-    profile = views.profile_for_viewer(access, session)
-    if profile is None:
+    if session.profile is None:
         raise WebError(404, "This session has no profile.")
+    # Blinding and the audit trail come before the cache: a cached report is still refused while the
+    # viewer has to answer first, and every view of it is on record.
     _unblinded(access, session)
-    profile = views.titled(access, session, profile)
+    audit.record(ctx, "viewed", "report", session_id, access.client)
+    audience = "client" if access.mode == "self" else "therapist"
+    key = ("session", session.id, session.profile.created_at.isoformat(), session.title, audience,
+           access.mode, access.show_names)
+    return report_response(ctx.state.reports.get_or_render(key, lambda: _render(access, session, audience)))
+
+
+def _render(access: Any, session: Any, audience: str) -> str:
+    profile = views.titled(access, session, views.profile_for_viewer(access, session) or {})
     turns = views.turns_for_viewer(access, session)
     transcript = None
     if turns is not None:
         transcript = transcript_from_turns(str(profile.get("transcript", {}).get("id") or session.title),
                                            turns, session.source_format)
-    audience = "client" if access.mode == "self" else "therapist"
-    audit.record(ctx, "viewed", "report", session_id, access.client)
-    return report_response(session_report(profile, transcript, audience))
+    return session_report(profile, transcript, audience)
 
 
 @router.get("/api/sessions/{session_id}/profile", tags=TAGS, summary="A session's profile (JSON twin of "
@@ -195,8 +203,8 @@ def check_in_form(ctx: CtxDep, session_id: str) -> dict[str, Any]:
     # The comment too: the form says answers can be changed at any time, so nothing may get lost.
     values = perception.answers_of(session.check_in, extra=("comment",)) or {}
     blind = blinding.blinded(_access, session)
-    return {"session": views.session_row(session, blind=blind), "values": values, "blinded": blind,
-            "blind_notice": blinding.notice(_access) if blind else None,
+    return {"session": views.session_row(session, blind=blind, for_client=True), "values": values,
+            "blinded": blind, "blind_notice": blinding.notice(_access) if blind else None,
             "items": [i.text for i in perception.ITEMS], "who_held": perception.WHO_HELD,
             "action": f"/sessions/{session_id}/check-in", "csrf_token": ctx.csrf, "errors": [],
             "done": False, "allows_supervisor": _access.client.comments_to_supervisor}

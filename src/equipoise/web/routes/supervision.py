@@ -25,7 +25,9 @@ def supervision(ctx: CtxDep) -> dict[str, Any]:
     shares = {s.supervisor_id: s for s in ctx.db.scalars(
         select(SupervisionShare).where(SupervisionShare.therapist_id == user.id))}
     supervisors = ctx.db.scalars(select(User).where(User.role == UserRole.SUPERVISOR).order_by(User.id))
-    return {"supervisors": [{"id": s.id, "display_name": s.display_name, "shared": s.id in shares,
+    # The e-mail address too: two supervisors may share a display name.
+    return {"supervisors": [{"id": s.id, "display_name": s.display_name, "email": s.email,
+                             "shared": s.id in shares,
                              "show_client_names": bool(shares[s.id].show_client_names) if s.id in shares
                              else False} for s in supervisors],
             "action": "/supervision", "csrf_token": ctx.csrf}

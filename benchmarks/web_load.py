@@ -1,0 +1,135 @@
+"""Load on the web app: N concurrent users on loopback, throughput and p50/p95 latency per route.
+
+Starts the app with uvicorn on 127.0.0.1 (a free port), on a fresh SQLite database in a temporary folder
+seeded with the demo practice, or on ``--database-url`` (an empty PostgreSQL database, say). Each user signs
+in as the demo therapist and walks the therapist's pages and their JSON twins a bounded number of times.
+Only the standard library talks to the server; nothing leaves the machine::
+
+    .venv/bin/python benchmarks/web_load.py [--users 20] [--rounds 5] [--database-url URL]
+
+Target of the hardening issue: p95 at most 500 ms for pages, no errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import socket
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from collections import defaultdict
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start(database_url: str, port: int) -> tuple[object, list[object], threading.Thread]:
+    import uvicorn
+
+    from equipoise.web import Settings, create_app
+    from equipoise.web.demo import seed
+
+    app = create_app(Settings(database_url=database_url, base_url=f"http://127.0.0.1:{port}"))
+    logins = seed(app)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    return server, logins, thread
+
+
+class User:
+    def __init__(self, base: str, email: str, password: str) -> None:
+        self.base = base
+        cookies = urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        self.opener = urllib.request.build_opener(cookies)
+        token = self.json("/api/login")["csrf_token"]
+        body = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token}).encode()
+        self.opener.open(urllib.request.Request(f"{base}/login", body, {"accept": "application/json"}))
+
+    def json(self, path: str) -> dict:
+        with self.opener.open(urllib.request.Request(self.base + path, headers={"accept": "application/json"})
+                              ) as answer:
+            return json.loads(answer.read())
+
+    def get(self, path: str) -> tuple[int, float]:
+        started = time.perf_counter()
+        try:
+            with self.opener.open(self.base + path) as answer:
+                answer.read()
+                status = answer.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+        return status, time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=5, help="walks of all routes per user")
+    parser.add_argument("--database-url", help="an empty database to seed (default: a temporary SQLite)")
+    args = parser.parse_args(argv)
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="equipoise-load-") as folder:
+        url = args.database_url or f"sqlite:///{Path(folder) / 'load.db'}"
+        server, logins, thread = start(url, port)
+        base = f"http://127.0.0.1:{port}"
+        therapist = next(login for login in logins if login.role == "therapist")  # type: ignore[attr-defined]
+        first = User(base, therapist.email, therapist.password)  # type: ignore[attr-defined]
+        clients = first.json("/api/clients")["clients"]
+        client_id = clients[0]["id"]
+        session_id = first.json(f"/api/clients/{client_id}")["sessions"][0]["id"]
+        routes = {"home": "/", "clients": "/clients", "client": f"/clients/{client_id}",
+                  "course": f"/clients/{client_id}/course", "session": f"/sessions/{session_id}",
+                  "report": f"/sessions/{session_id}/report", "compare": f"/sessions/{session_id}/compare",
+                  "api clients": "/api/clients", "api profile": f"/api/sessions/{session_id}/profile"}
+        users = [User(base, therapist.email, therapist.password)  # type: ignore[attr-defined]
+                 for _ in range(args.users)]
+        times: dict[str, list[float]] = defaultdict(list)
+        errors: list[tuple[str, int]] = []
+        lock = threading.Lock()
+        barrier = threading.Barrier(len(users))
+
+        def walk(user: User) -> None:
+            barrier.wait()
+            for _ in range(args.rounds):
+                for name, path in routes.items():
+                    status, seconds = user.get(path)
+                    with lock:
+                        times[name].append(seconds)
+                        if status != 200:
+                            errors.append((name, status))
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=walk, args=(u,)) for u in users]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - started
+        server.should_exit = True  # type: ignore[attr-defined]
+        thread.join(10)
+    total = sum(len(v) for v in times.values())
+    print(f"{args.users} users x {args.rounds} rounds on {url.split(':')[0]}: {total} requests in "
+          f"{elapsed:.1f} s, {total / elapsed:.1f} requests/s, {len(errors)} errors")
+    print(f"{'route':<14} {'n':>5} {'p50 ms':>8} {'p95 ms':>8}")
+    for name, values in times.items():
+        values.sort()
+        p95 = values[min(len(values) - 1, int(0.95 * len(values)))]
+        print(f"{name:<14} {len(values):>5} {statistics.median(values) * 1000:>8.0f} {p95 * 1000:>8.0f}")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
