@@ -130,3 +130,30 @@ def test_the_database_refuses_two_sessions_with_one_number(store) -> None:  # ty
             db.add(TherapySession(client_id=client_id, number=1, title="t", source_name="a",
                                   source_format="plain"))
             db.flush()
+
+
+def test_a_writer_waits_for_a_lock_held_by_another_connection_instead_of_failing(tmp_path: Path) -> None:
+    # Under load, SQLite's default (give up after 5 s: "database is locked") turned concurrent requests
+    # into errors (benchmarks/web_load.py: 21 of 900). The engine waits longer for the lock instead.
+    from sqlalchemy import text
+
+    engine = open_engine(f"sqlite:///{tmp_path / 'lock.db'}", Keyring.generate())
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE t (x INTEGER)"))
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_lock() -> None:
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO t VALUES (1)"))
+            holding.set()
+            release.wait(20)
+
+    holder = threading.Thread(target=hold_lock)
+    holder.start()
+    holding.wait(10)
+    threading.Timer(6.0, release.set).start()
+    with engine.begin() as connection:       # blocks until the holder commits, then succeeds
+        connection.execute(text("INSERT INTO t VALUES (2)"))
+    holder.join(20)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM t")).scalar() == 2

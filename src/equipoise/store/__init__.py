@@ -28,8 +28,9 @@ def open_engine(url: str, keys: Keyring | None = None) -> Engine:
     """An engine for ``url`` whose encrypted columns use ``keys`` (see :mod:`equipoise.store.keys`).
 
     SQLite gets foreign keys, ``secure_delete`` (deleted rows are overwritten, whatever the build's
-    default) and thread-safe connections; a new database file is created private to its owner (0600, in
-    a 0700 folder when the folder is new), and SQLite gives its journal and WAL the same mode.
+    default), thread-safe connections and a 30 s wait for a lock held by another connection; a new
+    database file is created private to its owner (0600, in a 0700 folder when the folder is new), and
+    SQLite gives its journal and WAL the same mode.
     """
     from sqlalchemy import create_engine, event
     from sqlalchemy.engine import make_url
@@ -40,7 +41,9 @@ def open_engine(url: str, keys: Keyring | None = None) -> Engine:
     # SQLAlchemy puts a failed statement's parameters in its error message: they can be transcript text.
     kwargs: dict[str, Any] = {"hide_parameters": True}
     if parsed.get_backend_name() == "sqlite":
-        kwargs["connect_args"] = {"check_same_thread": False}
+        # A writer holds SQLite's lock briefly; readers and writers wait for it (up to 30 s) instead of
+        # failing at once with "database is locked" when many users arrive together.
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):
             create_private_file(Path(database))
