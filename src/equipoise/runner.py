@@ -49,7 +49,7 @@ class Failure:
 #: Exception class -> (exit code, HTTP status, what the message starts with). The first match wins, so
 #: subclasses come before their bases.
 ERRORS: tuple[tuple[type[BaseException], int, int, str], ...] = (
-    (LimitError, EXIT_SOME_FAILED, 413, "too large to analyse"),
+    (LimitError, EXIT_SOME_FAILED, 413, "is too large to analyse"),
     (InputError, EXIT_SOME_FAILED, 422, "could not be read"),
     (UsageError, EXIT_USAGE, 400, "cannot be done as asked"),
     (RequirementError, EXIT_SOME_FAILED, 503, "cannot be analysed here"),

@@ -41,6 +41,7 @@ def test_the_cli_and_the_web_upload_report_a_limit_with_the_same_message(
                                   headers={"accept": "application/json"})
         assert response.status_code == 413
         assert cli_message.replace(str(path), "session.txt") in response.json()["error"]
+        assert response.json()["error"].startswith("The transcript is too large to analyse: ")
         assert SECRET not in response.text
     finally:
         app.state.engine.dispose()
