@@ -7,12 +7,13 @@ numbers in a table or on the session pages as well.
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Sequence
 from typing import Any
 
 from markupsafe import Markup, escape
+
+from .cache import ReportCache
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 # The report's colours: the client's voice orange, the therapist's blue; the measurement dark grey.
@@ -71,13 +72,19 @@ def render(spec: dict[str, Any], caption: str | None, left: int = 24) -> Markup:
     return Markup(f'<figure class="chart">{head}{svg}</figure>')
 
 
-@functools.lru_cache(maxsize=256)
+#: Drawn charts by spec. Drawing is the slow part of a page (a Vega-Lite run per chart); a page drawn again
+#: for the same numbers, by any reader, reuses the drawing, and readers arriving together wait for one
+#: drawing. Kept in memory only.
+_DRAWN = ReportCache(max_entries=256, max_bytes=32_000_000)
+
+
 def _svg(spec_json: str) -> str:
-    # Drawing is the slow part of a page (a Vega-Lite run per chart); a page drawn again for the same
-    # numbers, by any reader, reuses the drawing. Kept in memory only.
     from ..report.charts import to_svg
 
-    return to_svg(json.loads(spec_json))
+    return _DRAWN.get_or_render(spec_json, lambda: to_svg(json.loads(spec_json)))
+
+
+_svg.cache_clear = _DRAWN.clear  # type: ignore[attr-defined]
 
 
 def responsive(wide: Markup, narrow: Markup) -> Markup:
