@@ -113,9 +113,9 @@ class ResponsivenessAnalyser(BaseAnalyser):
 
     words = DimensionWords(
         title='Responsiveness', client_title='Being heard',
-        measures=("Uptake: how much each therapist turn takes up the client's previous turn "
-                  '(reflections and shared words), and the share of substantive client turns'
-                  ' left without uptake.'),
+        measures=("Uptake: how much each party takes up the other's previous turn "
+                  "(reflections, answers and shared words), and the share of the other's turns"
+                  ' each leaves without uptake.'),
         client_measures='How often your therapist picked up what you had just said before moving on.',
         cannot_know=('Uptake that comes later in the session or without words; whether '
                      'leaving a point aside was a deliberate, agreed choice.'),
@@ -153,23 +153,20 @@ class ResponsivenessAnalyser(BaseAnalyser):
             if not asked and len(content_words(source.text)) < config.substantive_words:
                 continue
             value = uptake_of(reply, labels.turns[pos], source, labels.turns[pos - 1], asked)
-            lexical = overlap(reply.text, source.text)
+            aside = value < config.uptake_threshold
             uptake[reply.role].append(value)
             replies[reply.role].append(reply.index)
-            if value < config.uptake_threshold:
+            if aside:
                 left[reply.role].append(reply.index)
-            if reply.role is Role.CLIENT:
-                # A client leaving the therapist's turn aside pushes the lean down (the client selects).
-                contributions[reply.index] = -1.0 if value < config.uptake_threshold else 0.25 * value
-            else:
-                # A therapist leaving the client's turn aside pushes the lean up.
-                contributions[reply.index] = 1.0 if value < config.uptake_threshold else -0.25 * value
+            # Leaving the other's turn aside pushes the lean towards the one who does it (+ the therapist).
+            push = 1.0 if reply.role is Role.THERAPIST else -1.0
+            contributions[reply.index] = push if aside else -0.25 * push * value
             if reply.role is Role.THERAPIST and not asked:
-                lexical_t.append(lexical)
+                lexical_t.append(overlap(reply.text, source.text))
                 statements.append(reply.index)
                 if labels.turns[pos].behaviour == "reflection":
                     reflected.append(reply.index)
-                if value < config.uptake_threshold:
+                if aside:
                     unanswered.append(reply.index)
         u_t, u_c = mean(uptake[Role.THERAPIST]), mean(uptake[Role.CLIENT])
         n_t, n_c = len(replies[Role.THERAPIST]), len(replies[Role.CLIENT])
