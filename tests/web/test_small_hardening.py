@@ -154,13 +154,13 @@ def test_a_chart_drawn_again_for_the_same_numbers_is_not_redrawn(monkeypatch: py
 
     drawn: list[int] = []
     monkeypatch.setattr(report_charts, "to_svg", lambda spec: drawn.append(1) or "<svg ></svg>")
-    charts._svg.cache_clear()
+    charts._DRAWN.clear()
     spec = {"mark": "point", "data": {"values": [{"x": 1}]}, "encoding": {"x": {"field": "x"}}}
     first = charts.render(spec, "a chart")
     assert charts.render(dict(spec), "a chart") == first
     charts.render({**spec, "data": {"values": [{"x": 2}]}}, "a chart")
     assert len(drawn) == 2
-    charts._svg.cache_clear()
+    charts._DRAWN.clear()
 
 
 def test_readers_arriving_together_at_an_uncached_report_wait_for_one_rendering() -> None:

@@ -36,10 +36,9 @@ class ReportCache:
         renders the same key wait for that rendering (up to ``WAIT`` seconds) instead of rendering it
         again; other keys never wait. If that rendering fails, each waiting reader renders for itself."""
         with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                self.hits += 1
-                return self._items[key]
+            found = self._hit(key)
+            if found is not None:
+                return found
             pending = self._pending.get(key)
             if pending is None:
                 self._pending[key] = threading.Event()
@@ -47,11 +46,8 @@ class ReportCache:
         if pending is not None:
             pending.wait(self.WAIT)
             with self._lock:
-                if key in self._items:
-                    self._items.move_to_end(key)
-                    self.hits += 1
-                    return self._items[key]
-            return render()
+                found = self._hit(key)
+            return found if found is not None else render()
         try:
             html = render()
             if len(html) <= self.max_bytes:
@@ -66,6 +62,14 @@ class ReportCache:
         finally:
             with self._lock:
                 self._pending.pop(key).set()
+
+    def _hit(self, key: Hashable) -> str | None:
+        """The entry for ``key``, counted as a hit, or None; the caller holds the lock."""
+        if key not in self._items:
+            return None
+        self._items.move_to_end(key)
+        self.hits += 1
+        return self._items[key]
 
     def clear(self) -> None:
         with self._lock:

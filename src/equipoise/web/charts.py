@@ -84,8 +84,6 @@ def _svg(spec_json: str) -> str:
     return _DRAWN.get_or_render(spec_json, lambda: to_svg(json.loads(spec_json)))
 
 
-_svg.cache_clear = _DRAWN.clear  # type: ignore[attr-defined]
-
 
 def responsive(wide: Markup, narrow: Markup) -> Markup:
     """Both drawings of a chart; the style sheet shows the narrow one on phones, the wide one elsewhere.
