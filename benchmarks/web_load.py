@@ -1,11 +1,12 @@
 """Load on the web app: N concurrent users on loopback, throughput and p50/p95 latency per route.
 
-Starts the app with uvicorn on 127.0.0.1 (a free port), on a fresh SQLite database in a temporary folder
-seeded with the demo practice, or on ``--database-url`` (an empty PostgreSQL database, say). Each user signs
+Seeds the demo practice into a fresh SQLite database in a temporary folder, or into ``--database-url`` (an
+empty PostgreSQL database, say), then runs ``equipoise serve --workers N`` on it on 127.0.0.1 (a free port)
+in processes of its own. Each user signs
 in as the demo therapist and walks the therapist's pages and their JSON twins a bounded number of times.
 Only the standard library talks to the server; nothing leaves the machine::
 
-    .venv/bin/python benchmarks/web_load.py [--users 20] [--rounds 5] [--database-url URL]
+    .venv/bin/python benchmarks/web_load.py [--users 20] [--rounds 5] [--workers 2] [--database-url URL]
 
 Target of the hardening issue: p95 at most 500 ms for pages, no errors.
 """
@@ -15,8 +16,10 @@ from __future__ import annotations
 import argparse
 import http.cookiejar
 import json
+import os
 import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -33,20 +36,34 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start(database_url: str, port: int) -> tuple[object, list[object], threading.Thread]:
-    import uvicorn
+def start(database_url: str, port: int, workers: int) -> tuple[subprocess.Popen[bytes], list[object]]:
+    """Seed the demo practice into the database, then run ``equipoise serve`` on it in its own process(es),
+    as a practice would: the users below share no interpreter (and no GIL) with the server."""
+    from cryptography.fernet import Fernet
 
     from equipoise.web import Settings, create_app
     from equipoise.web.demo import seed
 
-    app = create_app(Settings(database_url=database_url, base_url=f"http://127.0.0.1:{port}"))
+    base = f"http://127.0.0.1:{port}"
+    key = Fernet.generate_key().decode("ascii")
+    app = create_app(Settings(database_url=database_url, data_key=key, base_url=base))
     logins = seed(app)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    return server, logins, thread
+    app.state.engine.dispose()  # type: ignore[attr-defined]
+    command = [str(Path(sys.executable).with_name("equipoise")), "serve", "--database-url", database_url,
+               "--port", str(port), "--workers", str(workers)]
+    env = {**os.environ, "EQUIPOISE_DATA_KEY": key, "EQUIPOISE_BASE_URL": base}
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/api/login", timeout=5):
+                break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                raise SystemExit(f"equipoise serve did not start (exit status {server.returncode})") from None
+            time.sleep(0.2)
+    return server, logins
 
 
 class User:
@@ -79,11 +96,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=5, help="walks of all routes per user")
     parser.add_argument("--database-url", help="an empty database to seed (default: a temporary SQLite)")
+    parser.add_argument("--workers", type=int, default=2, help="server processes (equipoise serve --workers)")
     args = parser.parse_args(argv)
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="equipoise-load-") as folder:
         url = args.database_url or f"sqlite:///{Path(folder) / 'load.db'}"
-        server, logins, thread = start(url, port)
+        server, logins = start(url, port, args.workers)
         base = f"http://127.0.0.1:{port}"
         therapist = next(login for login in logins if login.role == "therapist")  # type: ignore[attr-defined]
         first = User(base, therapist.email, therapist.password)  # type: ignore[attr-defined]
@@ -118,10 +136,14 @@ def main(argv: list[str] | None = None) -> int:
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - started
-        server.should_exit = True  # type: ignore[attr-defined]
-        thread.join(10)
+        server.terminate()
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
     total = sum(len(v) for v in times.values())
-    print(f"{args.users} users x {args.rounds} rounds on {url.split(':')[0]}: {total} requests in "
+    print(f"{args.users} users x {args.rounds} rounds on {url.split(':')[0]}, {args.workers} server "
+          f"process(es): {total} requests in "
           f"{elapsed:.1f} s, {total / elapsed:.1f} requests/s, {len(errors)} errors")
     print(f"{'route':<14} {'n':>5} {'p50 ms':>8} {'p95 ms':>8}")
     for name, values in times.items():

@@ -329,12 +329,15 @@ def formats() -> None:
               help="Start with a demo practice in a fresh temporary database and print its logins.")
 @click.option("--admin", metavar="EMAIL", default=None,
               help="Create this administrator account first (asks for its password) if it does not exist.")
-def serve(host: str, port: int, database_url: str | None, demo: bool, admin: str | None) -> None:
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Server processes (default: EQUIPOISE_WORKERS, else 2).")
+def serve(host: str, port: int, database_url: str | None, demo: bool, admin: str | None,
+          workers: int | None) -> None:
     """Run the web app: therapist, client and supervisor pages, each with a JSON twin under /api."""
     from .web.serve import run
 
     with _usage_errors():
-        run(host=host, port=port, database_url=database_url, demo=demo, admin=admin)
+        run(host=host, port=port, database_url=database_url, demo=demo, admin=admin, workers=workers)
 
 
 @main.command("rotate-key")

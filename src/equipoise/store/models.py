@@ -170,9 +170,14 @@ class TherapySession(Base):
     client: Mapped[Client] = relationship(back_populates="sessions")
     transcript: Mapped[StoredTranscript | None] = relationship(cascade="all, delete-orphan",
                                                                passive_deletes=True)
-    profile: Mapped[StoredProfile | None] = relationship(cascade="all, delete-orphan", passive_deletes=True)
-    check_in: Mapped[CheckIn | None] = relationship(cascade="all, delete-orphan", passive_deletes=True)
-    reflection: Mapped[Reflection | None] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+    # Session lists read each session's summary numbers and whether the two voices are in: one query
+    # per part for all the sessions listed, not one per session (the profile's JSON stays deferred).
+    profile: Mapped[StoredProfile | None] = relationship(cascade="all, delete-orphan", passive_deletes=True,
+                                                         lazy="selectin")
+    check_in: Mapped[CheckIn | None] = relationship(cascade="all, delete-orphan", passive_deletes=True,
+                                                    lazy="selectin")
+    reflection: Mapped[Reflection | None] = relationship(cascade="all, delete-orphan", passive_deletes=True,
+                                                         lazy="selectin")
     supervision_comments: Mapped[list[SupervisionComment]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="SupervisionComment.id")
 
@@ -195,7 +200,8 @@ class StoredProfile(Base):
     schema_version: Mapped[int] = mapped_column(Integer)
     power_lean: Mapped[float | None] = mapped_column(Float, nullable=True)
     partnership: Mapped[float | None] = mapped_column(Float, nullable=True)
-    data: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
+    # Decrypted and parsed only when read (a report, the JSON), not when a list shows the numbers above.
+    data: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, deferred=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from ..errors import UsageError
-from .settings import Settings
+from .settings import Settings, env_var
 
 
 def add_admin(app: object, email: str, password: str) -> bool:
@@ -81,7 +81,8 @@ def rotate(database_url: str | None) -> tuple[int, str | None]:
     return count, new.keys[0].decode("ascii") if settings.data_key else None
 
 
-def run(*, host: str, port: int, database_url: str | None, demo: bool, admin: str | None = None) -> None:
+def run(*, host: str, port: int, database_url: str | None, demo: bool, admin: str | None = None,
+        workers: int | None = None) -> None:
     """Build the app from settings (environment, then options) and serve it until interrupted."""
     folder: Path | None = None
     if demo and database_url is None:
@@ -92,7 +93,7 @@ def run(*, host: str, port: int, database_url: str | None, demo: bool, admin: st
         (folder / OWNER_FILE).write_text(str(os.getpid()), encoding="ascii")
         database_url = f"sqlite:///{folder / 'demo.db'}"
     try:
-        _serve(host=host, port=port, database_url=database_url, demo=demo, admin=admin)
+        _serve(host=host, port=port, database_url=database_url, demo=demo, admin=admin, workers=workers)
     finally:
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
@@ -106,13 +107,14 @@ def uvicorn_proxy_options(settings: Settings) -> dict[str, object]:
     return {"proxy_headers": True, "forwarded_allow_ips": ",".join(proxies)}
 
 
-def _serve(*, host: str, port: int, database_url: str | None, demo: bool, admin: str | None) -> None:
+def _serve(*, host: str, port: int, database_url: str | None, demo: bool, admin: str | None,
+           workers: int | None) -> None:
     import uvicorn
 
     from .app import create_app
     from .demo import seed
 
-    settings = Settings.from_env(database_url=database_url)
+    settings = Settings.from_env(database_url=database_url, workers=workers)
     if not settings.base_url:
         shown = f"[{host}]" if ":" in host else host
         settings = settings.replace(base_url=f"http://{shown}:{port}")
@@ -132,5 +134,47 @@ def _serve(*, host: str, port: int, database_url: str | None, demo: bool, admin:
             click.echo(f"  {login.role:<10} {login.email:<26} password: {login.password}"
                        f"   ({login.display_name})")
         click.echo("")
-    uvicorn.run(app, host=host, port=port, log_level="info", **uvicorn_proxy_options(settings))
+    options = {"host": host, "port": port, "log_level": "info", **uvicorn_proxy_options(settings)}
+    if settings.workers == 1:
+        warm_up()
+        uvicorn.run(app, **options)  # type: ignore[arg-type]
+        app.state.engine.dispose()
+        return
+    # Several processes: this one has migrated the database, created the key file and seeded the demo;
+    # each server process builds the app again from the same settings (through the environment, which it
+    # inherits) and answers requests on a core of its own.
     app.state.engine.dispose()
+    os.environ.update({env_var("database_url"): settings.database_url,
+                       env_var("base_url"): settings.base_url})
+    # A process busy in a long drawing (vl-convert holds the interpreter) is slow, not dead: give it a
+    # minute to answer the supervisor's health check before it is replaced.
+    uvicorn.run(f"{__name__}:server_process_app", factory=True, workers=settings.workers,
+                timeout_worker_healthcheck=60, **options)  # type: ignore[arg-type]
+
+
+def server_process_app() -> object:
+    """The app of one server process of ``equipoise serve`` with several workers.
+
+    It ends with the process that started it, however that one ends (even kill -9), so no orphan keeps
+    the port and the database open; migrations already ran there.
+    """
+    from ..batch import die_with_parent
+    from .app import create_app
+
+    die_with_parent(os.getppid())
+    app = create_app(Settings.from_env(), migrate=False)
+    warm_up()
+    return app
+
+
+def warm_up() -> None:
+    """Prepare the first drawing of a report and a chart before the process takes requests, so its first
+    reader does not wait for it: vl-convert bundles the JavaScript the reports embed (about six seconds
+    on a busy two-core machine) and starts its JavaScript engine, and Altair loads its schema (together
+    about two seconds more); later drawings take a fraction of a second."""
+    import altair as alt
+
+    from ..report.charts import javascript_bundle, to_svg
+
+    javascript_bundle()
+    to_svg(alt.Chart(alt.Data(values=[{"x": 1}])).mark_point().encode(x="x:Q").to_dict())

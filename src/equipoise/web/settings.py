@@ -60,6 +60,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("analysis_workers", 2,
             "Most transcripts read and analysed at the same time; a further one waits for a place, "
             "within analysis_seconds."),
+    Setting("workers", 2,
+            "Server processes of `equipoise serve`, each answering requests on its own core (pages, "
+            "reports, uploads); 1 serves from one process. Each process has its own analysis_workers."),
     Setting("session_max_age_seconds", 8 * 3600,
             "How long a sign-in lasts before the user has to sign in again."),
     Setting("invite_max_age_seconds", 7 * 24 * 3600,
@@ -88,6 +91,11 @@ SETTINGS: tuple[Setting, ...] = (
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
+def env_var(name: str) -> str:
+    """The environment variable of a setting (``EQUIPOISE_<NAME>``)."""
+    return _BY_NAME[name].env_var
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Validated values of every declared setting."""
@@ -99,6 +107,7 @@ class Settings:
     max_upload_bytes: int = _BY_NAME["max_upload_bytes"].default
     analysis_seconds: int = _BY_NAME["analysis_seconds"].default
     analysis_workers: int = _BY_NAME["analysis_workers"].default
+    workers: int = _BY_NAME["workers"].default
     session_max_age_seconds: int = _BY_NAME["session_max_age_seconds"].default
     invite_max_age_seconds: int = _BY_NAME["invite_max_age_seconds"].default
     login_max_failures: int = _BY_NAME["login_max_failures"].default
@@ -108,7 +117,8 @@ class Settings:
     trusted_proxies: str = _BY_NAME["trusted_proxies"].default
 
     def __post_init__(self) -> None:
-        for name in ("max_upload_bytes", "analysis_seconds", "analysis_workers", "session_max_age_seconds",
+        for name in ("max_upload_bytes", "analysis_seconds", "analysis_workers", "workers",
+                     "session_max_age_seconds",
                      "invite_max_age_seconds", "login_max_failures", "login_window_seconds"):
             value = getattr(self, name)
             if not isinstance(value, int) or value <= 0:
