@@ -115,17 +115,20 @@ def main(argv: list[str] | None = None) -> int:
         users = [User(base, therapist.email, therapist.password)  # type: ignore[attr-defined]
                  for _ in range(args.users)]
         times: dict[str, list[float]] = defaultdict(list)
+        later: dict[str, list[float]] = defaultdict(list)  # after each user's first walk
         errors: list[tuple[str, int]] = []
         lock = threading.Lock()
         barrier = threading.Barrier(len(users))
 
         def walk(user: User) -> None:
             barrier.wait()
-            for _ in range(args.rounds):
+            for walk_number in range(args.rounds):
                 for name, path in routes.items():
                     status, seconds = user.get(path)
                     with lock:
                         times[name].append(seconds)
+                        if walk_number:
+                            later[name].append(seconds)
                         if status != 200:
                             errors.append((name, status))
 
@@ -145,12 +148,28 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.users} users x {args.rounds} rounds on {url.split(':')[0]}, {args.workers} server "
           f"process(es): {total} requests in "
           f"{elapsed:.1f} s, {total / elapsed:.1f} requests/s, {len(errors)} errors")
-    print(f"{'route':<14} {'n':>5} {'p50 ms':>8} {'p95 ms':>8}")
+    # The first walk meets every report and chart not yet drawn in its server process (drawn once per
+    # profile version, reader and process, then served from that process's cache); later walks are what
+    # a practice sees once its reports were opened once.
+    print(f"{'route':<14} {'n':>5} {'p50 ms':>8} {'p95 ms':>8}   {'later walks: p50':>16} {'p95 ms':>8}")
     for name, values in times.items():
-        values.sort()
-        p95 = values[min(len(values) - 1, int(0.95 * len(values)))]
-        print(f"{name:<14} {len(values):>5} {statistics.median(values) * 1000:>8.0f} {p95 * 1000:>8.0f}")
+        rest = later.get(name, [])
+        tail = f"{_ms(statistics.median(rest)):>16} {_ms(_p95(rest)):>8}" if rest else ""
+        median = statistics.median(values)
+        print(f"{name:<14} {len(values):>5} {_ms(median):>8} {_ms(_p95(values)):>8}   {tail}")
+    pages = [v for name, values in later.items() if not name.startswith("api ") for v in values]
+    if pages:
+        print(f"all pages, later walks: p95 {_ms(_p95(pages))} ms (target: at most 500 ms)")
     return 1 if errors else 0
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f}"
 
 
 if __name__ == "__main__":
