@@ -196,3 +196,22 @@ def test_the_client_is_not_told_a_little_more_when_the_therapist_had_three_quart
     phrase = client_lean_phrase("floor", 0.5, therapist_share=0.75)
     assert "clearly more" in phrase and "75%" in phrase
     assert "a little" not in client_lean_phrase("floor", 0.35)
+
+
+def test_one_rule_reads_a_directive_for_directiveness_client_agency_and_responsiveness() -> None:
+    # Advice that only the markers found ("You could try ..." with no labelled input type) is a directive
+    # for all three: the client's report on it takes it up, and "No, I won't" pushes back.
+    from equipoise.analysers.client_agency import _pushes_back
+    from equipoise.analysers.directiveness import is_directive
+    from equipoise.analysers.responsiveness import uptake_of
+    from equipoise.label.labels import TurnLabels
+    from equipoise.model import Role, Speaker, Turn
+
+    advice = TurnLabels(markers=("advice",))
+    assert is_directive(advice) and is_directive(TurnLabels(markers=("confront",)))
+    assert not is_directive(TurnLabels(markers=("autonomy",)))
+    t, c = Speaker("T", Role.THERAPIST), Speaker("C", Role.CLIENT)
+    source = Turn(1, t, "Maybe a short walk after dinner would help.")
+    reply = Turn(2, c, "I managed twice this week, on Monday and Thursday.")
+    assert uptake_of(reply, TurnLabels(), source, advice, False) == 1.0
+    assert _pushes_back("I'm not going to do that.", TurnLabels(), advice, Role.THERAPIST)

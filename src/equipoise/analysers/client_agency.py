@@ -54,7 +54,7 @@ from .base import (
     pick_evidence,
     ratio,
 )
-from .directiveness import AUTONOMY_MARKERS, DIRECTIVE_MARKERS
+from .directiveness import AUTONOMY_MARKERS, is_directive
 from .text import content_words
 from .topics import opening_positions
 
@@ -160,7 +160,7 @@ class ClientAgencyAnalyser(BaseAnalyser):
             if reply is None or turns[reply].role is not Role.THERAPIST:
                 continue
             answered += 1
-            if _directive(tl[reply]):
+            if is_directive(tl[reply]):
                 n_confronted += 1
                 confronted[turns[reply].index] = None
                 contributions[turns[reply].index] = 1.0
@@ -199,16 +199,11 @@ class ClientAgencyAnalyser(BaseAnalyser):
                                evidence=pick_evidence(contributions, lean, config.evidence_size))
 
 
-def _directive(label: TurnLabels) -> bool:
-    return (label.input_type == "advice" or label.stance == "directive"
-            or bool(set(label.markers) & DIRECTIVE_MARKERS))
-
-
 def _pushes_back(text: str, label: TurnLabels, previous: TurnLabels | None,
                  previous_role: Role | None) -> bool:
     if "disagreement" in label.markers:
         return True
-    if previous is None or previous_role is not Role.THERAPIST or not _directive(previous):
+    if previous is None or previous_role is not Role.THERAPIST or not is_directive(previous):
         return False
     return label.talk_type == "sustain" or "directive" in label.markers or bool(_RESISTS.search(text))
 

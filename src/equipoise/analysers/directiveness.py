@@ -127,12 +127,20 @@ def _asks(text: str, label: TurnLabels) -> bool:
     return looks_like_question(text)
 
 
+def is_directive(label: TurnLabels) -> bool:
+    """Whether a turn tells the other what to do: advice (labelled or by its words), a directive stance,
+    a directive or a confrontation. The one rule for directiveness, client agency (pushback answers a
+    directive) and responsiveness (a client's report on a directive takes it up)."""
+    return (label.input_type == "advice" or label.stance == "directive"
+            or not DIRECTIVE_MARKERS.isdisjoint(label.markers))
+
+
 def _acts(label: TurnLabels, asked: bool) -> tuple[float, float, list[str]]:
     """(directive weight, autonomy weight, kinds) of one turn."""
     markers = set(label.markers)
     kinds: list[str] = []
     directive = 0.0
-    if label.input_type == "advice" or label.stance == "directive" or markers & DIRECTIVE_MARKERS:
+    if is_directive(label):
         directive = 1.0
         if label.input_type == "advice" or "advice" in markers:
             kinds.append("advice")

@@ -32,7 +32,8 @@ replies, ``replies_<role>`` the replies counted. The uptake means average over e
 none.
 
 Lean (version 3.0): L_T * n_T / (n_T + 2) - L_C * n_C / (n_C + 2), with L the left-aside shares and n
-the replies measured. The lever is selection ("she was selective about the things she responded to"):
+the replies measured (3.1: a directive is read by directiveness's rule, :func:`is_directive`). The lever
+is selection ("she was selective about the things she responded to"):
 the party who leaves more of the other's turns aside holds it. About 0 when both take each other up (as
 in person-centred and MI sessions) or when each leaves as much aside; +1 when the therapist leaves every
 client turn aside and the client follows; -1 the reverse. The pseudo-count 2 pulls a share resting on a
@@ -61,6 +62,7 @@ from .base import (
     pick_evidence,
     ratio,
 )
+from .directiveness import is_directive
 from .text import content_words, looks_like_question, overlap
 
 if TYPE_CHECKING:
@@ -100,7 +102,7 @@ class ResponsivenessAnalyser(BaseAnalyser):
     """Uptake of the other party's previous turn, in both directions; the lean is their difference."""
 
     name = "responsiveness"
-    version = "3.0"
+    version = "3.1"
     requires = frozenset({"labels", "dyad"})
     antisymmetric = False
     description = ("How much each party takes up what the other just said (conversational uptake: "
@@ -233,7 +235,7 @@ def uptake_of(reply: Turn, reply_label: TurnLabels, source: Turn, source_label: 
     has_content = any(w not in _EMPTY_WORDS for w in content_words(reply.text))
     if reply.role is Role.CLIENT:
         # The client answers a question, continues a reflection, or reports on advice or a directive.
-        invited = asked or source_label.behaviour == "reflection" or _directs(source_label)
+        invited = asked or source_label.behaviour == "reflection" or is_directive(source_label)
     else:
         # The therapist answers the client's question; refusing or deferring it was caught above.
         invited = asked
@@ -242,10 +244,6 @@ def uptake_of(reply: Turn, reply_label: TurnLabels, source: Turn, source_label: 
     if asked and _opens(source, source_label):
         return lexical  # "fine" or "okay" does not answer "What happened on Tuesday?"
     return max(lexical, ACKNOWLEDGED if _ACKNOWLEDGEMENT.match(reply.text) else 0.0)
-
-
-def _directs(label: TurnLabels) -> bool:
-    return label.input_type == "advice" or label.stance == "directive" or "directive" in label.markers
 
 
 def _opens(turn: Turn, label: TurnLabels) -> bool:
