@@ -62,7 +62,11 @@ _REFLECTIONS: dict[str, dict[str, Any]] = {
                             "independence": None, "needs": "For the homework to work."},
     "course/session3.txt": {"heard": 4, "say": 5, "disagree": 4, "matters": 5, "who_held": "shifted",
                             "challenged": "I named that I had been steering; it changed the session.",
-                            "independence": "We talked about her mother's carers.", "needs": None},
+                            "independence": "We talked about her mother's carers.", "needs": None,
+                            "projections": "I liked being the one who finally understood her.",
+                            "rank_history": "The eldest child who kept things together: I steer when "
+                                            "things feel unsafe.",
+                            "shared_with_supervisor": ["challenged", "rank_history"]},
     "directive.txt": {"heard": 4, "say": 4, "disagree": 4, "matters": 4, "who_held": "equal",
                       "challenged": "I pushed back when he questioned the sleep diary.",
                       "independence": None, "needs": "For him to follow the protocol."},
