@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from ...profile import Profile
 from ...store import actions
 from ...store.models import CheckIn, Reflection
-from .. import audit, blinding, perception, views
+from .. import audit, blinding, context, perception, views
 from ..access import access_to_session, require_owner
 from ..core import (
     CtxDep,
@@ -61,6 +61,7 @@ def session_page(ctx: CtxDep, session_id: str) -> dict[str, Any]:
         "corrections": profile.get("corrections", []),
         "blinded": blind, "blind_notice": blinding.notice(access) if blind else None,
         "unblind_action": f"/sessions/{session_id}/unblind", "errors": [],
+        "context_prompt": context.for_access(ctx.db, access)["context_prompt"],
     }
     if access.mode != "self":
         from .supervision import comments_json
