@@ -163,11 +163,48 @@ def test_perceived_vs_measured_shows_both_voices(browser: Any, server: tuple[str
     context.close()
 
 
+def test_client_describes_themself_on_a_phone_and_chooses_who_reads_it(
+        browser: Any, server: tuple[str, Practice], shots: Path) -> None:
+    base, practice = server
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  device_scale_factor=2)
+    page = context.new_page()
+    sign_in(page, base, "client_a")
+    page.goto(f"{base}/me")
+    page.click("main a[href='/me/context']")
+    page.wait_for_load_state()
+    page.check("input[name=age_range][value='25_34']")
+    page.check("input[name=class_background][value=working]")
+    page.fill("input[name=class_background_words]", "first in my family at university")
+    page.check("input[name=to_therapist]")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(shots / "phone-about-me.png"), full_page=True)
+    page.click("main form.checkin button[type=submit]")
+    page.wait_for_load_state()
+    assert "Saved" in page.locator("p.done").inner_text()
+    assert page.is_checked("input[name=to_therapist]") and not page.is_checked("input[name=to_supervisor]")
+    context.close()
+    desk = browser.new_context(viewport={"width": 1280, "height": 900})
+    therapist = desk.new_page()
+    sign_in(therapist, base, "therapist_a")
+    therapist.goto(f"{base}/clients/{practice.ids['record_a']}")
+    described = therapist.locator("section.their-context").inner_text()
+    assert "25 to 34" in described and "first in my family at university" in described
+    desk.close()
+    supervisor_view = browser.new_context(viewport={"width": 1280, "height": 900})
+    supervisor = supervisor_view.new_page()
+    sign_in(supervisor, base, "supervisor")
+    supervisor.goto(f"{base}/clients/{practice.ids['record_a']}")
+    assert supervisor.locator("section.their-context").count() == 0
+    supervisor_view.close()
+
+
 PHONE_PAGES = {
     "therapist_a": ["/", "/clients", "/clients/{record_a}", "/clients/{record_a}/upload",
                     "/sessions/{session_a1}", "/sessions/{session_a1}/compare",
-                    "/sessions/{session_a1}/reflection", "/clients/{record_a}/course", "/supervision"],
-    "client_a": ["/me", "/consent", "/sessions/{session_a1}", "/clients/{record_a}/course"],
+                    "/sessions/{session_a1}/reflection", "/clients/{record_a}/course", "/supervision",
+                    "/me/context"],
+    "client_a": ["/me", "/consent", "/sessions/{session_a1}", "/clients/{record_a}/course", "/me/context"],
     "supervisor": ["/supervisees", "/supervisees/{therapist_a}", "/clients/{record_a}",
                    "/sessions/{session_a1}/compare"],
     "admin": ["/admin/users"],
