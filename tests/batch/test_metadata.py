@@ -190,3 +190,20 @@ def test_summarise_reads_a_real_batch(batch_out: tuple[Path, Path]) -> None:
     assert result.exit_code == 0, result.output
     assert "30s" in result.stdout and "40s" in result.stdout and "floor.lean" in result.stdout
     assert "1 session(s) without a value for age_group" in result.stderr
+
+
+def test_a_parquet_batch_gets_the_metadata_too_and_summarise_reads_it(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow", reason="pyarrow (the parquet extra) is missing")
+    root = tmp_path / "c"
+    root.mkdir()
+    shutil.copy(EXAMPLES / "directive.txt", root)
+    meta = tmp_path / "meta.csv"
+    meta.write_text("session,site\ndirective.txt,north\n", encoding="utf-8")
+    result = run_batch(root, tmp_path / "out", fmt="parquet", workers=1, metadata=meta)
+    assert result.sessions_table == tmp_path / "out" / "sessions.parquet"
+    from equipoise.stratification import read_sessions
+
+    rows = read_sessions(tmp_path / "out")
+    assert rows[0]["site"] == "north"
+    cells, _ = summarise(rows, "site", min_group=1)
+    assert cells[0].group == "north" and cells[0].n == 1 and cells[0].ci_low is None
