@@ -77,7 +77,7 @@ def read_metadata(path: Path, reserved: Iterable[str] = ()) -> Metadata:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(path, "the metadata file is not UTF-8 text", hint="save it as UTF-8 CSV") from None
-    return parse_metadata(text.splitlines(), path, reserved)
+    return parse_metadata(text.splitlines(keepends=True), path, reserved)
 
 
 def parse_metadata(lines: Sequence[str], path: str | Path, reserved: Iterable[str] = ()) -> Metadata:
@@ -95,13 +95,13 @@ def parse_metadata(lines: Sequence[str], path: str | Path, reserved: Iterable[st
     refused: list[int] = []
     first_line: dict[str, int] = {}
     while True:
+        line = reader.line_num + 1  # where the row starts (a quoted cell may span lines)
         try:
             cells = next(reader)
         except StopIteration:
             break
         except csv.Error:
-            raise InputError(path, "not valid CSV (an unclosed quote?)", line=reader.line_num) from None
-        line = reader.line_num
+            raise InputError(path, "not valid CSV (an unclosed quote?)", line=line) from None
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(header):

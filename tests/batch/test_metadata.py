@@ -108,6 +108,11 @@ def test_bad_metadata_names_the_file_and_line(text: str, message: str) -> None:
     assert str(caught.value).startswith("meta.csv")
 
 
+def test_a_quoted_cell_may_span_lines_and_the_next_row_keeps_its_line_number() -> None:
+    meta = parse_metadata('session,note\na,"two\nlines"\nb,x\n'.splitlines(keepends=True), "m.csv")
+    assert [(r.line, r.key, r.values["note"]) for r in meta.rows] == [(2, "a", "two\nlines"), (4, "b", "x")]
+
+
 def test_a_stem_shared_by_two_sessions_must_be_given_as_a_path() -> None:
     rows = [{"file": "a/s1.txt", "session": "s1"}, {"file": "b/s1.txt", "session": "s1"}]
     meta = parse_metadata(["session,g", "s1,x", "b/s1.txt,y"], "m.csv")
