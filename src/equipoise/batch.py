@@ -3,7 +3,9 @@
 For every input ``DIR/a/b.txt`` it writes ``OUT/a/b.<ext>`` (the client version of a report is
 ``b.client.<ext>``; when two inputs in one folder share a stem, both keep their suffix: ``b.txt.<ext>``),
 then one combined table with a row per session (``OUT/sessions.csv``, or ``.parquet``) and the inputs that
-failed in ``OUT/failures.csv`` (file and reason, never transcript text).
+failed in ``OUT/failures.csv`` (file and reason, never transcript text). With ``metadata``, a researcher's
+per-session columns are joined to that table (:mod:`equipoise.metadata`) and what matched nothing is listed
+in ``OUT/metadata-unmatched.csv``.
 
 Resumable: each finished input is recorded in ``OUT/.equipoise-batch.jsonl`` after its output is
 complete; a later run skips inputs that have both their output and a record (``force=True`` redoes
@@ -28,13 +30,17 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .errors import UsageError
+from .errors import InputError, UsageError
 from .files import open_private
+
+if TYPE_CHECKING:
+    from .metadata import JoinReport, Metadata
 
 JOURNAL = ".equipoise-batch.jsonl"
 FAILURES = "failures.csv"
+METADATA_REPORT = "metadata-unmatched.csv"
 CONVOKIT_MARKER = "utterances.jsonl"
 NOT_TRANSCRIPTS = ("readme", "license", "licence", "changelog")  # documentation beside a corpus
 IN_FLIGHT_PER_WORKER = 2
@@ -83,6 +89,7 @@ class BatchResult:
     seconds: float = 0.0
     sessions_table: Path | None = None
     not_read: list[tuple[str, str]] = field(default_factory=list)  # links out, FIFOs ...: (path, why)
+    metadata: JoinReport | None = None  # what ``--metadata`` joined, and what it could not
 
     @property
     def failed(self) -> int:
@@ -327,18 +334,31 @@ def _compact_journal(out: Path) -> None:
         fresh.replace(journal)
 
 
-def write_sessions_table(out: Path, fmt: str, names: set[str] | None = None) -> Path | None:
-    """Write the combined one-row-per-session table from the journal (CSV, or Parquet for parquet)."""
+def write_sessions_table(out: Path, fmt: str, names: set[str] | None = None,
+                         metadata: Metadata | None = None) -> tuple[Path | None, JoinReport | None]:
+    """Write the combined one-row-per-session table from the journal (CSV, or Parquet for parquet).
+
+    With ``metadata`` (:mod:`equipoise.metadata`) its columns are joined, after the profile's columns.
+    """
+    from .metadata import join_metadata
     from .report.tables import SESSION_HEAD, union_columns, write_csv, write_parquet
 
     records = read_journal(out)
     rows = [r["row"] for n, r in sorted(records.items()) if names is None or n in names]
     if not rows:
-        return None
+        return None, None
     columns = union_columns(rows, ("file", *SESSION_HEAD))
+    report = None
+    if metadata is not None:
+        clash = next((c for c in metadata.columns if c in columns), None)
+        if clash is not None:
+            raise InputError(metadata.path, f"the column {clash!r} is already a column of the sessions "
+                                            "table", line=1, hint="rename it in the metadata file")
+        rows, report = join_metadata(rows, metadata)
+        columns = [*columns, *metadata.columns]
     if fmt == "parquet":
-        return write_parquet(rows, out / "sessions.parquet", columns)
-    return write_csv(rows, out / "sessions.csv", columns)
+        return write_parquet(rows, out / "sessions.parquet", columns), report
+    return write_csv(rows, out / "sessions.csv", columns), report
 
 
 def write_failures(out: Path, failures: Sequence[tuple[str, str]]) -> Path:
@@ -354,16 +374,22 @@ def write_failures(out: Path, failures: Sequence[tuple[str, str]]) -> Path:
 def run_batch(root: Path, out: Path, *, fmt: str = "json", audience: str = "therapist", workers: int = 1,
               scheduler: str | None = None, force: bool = False, options: dict[str, Any] | None = None,
               labeller: str | None = None, on_start: Callable[[int, int], None] | None = None,
-              on_outcome: Callable[[Outcome], None] | None = None, follow_links: bool = False) -> BatchResult:
+              on_outcome: Callable[[Outcome], None] | None = None, follow_links: bool = False,
+              metadata: Path | None = None) -> BatchResult:
     """Analyse every transcript under ``root`` into ``out``; see the module docstring.
 
-    ``on_start(total, skipped)`` and ``on_outcome(outcome)`` let the caller show progress.
+    ``on_start(total, skipped)`` and ``on_outcome(outcome)`` let the caller show progress. ``metadata`` is
+    a CSV of per-session columns to join to the sessions table (:mod:`equipoise.metadata`); it is read
+    and checked before any input is analysed.
     """
+    from .metadata import read_metadata
     from .report import get_writer
     from .report.html import check_audience
+    from .report.tables import SESSION_HEAD
 
     get_writer(fmt)
     check_audience(audience)
+    meta = read_metadata(metadata, ("file", *SESSION_HEAD)) if metadata is not None else None
     if workers < 1:
         raise UsageError(f"--workers must be at least 1, not {workers}")
     from .files import make_private, private_folder
@@ -399,7 +425,11 @@ def run_batch(root: Path, out: Path, *, fmt: str = "json", audience: str = "ther
     result.seconds = time.perf_counter() - started
     _compact_journal(out)
     write_failures(out, result.failures)
-    result.sessions_table = write_sessions_table(out, fmt, {j.name for j in jobs})
+    result.sessions_table, result.metadata = write_sessions_table(out, fmt, {j.name for j in jobs}, meta)
+    if result.metadata is not None:
+        from .metadata import write_join_report
+
+        write_join_report(out / METADATA_REPORT, result.metadata)
     if result.sessions_table is not None:
         make_private([result.sessions_table])
     return result

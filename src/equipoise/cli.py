@@ -19,6 +19,7 @@ from .errors import InputError, RequirementError, UsageError
 
 if TYPE_CHECKING:
     from .course import Course
+    from .metadata import JoinReport
     from .model import Transcript
     from .profile import Profile
 
@@ -257,14 +258,20 @@ def _num(value: float | None, pattern: str = "{:+.2f}") -> str:
 @click.option("--labeller", metavar="NAME", help="Labeller to use (default: the packaged one).")
 @click.option("--follow-links", is_flag=True,
               help="Read symbolic links that lead out of FOLDER (by default they are skipped and listed).")
+@click.option("--metadata", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.csv",
+              help="Join per-session columns to the sessions table: a CSV with a 'session' column (the "
+                   "input's path from FOLDER, without or with its extension, or its file name alone); "
+                   "with a 'consent' column only rows saying yes are joined. Only with consent.")
 @input_options
 def batch(folder: Path, out_dir: Path, fmt: str, audience: str, workers: int | None, scheduler: str | None,
-          force: bool, labeller: str | None, follow_links: bool, input_format: str | None,
-          therapist: tuple[str, ...], client: tuple[str, ...], merge_consecutive: bool) -> None:
+          force: bool, labeller: str | None, follow_links: bool, metadata: Path | None,
+          input_format: str | None, therapist: tuple[str, ...], client: tuple[str, ...],
+          merge_consecutive: bool) -> None:
     """Analyse every transcript under FOLDER (any supported format), resumably, with a progress bar.
 
     Inputs whose output already exists are skipped; failures are listed at the end and in
-    OUT/failures.csv (file and reason, never transcript text).
+    OUT/failures.csv (file and reason, never transcript text). With --metadata, what matched nothing is
+    listed at the end and in OUT/metadata-unmatched.csv.
     """
     import os
 
@@ -272,11 +279,11 @@ def batch(folder: Path, out_dir: Path, fmt: str, audience: str, workers: int | N
 
     options = {"input_format": input_format, "therapist": therapist, "client": client,
                "merge_consecutive": merge_consecutive}
-    with _usage_errors(), ProgressBar() as bar:
+    with _data_errors(), ProgressBar() as bar:
         result = run_batch(folder, out_dir, fmt=fmt, audience=audience,
                            workers=workers or os.cpu_count() or 1, scheduler=scheduler, force=force,
                            options=options, labeller=labeller, on_start=bar.start, on_outcome=bar.advance,
-                           follow_links=follow_links)
+                           follow_links=follow_links, metadata=metadata)
     for name, why in result.not_read:
         _err(f"not read: {folder / name}: {why}", "yellow")
     rate = f", {result.turns / result.seconds:,.0f} turns/s" if result.seconds and result.turns else ""
@@ -290,7 +297,67 @@ def batch(folder: Path, out_dir: Path, fmt: str, audience: str, workers: int | N
         _err(f"failures are listed in {out_dir / 'failures.csv'}")
     if result.sessions_table:
         _err(f"sessions table: {result.sessions_table}", "green")
+    if result.metadata is not None:
+        _report_join(result.metadata, out_dir)
     sys.exit(EXIT_SOME_FAILED if result.failed else EXIT_OK)
+
+
+def _report_join(report: JoinReport, out_dir: Path) -> None:
+    """What --metadata joined and what it could not: keys and file names only, never a value."""
+    from .batch import METADATA_REPORT
+
+    unmatched = len(report.unmatched_rows) + len(report.sessions_without)
+    _err(f"metadata: {report.matched} session(s) matched, {len(report.unmatched_rows)} row(s) matched no "
+         f"session, {len(report.sessions_without)} session(s) without metadata, {report.without_consent} "
+         "row(s) left out without consent", "yellow" if unmatched or report.without_consent else "green")
+    for line, key, why in report.unmatched_rows[:20]:
+        _err(f"not joined: {report.path}, line {line} ({key}): {why}", "yellow")
+    for file in report.sessions_without[:20]:
+        _err(f"no metadata: {file}", "yellow")
+    if unmatched:
+        _err(f"all of them are listed in {out_dir / METADATA_REPORT}", "yellow")
+
+
+@main.command()
+@click.argument("out_dir", metavar="OUT_DIR", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--by", "by", required=True, metavar="COLUMN",
+              help="The sessions table's column to group by (a metadata column joined by batch --metadata).")
+@click.option("--min-group", type=click.IntRange(min=1), default=5, show_default=True, metavar="N",
+              help="Groups (or numbers of a group) with fewer sessions are suppressed: no numbers at all.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Also write the summary as CSV (by, group, number, n, mean, ci_low, ci_high, suppressed).")
+def summarise(out_dir: Path, by: str, min_group: int, csv_path: Path | None) -> None:
+    """Print each dimension's lean by group of a batch's sessions: n, mean and 95% t-interval.
+
+    OUT_DIR is the --out folder of `equipoise batch` (its sessions.csv or sessions.parquet). These numbers
+    describe groups of sessions; they grade nobody.
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from .stratification import LEVEL, read_sessions, write_summary_csv
+    from .stratification import summarise as group_cells
+
+    with _data_errors():
+        rows = read_sessions(out_dir)
+        cells, no_value = group_cells(rows, by, min_group=min_group)
+    table = Table(title=f"Lean by {by} (+1: the therapist holds the lever, -1: the client)",
+                  caption=f"n: sessions with a value; mean and {LEVEL:.0%} t-interval of the mean, treating "
+                          f"sessions as independent; groups under {min_group} sessions suppressed. These "
+                          "describe groups of sessions and grade nobody.")
+    for name in (by, "number", "n", "mean", f"{LEVEL:.0%} interval"):
+        table.add_column(name, justify="left" if name in (by, "number") else "right")
+    for cell in cells:
+        if cell.suppressed:
+            table.add_row(cell.group, cell.number, "suppressed", "", "")
+        else:
+            span = "-" if cell.ci_low is None else f"{cell.ci_low:+.2f} to {cell.ci_high:+.2f}"
+            table.add_row(cell.group, cell.number, str(cell.n), _num(cell.mean), span)
+    Console().print(table)
+    if no_value:
+        _err(f"{no_value} session(s) without a value for {by} are in no group", "yellow")
+    if csv_path is not None:
+        _err(f"wrote {write_summary_csv(cells, by, csv_path)}", "green")
 
 
 @main.command()

@@ -75,6 +75,19 @@ def sign_in(page: Any, base: str, who: str) -> None:
     page.wait_for_load_state()
 
 
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 2}
+DESK = {"viewport": {"width": 1280, "height": 900}}
+
+
+def signed_in(browser: Any, base: str, who: str, device: dict[str, Any]) -> tuple[Any, Any]:
+    """A new browser context on ``device`` (PHONE or DESK) with a page signed in as ``who``."""
+    context = browser.new_context(**device)
+    page = context.new_page()
+    sign_in(page, base, who)
+    return context, page
+
+
 def test_therapist_uploads_a_session_and_opens_its_report(browser: Any, server: tuple[str, Practice],
                                                           shots: Path) -> None:
     base, _practice = server
@@ -111,10 +124,7 @@ def test_therapist_uploads_a_session_and_opens_its_report(browser: Any, server: 
 def test_client_completes_a_check_in_on_a_phone(browser: Any, server: tuple[str, Practice],
                                                 shots: Path) -> None:
     base, practice = server
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                  device_scale_factor=2)
-    page = context.new_page()
-    sign_in(page, base, "client_a")
+    context, page = signed_in(browser, base, "client_a", PHONE)
     page.goto(f"{base}/me")
     page.screenshot(path=str(shots / "client-home.png"), full_page=True)
     page.goto(f"{base}/sessions/{practice.ids['session_a2']}/check-in")
@@ -163,11 +173,41 @@ def test_perceived_vs_measured_shows_both_voices(browser: Any, server: tuple[str
     context.close()
 
 
+def test_client_describes_themself_on_a_phone_and_chooses_who_reads_it(
+        browser: Any, server: tuple[str, Practice], shots: Path) -> None:
+    base, practice = server
+    context, page = signed_in(browser, base, "client_a", PHONE)
+    page.goto(f"{base}/me")
+    page.click("main a[href='/me/context']")
+    page.wait_for_load_state()
+    page.check("input[name=age_range][value='25_34']")
+    page.check("input[name=class_background][value=working]")
+    page.fill("input[name=class_background_words]", "first in my family at university")
+    page.check("input[name=to_therapist]")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(shots / "phone-about-me.png"), full_page=True)
+    page.click("main form.checkin button[type=submit]")
+    page.wait_for_load_state()
+    assert "Saved" in page.locator("p.done").inner_text()
+    assert page.is_checked("input[name=to_therapist]") and not page.is_checked("input[name=to_supervisor]")
+    context.close()
+    desk, therapist = signed_in(browser, base, "therapist_a", DESK)
+    therapist.goto(f"{base}/clients/{practice.ids['record_a']}")
+    described = therapist.locator("section.their-context").inner_text()
+    assert "25 to 34" in described and "first in my family at university" in described
+    desk.close()
+    supervisor_view, supervisor = signed_in(browser, base, "supervisor", DESK)
+    supervisor.goto(f"{base}/clients/{practice.ids['record_a']}")
+    assert supervisor.locator("section.their-context").count() == 0
+    supervisor_view.close()
+
+
 PHONE_PAGES = {
     "therapist_a": ["/", "/clients", "/clients/{record_a}", "/clients/{record_a}/upload",
                     "/sessions/{session_a1}", "/sessions/{session_a1}/compare",
-                    "/sessions/{session_a1}/reflection", "/clients/{record_a}/course", "/supervision"],
-    "client_a": ["/me", "/consent", "/sessions/{session_a1}", "/clients/{record_a}/course"],
+                    "/sessions/{session_a1}/reflection", "/clients/{record_a}/course", "/supervision",
+                    "/me/context"],
+    "client_a": ["/me", "/consent", "/sessions/{session_a1}", "/clients/{record_a}/course", "/me/context"],
     "supervisor": ["/supervisees", "/supervisees/{therapist_a}", "/clients/{record_a}",
                    "/sessions/{session_a1}/compare"],
     "admin": ["/admin/users"],

@@ -78,7 +78,7 @@ def test_practice_flow_runs_the_same_on_every_database(database_url: str) -> Non
 
         revoked = post(client, "/consent/revoke", {"sure": "yes"}, headers={"accept": "application/json"})
         assert revoked.json()["deleted"] == {"sessions": 1, "transcripts": 1, "profiles": 1, "check_ins": 1,
-                                             "reflections": 1}
+                                             "reflections": 1, "self_descriptions": 0}
         assert therapist.get(f"/api/sessions/{session_id}").status_code == 410  # its link says it was deleted
         assert therapist.get(f"/api/clients/{client_id}").json()["sessions"] == []
         assert "withdrew" in client.get("/me").text

@@ -17,6 +17,7 @@ from equipoise.store.models import (
     CheckIn,
     Client,
     Reflection,
+    SelfDescription,
     SupervisionComment,
     TherapySession,
     UserRole,
@@ -165,7 +166,9 @@ def test_rotating_the_key_re_encrypts_every_encrypted_column_and_retires_the_old
         db.add(SupervisionComment(session_id=session.id, author_name="S", text="a comment"))
         reflection = db.get(Reflection, session.id)
         reflection.independence, reflection.needs, reflection.who_held_other = "i", "n", "o"
+        reflection.projections, reflection.rank_history = "p", "r"
         db.get(CheckIn, session.id).who_held_other = "o"
+        db.add(SelfDescription(user_id=practice.ids["client_a"], details={"own_words": {"words": "w"}}))
     app.state.engine.dispose()
     old = load_keyring(key_file)
     before = _stored_tokens(url)

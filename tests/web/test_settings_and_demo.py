@@ -70,6 +70,10 @@ def test_the_demo_practice_has_everyone_and_everything(sqlite_url: str) -> None:
         # Six check-ins, of which two the therapist has not reflected on: those stay out (blinding).
         assert sum(r["count"] for r in clients["who_held"]["clients"]) == 4
         assert sum(r["count"] for r in clients["who_held"]["predicted"]) == 4
+        # Priya and Dr Okafor described themselves and let each other read it: the differences prompt.
+        priya = browser.get(clients["clients"][0]["href"].replace("/clients", "/api/clients", 1)).json()
+        prompt = browser.get(f"/api/sessions/{priya['sessions'][0]['id']}").json()["context_prompt"]
+        assert prompt["dimensions"] == ["age", "class background", "language"]
         with pytest.raises(UsageError, match="empty database"):
             seed(app)
     finally:

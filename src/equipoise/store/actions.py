@@ -25,6 +25,7 @@ from .models import (
     LoginSession,
     PasswordReset,
     Reflection,
+    SelfDescription,
     StoredProfile,
     StoredTranscript,
     SupervisionComment,
@@ -173,10 +174,12 @@ class Deleted:
     profiles: int
     check_ins: int
     reflections: int
+    self_descriptions: int = 0
 
 
 def revoke_consent(db: Session, client: Client) -> Deleted:
-    """Withdraw consent: delete every session of the client with its transcript, profile and answers."""
+    """Withdraw consent: delete every session of the client with its transcript, profile and answers, and
+    the client's self-description."""
     ids = list(db.scalars(select(TherapySession.id).where(TherapySession.client_id == client.id)))
 
     def count(model: Any) -> int:
@@ -185,7 +188,7 @@ def revoke_consent(db: Session, client: Client) -> Deleted:
         return int(db.scalar(select(func.count()).select_from(model).where(model.session_id.in_(ids))) or 0)
 
     deleted = Deleted(len(ids), count(StoredTranscript), count(StoredProfile), count(CheckIn),
-                      count(Reflection))
+                      count(Reflection), erase_self_description(db, client.user_id))
     if ids:
         remember_deleted(db, "session", db.scalars(select(TherapySession.public_id)
                                                    .where(TherapySession.id.in_(ids))), client)
@@ -199,6 +202,15 @@ def revoke_consent(db: Session, client: Client) -> Deleted:
     db.flush()
     db.expire(client)
     return deleted
+
+
+def erase_self_description(db: Session, user_id: int | None) -> int:
+    """Delete a person's self-description at once; 1 if there was one, else 0."""
+    if user_id is None or db.get(SelfDescription, user_id) is None:
+        return 0
+    db.execute(delete(SelfDescription).where(SelfDescription.user_id == user_id))
+    db.expire_all()
+    return 1
 
 
 def turns_of(transcript: Transcript) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ import secrets
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Date,
     DateTime,
@@ -235,12 +236,35 @@ class Reflection(Base):
     matters: Mapped[int] = mapped_column(Integer)
     who_held: Mapped[str] = mapped_column(String(20))
     who_held_other: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    # The power story: the therapist's own answers, private to them unless shared one by one.
+    projections: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
     challenged: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
     independence: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
     needs: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    rank_history: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    # The keys of the power-story answers the therapist shares with their supervisors (none by default).
+    shared_with_supervisor: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     # Written after seeing the client's answers or the measured profile.
     after_seeing: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SelfDescription(Base):
+    """A person's own description of their social context (age range, gender, background ...), theirs alone.
+
+    Every field is optional and encrypted (``details``: dimension -> {"choice", "words"}). The owner
+    chooses who else reads it; a client's flags are ``to_therapist``, ``to_supervisor`` and
+    ``to_research``, a therapist's ``to_client`` and ``to_supervisor`` (see :mod:`equipoise.web.context`).
+    """
+
+    __tablename__ = "self_descriptions"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    details: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
+    to_therapist: Mapped[bool] = mapped_column(Boolean, default=False)
+    to_client: Mapped[bool] = mapped_column(Boolean, default=False)
+    to_supervisor: Mapped[bool] = mapped_column(Boolean, default=False)
+    to_research: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class SupervisionComment(Base):

@@ -24,7 +24,7 @@ KINDS: dict[str, str] = {
     "session": "the session", "report": "the report", "profile": "the profile", "check_in": "the check-in",
     "reflection": "the therapist's reflection", "comparison": "perceived vs measured", "course": "the course",
     "data": "all their data", "consent": "consent", "password": "their password", "account": "an account",
-    "supervision_comment": "a supervision comment",
+    "supervision_comment": "a supervision comment", "self_description": "their self-description",
 }
 
 

@@ -62,10 +62,25 @@ _REFLECTIONS: dict[str, dict[str, Any]] = {
                             "independence": None, "needs": "For the homework to work."},
     "course/session3.txt": {"heard": 4, "say": 5, "disagree": 4, "matters": 5, "who_held": "shifted",
                             "challenged": "I named that I had been steering; it changed the session.",
-                            "independence": "We talked about her mother's carers.", "needs": None},
+                            "independence": "We talked about her mother's carers.", "needs": None,
+                            "projections": "I liked being the one who finally understood her.",
+                            "rank_history": "The eldest child who kept things together: I steer when "
+                                            "things feel unsafe.",
+                            "shared_with_supervisor": ["challenged", "rank_history"]},
     "directive.txt": {"heard": 4, "say": 4, "disagree": 4, "matters": 4, "who_held": "equal",
                       "challenged": "I pushed back when he questioned the sleep diary.",
                       "independence": None, "needs": "For him to follow the protocol."},
+}
+
+
+# Self-descriptions ("About me"): Priya shows hers to her therapist, Dr Okafor his to his clients, so
+# Priya's session pages show the differences prompt to both of them.
+_ABOUT: dict[str, tuple[dict[str, Any], dict[str, bool]]] = {
+    "Priya": ({"age_range": {"choice": "25_34"},
+               "class_background": {"choice": "working", "words": "first in my family at university"},
+               "language": {"choice": "other", "words": "Gujarati at home"}}, {"to_therapist": True}),
+    "Dr Okafor": ({"age_range": {"choice": "55_64"}, "class_background": {"choice": "middle"},
+                   "language": {"choice": "first"}}, {"to_client": True, "to_supervisor": True}),
 }
 
 
@@ -76,6 +91,7 @@ def seed(app: FastAPI, examples: Path | None = None) -> list[DemoLogin]:
     from ..ingest import load
     from ..store import actions
     from ..store.models import CheckIn, Reflection, User, UserRole
+    from . import context
     from .reports import analyse as default_analyse
 
     state = app.state.equipoise
@@ -89,8 +105,11 @@ def seed(app: FastAPI, examples: Path | None = None) -> list[DemoLogin]:
         def account(role: UserRole, email: str, name: str) -> User:
             password = secrets.token_urlsafe(9)
             logins.append(DemoLogin(role.value, email, password, name))
-            return actions.create_user(db, email=email, display_name=name, role=role,
+            user = actions.create_user(db, email=email, display_name=name, role=role,
                                        password_hash=state.passwords.hash(password))
+            if name in _ABOUT:
+                context.save(db, user, *_ABOUT[name])
+            return user
 
         therapist = account(UserRole.THERAPIST, "therapist@demo.example", "Dr Okafor")
         people = {"Priya": ["course/session1.txt", "course/session2.txt", "course/session3.txt",

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from . import perception, views
 
 if TYPE_CHECKING:
-    from ..store.models import CheckIn, Client, TherapySession, User
+    from ..store.models import CheckIn, Client, SelfDescription, TherapySession, User
     from .access import Access
 
 FORMAT = "equipoise-my-data"
@@ -39,9 +39,13 @@ def filename(exported_at: dt.datetime) -> str:
     return f"{FORMAT}-{exported_at.date().isoformat()}.json"
 
 
-def my_data(user: User, access: Access, *, exported_at: dt.datetime, version: str) -> dict[str, Any]:
+def my_data(user: User, access: Access, *, exported_at: dt.datetime, version: str,
+            self_description: SelfDescription | None = None) -> dict[str, Any]:
     """Everything Equipoise stores about the client ``access`` reaches as themself, JSON-ready."""
+    from .context import for_owner
+
     client: Client = access.client
+    own = for_owner(self_description, user.role)
     return {
         "format": FORMAT, "format_version": FORMAT_VERSION,
         "exported_at": exported_at.isoformat(), "equipoise_version": version,
@@ -52,6 +56,10 @@ def my_data(user: User, access: Access, *, exported_at: dt.datetime, version: st
         "consent": {"consents_now": client.has_consent, "given_at": views.when(client.consent_at),
                     "revoked_at": views.when(client.revoked_at)},
         "sessions": [session_data(access, session) for session in client.sessions],
+        # Their own description of themself and whom they show it to (None when they have not written one).
+        "self_description": ({"parts": own["details"], "updated_at": own["updated_at"],
+                              "readers": {a["flag"]: a["on"] for a in own["audiences"]}}
+                             if own["exists"] else None),
         "not_included": NOT_INCLUDED,
     }
 

@@ -55,11 +55,38 @@ WHO_HELD: dict[str, str] = {
 WHO_HELD_THIRD: dict[str, str] = {**WHO_HELD, "therapist": "the therapist", "me": "the client"}
 _SIDE = {"therapist": "therapist", "me": "client", "equal": "equal"}
 
+# The therapist's power story: how their own needs and history shape their use of the role. Each answer
+# is private to the therapist unless they share it with their supervisors; a client never reads any.
 REFLECTION_PROMPTS: dict[str, str] = {
-    "challenged": "How did I react when I was challenged or disagreed with?",
-    "independence": "Did I support my client's independence and their other sources of help?",
+    "projections": "How much do I enjoy my client's positive projections (their admiration, idealisation or "
+                   "gratitude)?",
+    "independence": "Can I encourage my client to seek help or opinions elsewhere?",
+    "challenged": "How do I react when I am challenged or disagreed with, or my knowledge is questioned?",
     "needs": "What do I need from this client (to be liked, to be right, for them to get better)?",
+    "rank_history": "What is my own history with rank and power, and how does it show with this client?",
 }
+SHARE_PREFIX = "share_"
+
+
+def shared_prompts(form: Mapping[str, Any], answers: Mapping[str, Any]) -> list[str]:
+    """The power-story answers the therapist ticked to share (``share_<key>=yes``), if they wrote them."""
+    return [key for key in REFLECTION_PROMPTS
+            if str(form.get(SHARE_PREFIX + key) or "") == "yes" and answers.get(key)]
+
+
+def reflection_for(row: Any, reader: str) -> dict[str, Any] | None:
+    """The reflection as ``reader`` may read it: the therapist all of it; a supervisor the expected answers
+    and only the power-story answers the therapist shared (the others are None, as if unwritten)."""
+    data = answers_of(row, extra=tuple(REFLECTION_PROMPTS))
+    if data is None:
+        return None
+    shared = [key for key in (row.shared_with_supervisor or []) if key in REFLECTION_PROMPTS]
+    if reader != "owner":
+        for key in REFLECTION_PROMPTS:
+            if key not in shared:
+                data[key] = None
+    data["shared_with_supervisor"] = shared
+    return data
 
 
 def side_of_answer(who_held: str | None) -> str | None:

@@ -39,20 +39,20 @@ class Party:
 PARTIES: tuple[Party, ...] = (
     Party("therapist", {"answers": "yes", "words": "yes", "analyses": "yes", "conversation": "yes"},
           "Your therapist sees your check-in answers and comments, and your sessions' transcripts and "
-          "reports."),
+          "reports; your self-description (\u201cAbout me\u201d) only if you choose."),
     Party("supervisor", {"answers": "yes", "words": "if_you_allow", "analyses": "yes",
                          "conversation": "if_names_shared"},
           "A supervisor, only if your therapist chose one for their work, reads your check-in answers and "
           "your sessions' analyses and reports, without changing anything. You appear to them as "
           "\u201cClient 1\u201d, \u201cClient 2\u201d \u2026 and the words of the conversation are left "
           "out, unless your therapist shares names. Your comments reach a supervisor only if you allow it "
-          "(on your consent page)."),
+          "(on your consent page), and your self-description only if you choose (on \u201cAbout me\u201d)."),
     Party("administrator", {"answers": "no", "words": "no", "analyses": "no", "conversation": "no"},
-          "The administrator of this Equipoise manages accounts and sees none of your sessions, answers "
-          "or comments."),
+          "The administrator of this Equipoise manages accounts and sees none of your sessions, answers, "
+          "comments or self-description."),
     Party("research", {"answers": "no", "words": "no", "analyses": "no", "conversation": "no"},
           "Research: this app has no research export and sends nothing anywhere; only you can download a "
-          "copy of your data."),
+          "copy of your data. Your choice about research use of your self-description is kept with it."),
 )
 BY_KEY = {party.key: party for party in PARTIES}
 

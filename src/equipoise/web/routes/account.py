@@ -16,8 +16,8 @@ from ..core import CtxDep, FormDep, WebError, twin, wants_json
 router = APIRouter()
 
 LINKS: dict[str, list[tuple[str, str]]] = {
-    "therapist": [("/clients", "My clients"), ("/supervision", "Supervision")],
-    "client": [("/me", "My sessions and check-ins"), ("/consent", "My consent")],
+    "therapist": [("/clients", "My clients"), ("/supervision", "Supervision"), ("/me/context", "About me")],
+    "client": [("/me", "My sessions and check-ins"), ("/consent", "My consent"), ("/me/context", "About me")],
     "supervisor": [("/supervisees", "My supervisees")],
     "admin": [("/admin/users", "Accounts")],
 }

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from ... import __version__
 from ...store import actions
 from ...store.models import Client, User, utcnow
-from .. import audit, blinding, export, perception, promises, views
+from .. import audit, blinding, context, export, perception, promises, views
 from ..access import access_to_client
 from ..core import (
     CtxDep,
@@ -56,7 +56,8 @@ def me(ctx: CtxDep) -> dict[str, Any]:
     return {"name": user.display_name, "has_consent": client.has_consent,
             "consent_at": views.when(client.consent_at), "revoked_at": views.when(client.revoked_at),
             "sessions": sessions, "course_href": f"/clients/{client.public_id}/course",
-            "export_href": EXPORT_PATH, "audit_href": "/me/audit"}
+            "export_href": EXPORT_PATH, "audit_href": "/me/audit", "context_href": "/me/context",
+            "therapist_context": context.for_access(ctx.db, access)["their_context"]}
 
 
 EXPORT_PATH = "/api/me/export"
@@ -84,7 +85,8 @@ def my_data(ctx: CtxDep) -> Response:
     # The access the client's report route gets: the profile and the turns follow from it.
     access = access_to_client(ctx.db, user, client.public_id)
     now = utcnow()
-    data = export.my_data(user, access, exported_at=now, version=__version__)
+    data = export.my_data(user, access, exported_at=now, version=__version__,
+                          self_description=context.description_of(ctx.db, user.id))
     audit.record(ctx, "exported", "data", None, client)
     body = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
     return Response(body, media_type="application/json", headers={
@@ -144,7 +146,8 @@ def revoke_consent(ctx: CtxDep, form: FormDep) -> Response:
     audit.record(ctx, "withdrew", "consent", None, client, f"{deleted.sessions} session(s) deleted")
     data = {"deleted": {"sessions": deleted.sessions, "transcripts": deleted.transcripts,
                         "profiles": deleted.profiles, "check_ins": deleted.check_ins,
-                        "reflections": deleted.reflections}}
+                        "reflections": deleted.reflections,
+                        "self_descriptions": deleted.self_descriptions}}
     if "application/json" in ctx.request.headers.get("accept", ""):
         return ctx.done("/consent", data)
     return ctx.render("revoked.html", data)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from ...store import actions
 from ...store.models import Client
-from .. import audit, blinding, views
+from .. import audit, blinding, context, views
 from ..access import access_to_client, require_owner
 from ..core import CtxDep, FormDep, WebError, twin, wants_json
 from ..reports import course_report
@@ -57,7 +57,7 @@ def client(ctx: CtxDep, client_id: str) -> dict[str, Any]:
             "hidden": views.hidden_from_supervisor(access) if access.read_only else [],
             "sessions": [views.session_row(s, access.show_names, blind=blinding.blinded(access, s))
                          for s in access.client.sessions],
-            "course_href": f"/clients/{client_id}/course"}
+            "course_href": f"/clients/{client_id}/course", **context.for_access(ctx.db, access)}
 
 
 @router.post("/clients/{client_id}/invite", tags=TAGS, summary="Make a one-time invitation link")
@@ -224,7 +224,8 @@ def course(ctx: CtxDep, client_id: str) -> dict[str, Any]:
             "sessions": [views.session_row(s, access.show_names, blind=blinding.blinded(access, s),
                                            for_client=access.mode == "self")
                          for s in sessions],
-            "report_href": f"/clients/{client_id}/course/report" if shown else None}
+            "report_href": f"/clients/{client_id}/course/report" if shown else None,
+            "context_prompt": context.for_access(ctx.db, access)["context_prompt"]}
 
 
 @router.get("/clients/{client_id}/course/report", include_in_schema=False, response_class=HTMLResponse)

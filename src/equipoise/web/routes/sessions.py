@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from ...profile import Profile
 from ...store import actions
 from ...store.models import CheckIn, Reflection
-from .. import audit, blinding, perception, views
+from .. import audit, blinding, context, perception, views
 from ..access import access_to_session, require_owner
 from ..core import (
     CtxDep,
@@ -61,11 +61,12 @@ def session_page(ctx: CtxDep, session_id: str) -> dict[str, Any]:
         "corrections": profile.get("corrections", []),
         "blinded": blind, "blind_notice": blinding.notice(access) if blind else None,
         "unblind_action": f"/sessions/{session_id}/unblind", "errors": [],
+        "context_prompt": context.for_access(ctx.db, access)["context_prompt"],
     }
     if access.mode != "self":
         from .supervision import comments_json
 
-        data["reflection"] = perception.answers_of(session.reflection, extra=REFLECTION_EXTRA)
+        data["reflection"] = perception.reflection_for(session.reflection, access.mode)
         data["compare_href"] = f"/sessions/{session_id}/compare"
         data["supervision_comments"] = comments_json(session)
     if access.mode == "supervisor":
@@ -151,7 +152,7 @@ def compare(ctx: CtxDep, session_id: str) -> dict[str, Any]:
     audit.record(ctx, "viewed", "comparison", session_id, access.client,
                  "check-in and reflection" if session.check_in and session.reflection else None)
     check_in = views.check_in_for_viewer(access, session)
-    prediction = perception.answers_of(session.reflection, extra=REFLECTION_EXTRA)
+    prediction = perception.reflection_for(session.reflection, access.mode)
     measured = Profile.from_dict(session.profile.data) if session.profile else None
     result = perception.compare(check_in, prediction, measured,
                                 reader="supervisor" if access.mode == "supervisor" else "therapist")
@@ -173,7 +174,7 @@ def reflection_form(ctx: CtxDep, session_id: str) -> dict[str, Any]:
     return {"session": views.session_row(session, access.show_names, blind=blind),
             "client": views.client_view(ctx.db, access), "blinded": blind,
             "blind_notice": blinding.notice(access) if blind else None,
-            "values": perception.answers_of(session.reflection, extra=REFLECTION_EXTRA) or {},
+            "values": perception.reflection_for(session.reflection, access.mode) or {},
             "prompts": perception.REFLECTION_PROMPTS, "items": [i.prediction for i in perception.ITEMS],
             "action": f"/sessions/{session_id}/reflection", "csrf_token": ctx.csrf, "errors": []}
 
@@ -184,13 +185,15 @@ def save_reflection(ctx: CtxDep, session_id: str, form: FormDep) -> Response:
     access, session = access_to_session(ctx.db, ctx.require("therapist"), session_id)
     require_owner(access)
     values, problems = perception.parse_answers(form, extra=REFLECTION_EXTRA)
+    values["shared_with_supervisor"] = perception.shared_prompts(form, values)
     if problems:
         if wants_json(ctx.request):
             raise WebError(400, " ".join(problems))
         data = reflection_form(ctx=ctx, session_id=session_id)
         return ctx.render("reflection.html", {**data, "values": values, "errors": problems}, status=400)
     values["after_seeing"] = blinding.seen_before(access, session)
-    audit.record(ctx, "changed" if session.reflection else "created", "reflection", session_id, access.client)
+    audit.record(ctx, "changed" if session.reflection else "created", "reflection", session_id, access.client,
+                 "shared with supervisors: " + (", ".join(values["shared_with_supervisor"]) or "none"))
     actions.save_answers(ctx.db, Reflection, session, values)
     return ctx.done(f"/sessions/{session_id}/compare")
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ...store import actions
 from ...store.models import Client, SupervisionComment, SupervisionShare, User, UserRole
-from .. import audit, views
+from .. import audit, context, views
 from ..access import access_to_client, access_to_session
 from ..core import CtxDep, FormDep, WebError, twin
 
@@ -81,8 +81,10 @@ def supervisee(ctx: CtxDep, therapist_id: int) -> dict[str, Any]:
     clients = list(ctx.db.scalars(select(Client).where(Client.therapist_id == therapist.id)
                                   .order_by(Client.id)))
     sessions = [s for c in clients for s in c.sessions]
+    own = context.description_of(ctx.db, therapist.id)
     return {"therapist": {"id": therapist.id, "display_name": therapist.display_name},
             "show_client_names": share.show_client_names,
+            "therapist_context": context.shown_to(own, UserRole.THERAPIST, "supervisor"),
             "clients": [{**views.client_view(ctx.db, access_to_client(ctx.db, supervisor, c.public_id)),
                          "sessions": [views.session_row(s, share.show_client_names) for s in c.sessions]}
                         for c in clients],
