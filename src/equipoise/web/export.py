@@ -2,7 +2,8 @@
 
 It holds what the client can already read in the app, and no more: their account, their consent, and per
 session its title, the profile their client report is built from, the transcript's turns when that report
-shows them, and their check-in. The therapist's reflections are the therapist's records and stay out.
+shows them, and their check-in; and their practice agreement (every version, their marks and the
+therapist's answers). The therapist's reflections are the therapist's records and stay out.
 
 >>> filename(dt.datetime(2025, 3, 9, 14, 0, tzinfo=dt.UTC))
 'equipoise-my-data-2025-03-09.json'
@@ -39,8 +40,10 @@ def filename(exported_at: dt.datetime) -> str:
     return f"{FORMAT}-{exported_at.date().isoformat()}.json"
 
 
-def my_data(user: User, access: Access, *, exported_at: dt.datetime, version: str) -> dict[str, Any]:
-    """Everything Equipoise stores about the client ``access`` reaches as themself, JSON-ready."""
+def my_data(user: User, access: Access, *, exported_at: dt.datetime, version: str,
+            agreement: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Everything Equipoise stores about the client ``access`` reaches as themself, JSON-ready
+    (``agreement``: their practice agreement as :func:`equipoise.agreement.frame_view` shows it)."""
     client: Client = access.client
     return {
         "format": FORMAT, "format_version": FORMAT_VERSION,
@@ -52,6 +55,7 @@ def my_data(user: User, access: Access, *, exported_at: dt.datetime, version: st
         "consent": {"consents_now": client.has_consent, "given_at": views.when(client.consent_at),
                     "revoked_at": views.when(client.revoked_at)},
         "sessions": [session_data(access, session) for session in client.sessions],
+        "agreement": agreement,
         "not_included": NOT_INCLUDED,
     }
 

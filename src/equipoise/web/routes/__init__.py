@@ -10,10 +10,20 @@ if TYPE_CHECKING:
 
 def routers() -> list[APIRouter]:
     """Every router of the app, in the order they are added."""
-    from . import account, admin, client, corrections, passwords, practice, sessions, supervision
+    from . import (
+        account,
+        admin,
+        agreement,
+        client,
+        corrections,
+        passwords,
+        practice,
+        sessions,
+        supervision,
+    )
 
-    return [m.router for m in (account, passwords, practice, sessions, corrections, client, supervision,
-                               admin)]
+    return [m.router for m in (account, passwords, practice, agreement, sessions, corrections, client,
+                               supervision, admin)]
 
 
 def register(app: FastAPI) -> None:
