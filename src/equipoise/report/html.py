@@ -189,6 +189,18 @@ def _frame(frame: Frame | None, audience: Audience) -> dict[str, Any] | None:
     return frame_view(frame, audience) if frame is not None and frame.versions else None
 
 
+def render_agreement(frame: Frame, *, title: str, audience: str = "therapist", static: bool = False,
+                     written: str = "") -> str:
+    """A practice agreement (its items, the client's marks, every version's changes) as an HTML string."""
+    from .. import __version__
+
+    audience = check_audience(audience)
+    if not frame.versions:
+        raise UsageError("this client has no practice agreement yet")
+    return _render("agreement.html.j2", {}, static, audience, frame=_frame(frame, audience), title=title,
+                   written=written, equipoise_version=__version__, labeller="")
+
+
 def write_session(profile: Profile, transcript: Transcript | None, path: Path, *,
                   audience: str = "therapist") -> Path:
     """Write one session's HTML report to ``path``."""

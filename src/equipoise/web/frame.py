@@ -59,3 +59,46 @@ def mark_ids(db: Session, access: Access) -> list[dict[str, Any]]:
     return [{"id": m.public_id, "answer_action": f"/clients/{client_id}/agreement/marks/{m.public_id}/answer"}
             for m in stored.marks(db, access.client)]
 
+
+def export_html(database_url: str | None, client_id: str, *, audience: str = "therapist",
+                static: bool = False) -> str:
+    """The practice agreement of client record ``client_id`` (its public id, as in the page's address)
+    as an HTML document, read from the configured database with its data key (for ``equipoise agreement
+    export``: whoever runs it holds the database and the key, so it is the therapist's full view)."""
+    from ..errors import UsageError
+    from ..report.html import render_agreement
+    from ..store import actions, migrate, open_engine, session_factory
+    from ..store.models import utcnow
+    from .access import Access
+    from .settings import Settings
+
+    settings = Settings.from_env(database_url=database_url)
+    _require_database(settings.database_url)
+    engine = open_engine(settings.database_url, settings.keyring(create=False))
+    try:
+        migrate(engine)  # an older database: the agreement tables are added (empty)
+        with session_factory(engine)() as db:
+            client = actions.client_by_public_id(db, client_id)
+            if client is None:
+                raise UsageError(f"no client record {client_id!r} in this database (the id is the one in "
+                                 "the address of the client's page)")
+            access = Access("self" if audience == "client" else "owner", client, True)
+            return render_agreement(frame_for(db, access), title=client.label, audience=audience,
+                                    static=static, written=utcnow().date().isoformat())
+    finally:
+        engine.dispose()
+
+
+def _require_database(url: str) -> None:
+    # Opening a SQLite URL creates the file: an export must not leave an empty database behind a typo.
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    from ..errors import UsageError
+
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if parsed.get_backend_name() == "sqlite" and database not in ("", ":memory:") \
+            and not database.startswith("file:") and not Path(database).exists():
+        raise UsageError(f"no database at {database}; give the --database-url of the practice")
