@@ -35,8 +35,9 @@ def marks(db: Session, client: Client) -> list[AgreementMark]:
 def add_version(db: Session, client: Client, items: Mapping[str, str]) -> AgreementVersion | None:
     """Append a version with ``items`` (cleaned); None when it says exactly what the current one says.
 
-    The client's row is locked first (PostgreSQL), so two concurrent changes get consecutive numbers;
-    the unique index on (client, number) backs it on every database.
+    Numbered like sessions (:func:`equipoise.store.actions.add_session`): the client's row is locked
+    first (PostgreSQL), and the number is computed inside the INSERT (atomic on SQLite); the unique index
+    on (client, number) backs both.
     """
     cleaned = clean_items(items)
     db.execute(select(Client.id).where(Client.id == client.id).with_for_update())
@@ -44,10 +45,12 @@ def add_version(db: Session, client: Client, items: Mapping[str, str]) -> Agreem
                          .order_by(AgreementVersion.number.desc()).limit(1)).first()
     if current is not None and dict(current.items) == cleaned:
         return None
-    version = AgreementVersion(client_id=client.id, number=(current.number + 1) if current else 1,
-                               items=cleaned)
+    number = (select(func.coalesce(func.max(AgreementVersion.number), 0) + 1)
+              .where(AgreementVersion.client_id == client.id).scalar_subquery())
+    version = AgreementVersion(client_id=client.id, number=number, items=cleaned)
     db.add(version)
     db.flush()
+    db.refresh(version, ["number"])
     return version
 
 
