@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.exc import StatementError
 
-from equipoise.store import actions, migrate, open_engine, session_factory
+from equipoise.store import actions, agreement, migrate, open_engine, session_factory
 from equipoise.store.encrypted import encrypted_columns
 from equipoise.store.keys import DataKeyError, Keyring, load_keyring
 from equipoise.store.models import (
@@ -166,6 +166,9 @@ def test_rotating_the_key_re_encrypts_every_encrypted_column_and_retires_the_old
         reflection = db.get(Reflection, session.id)
         reflection.independence, reflection.needs, reflection.who_held_other = "i", "n", "o"
         db.get(CheckIn, session.id).who_held_other = "o"
+        mark = agreement.marks(db, session.client)[0]
+        mark.comment = "a mark's comment"
+        agreement.answer_mark(db, mark, "an answer")
     app.state.engine.dispose()
     old = load_keyring(key_file)
     before = _stored_tokens(url)
