@@ -427,6 +427,40 @@ def rotate_key(database_url: str | None) -> None:
         click.echo(new_key)
 
 
+@main.group()
+def agreement() -> None:
+    """The practice agreements kept by the web app (the frame each client can see and question)."""
+
+
+@agreement.command("export")
+@click.argument("client_id")
+@click.option("--database-url", metavar="URL", default=None,
+              help="SQLAlchemy URL (default: EQUIPOISE_DATABASE_URL, else sqlite:///equipoise.db).")
+@click.option("--format", "fmt", type=click.Choice(["html", "pdf"]), default="html", show_default=True,
+              help="html (self-contained) or pdf (needs the pdf extra).")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              metavar="FILE", help="The file to write (private to you: mode 0600).")
+@click.option("--audience", type=click.Choice(["therapist", "client"]), default="therapist",
+              show_default=True, help="Whose words the document speaks in.")
+def agreement_export(client_id: str, database_url: str | None, fmt: str, out: Path, audience: str) -> None:
+    """Write the practice agreement of CLIENT_ID (the id in the address of the client's page) as HTML or
+    PDF: its items, the client's marks and answers, and every version with what changed."""
+    from .files import make_private, open_private
+    from .web.frame import export_html
+
+    with _usage_errors():
+        html = export_html(database_url, client_id, audience=audience, static=fmt == "pdf")
+        if fmt == "pdf":
+            from .report.pdf import write_agreement
+
+            write_agreement(html, out)
+            make_private([out])
+        else:
+            with open_private(out, "w") as handle:
+                handle.write(html)
+    _err(f"wrote {out}", "green")
+
+
 @main.command()
 @click.option("--data", "data", required=True, type=click.Path(exists=True, path_type=Path),
               help="The shared data folder (e.g. ../shared/data, with annomi/ and esconv/), one corpus "

@@ -10,7 +10,7 @@ import pytest
 MODULES = ["equipoise.analysers", "equipoise.analysers.base", "equipoise.analysers.registry",
            "equipoise.analysers.text", "equipoise.analysers.topics", "equipoise.pipeline",
            "equipoise.profile", "equipoise.summary", "equipoise.timeline", "equipoise.course",
-           "equipoise.norms", "equipoise.glossary"]
+           "equipoise.norms", "equipoise.glossary", "equipoise.agreement"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from equipoise.store import actions
+from equipoise.store import actions, agreement
 from equipoise.store.models import CheckIn, Reflection, UserRole
 
 from .pgserver import ThrowawayPostgres, Unavailable
@@ -81,9 +81,14 @@ class Practice:
         return TestClient(self.app, base_url="http://127.0.0.1")
 
 
+FRAME = {"fee": "60 a session, reviewed each January.",
+         "cancellation": "48 hours' notice, or the fee is due."}
+
+
 def seed_practice(app: Any) -> Practice:
     """Therapist A (client A with two sessions, a check-in and a reflection; shares with the supervisor),
-    therapist B (client B with one session), a supervisor, an admin, and client accounts for A and B."""
+    therapist B (client B with one session), a supervisor, an admin, and client accounts for A and B;
+    each client has a practice agreement (:data:`FRAME`) with one mark ("talk" about the fee)."""
     from equipoise import load
     from equipoise.web.reports import analyse
 
@@ -115,6 +120,9 @@ def seed_practice(app: Any) -> Practice:
                 sessions[f"{owner}{number}"] = session
                 practice.ids[f"session_{owner}{number}"] = session.public_id
                 practice.pks[f"session_{owner}{number}"] = session.id
+            version = agreement.add_version(db, client, FRAME)
+            assert version is not None
+            practice.ids[f"mark_{owner}"] = agreement.add_mark(db, version, "fee", "talk", None).public_id
         answers = {"heard": 2, "say": 2, "disagree": 1, "matters": 3, "who_held": "therapist",
                    "who_held_other": None}
         actions.save_answers(db, CheckIn, sessions["a1"], {**answers, "comment": "felt rushed"})

@@ -83,6 +83,10 @@ MATRIX: dict[tuple[str, str], Callable[[str], set[str]]] = {
     ("POST", "/sessions/{session_id}/comments"): lambda x: SUPERVISOR[x],
     ("POST", "/sessions/{session_id}/edit"): owner,
     ("POST", "/sessions/{session_id}/unblind"): lambda x: OWNER[x] | SELF[x],
+    ("GET", "/clients/{client_id}/agreement"): owner_sup_self,
+    ("POST", "/clients/{client_id}/agreement"): owner,
+    ("POST", "/clients/{client_id}/agreement/marks"): client_self,
+    ("POST", "/clients/{client_id}/agreement/marks/{mark_id}/answer"): owner,
     ("GET", "/me"): role("client"),
     ("GET", "/me/export"): role("client"),
     ("GET", "/me/audit"): role("client"),
@@ -118,6 +122,7 @@ def fill(path: str, practice: Practice, x: str) -> str:
     ids = practice.ids
     return path.format(client_id=ids[f"record_{x}"], session_id=ids[f"session_{x}1"],
                        therapist_id=ids[f"therapist_{x}"], user_id=ids[f"therapist_{x}"],
+                       mark_id=ids[f"mark_{x}"],
                        token="not-a-real-invitation")
 
 

@@ -206,10 +206,11 @@ PHONE_PAGES = {
     "therapist_a": ["/", "/clients", "/clients/{record_a}", "/clients/{record_a}/upload",
                     "/sessions/{session_a1}", "/sessions/{session_a1}/compare",
                     "/sessions/{session_a1}/reflection", "/clients/{record_a}/course", "/supervision",
-                    "/me/context"],
-    "client_a": ["/me", "/consent", "/sessions/{session_a1}", "/clients/{record_a}/course", "/me/context"],
+                    "/me/context", "/clients/{record_a}/agreement"],
+    "client_a": ["/me", "/consent", "/sessions/{session_a1}", "/clients/{record_a}/course", "/me/context",
+                 "/clients/{record_a}/agreement"],
     "supervisor": ["/supervisees", "/supervisees/{therapist_a}", "/clients/{record_a}",
-                   "/sessions/{session_a1}/compare"],
+                   "/sessions/{session_a1}/compare", "/clients/{record_a}/agreement"],
     "admin": ["/admin/users"],
 }
 
@@ -268,3 +269,61 @@ def test_short_tables_fill_a_phone_and_wide_ones_scroll_inside_themselves(
     assert wide_box <= 370 and wide_rows > wide_box + 100, f"wide table: rows {wide_rows} in {wide_box}px"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()
+
+
+def test_client_marks_an_agreement_item_on_a_phone(browser: Any, server: tuple[str, Practice],
+                                                   shots: Path) -> None:
+    base, _practice = server
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  device_scale_factor=2)
+    page = context.new_page()
+    sign_in(page, base, "client_a")
+    page.goto(f"{base}/me")
+    page.click("text=mark an item to talk about it")
+    page.wait_for_load_state()
+    item = page.locator("#item-cancellation")
+    assert "48 hours" in item.locator(".item-text").inner_text()
+    item.locator("input[name=kind][value=no_say]").check()
+    item.locator("textarea[name=comment]").fill("I was not asked about this.")
+    page.screenshot(path=str(shots / "agreement-mark.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    with page.expect_navigation():
+        item.locator("button[type=submit]").click()
+    mark = page.locator("#item-cancellation .mark").last
+    assert "I didn\u2019t get a say in this" in mark.inner_text()
+    assert "I was not asked about this." in mark.inner_text() and "Not answered yet" in mark.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(shots / "agreement-marked.png"), full_page=True)
+    context.close()
+
+
+def test_therapist_changes_the_fee_and_the_client_sees_the_change(browser: Any, server: tuple[str, Practice],
+                                                                  shots: Path) -> None:
+    base, practice = server
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    sign_in(page, base, "therapist_a")
+    page.goto(f"{base}/clients/{practice.ids['record_a']}")
+    page.click("text=The practice agreement")
+    page.wait_for_load_state()
+    page.fill("textarea[name=item_fee]", "70 a session from April.")
+    with page.expect_navigation():
+        page.click("form.agreement-form button[type=submit]")
+    assert "Fee changed" in page.locator("ul.history").inner_text()
+    page.screenshot(path=str(shots / "agreement-therapist.png"), full_page=True)
+    context.close()
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    sign_in(page, base, "client_a")
+    page.goto(f"{base}/me")
+    assert "new version" in page.locator("p.agreement-news").inner_text()
+    page.click("p.agreement-news >> text=See what changed")
+    page.wait_for_load_state()
+    news = page.locator("section.changes-new").inner_text()
+    assert "Fee changed" in news and "70 a session from April." in news and "60 a session" in news
+    page.screenshot(path=str(shots / "agreement-changed.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.goto(f"{base}/me")  # told once: the notice is gone after the client has looked
+    assert page.locator("p.agreement-news").count() == 0
+    phone.close()

@@ -15,7 +15,7 @@ def test_context_migration_upgrades_and_downgrades(database_url: str) -> None:
 
     engine = open_engine(database_url, Keyring.generate())
     try:
-        migrate(engine, "0003")
+        migrate(engine, "0004")
         with engine.begin() as db:
             db.execute(text("INSERT INTO users (id, email, display_name, role, created_at, active) VALUES "
                             "(1, 't@x.org', 'T', 'therapist', CURRENT_TIMESTAMP, true)"))
@@ -37,7 +37,7 @@ def test_context_migration_upgrades_and_downgrades(database_url: str) -> None:
             config = Config()
             config.set_main_option("script_location", str(MIGRATIONS))
             config.attributes["connection"] = connection
-            command.downgrade(config, "0003")
+            command.downgrade(config, "0004")
         inspector = inspect(engine)
         assert "self_descriptions" not in inspector.get_table_names()
         assert "projections" not in {c["name"] for c in inspector.get_columns("reflections")}

@@ -78,7 +78,8 @@ def test_practice_flow_runs_the_same_on_every_database(database_url: str) -> Non
 
         revoked = post(client, "/consent/revoke", {"sure": "yes"}, headers={"accept": "application/json"})
         assert revoked.json()["deleted"] == {"sessions": 1, "transcripts": 1, "profiles": 1, "check_ins": 1,
-                                             "reflections": 1, "self_descriptions": 0}
+                                             "reflections": 1, "self_descriptions": 0,
+                                             "agreement_versions": 0, "agreement_marks": 0}
         assert therapist.get(f"/api/sessions/{session_id}").status_code == 410  # its link says it was deleted
         assert therapist.get(f"/api/clients/{client_id}").json()["sessions"] == []
         assert "withdrew" in client.get("/me").text
@@ -101,6 +102,40 @@ def test_migrations_create_exactly_the_models_tables(database_url: str) -> None:
         with engine.connect() as connection:
             diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
         assert diff == []
+    finally:
+        engine.dispose()
+
+
+def test_the_agreement_migration_goes_down_and_up_again(database_url: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import inspect
+
+    from equipoise.store import MIGRATIONS, actions, agreement, migrate, open_engine, session_factory
+    from equipoise.store.keys import Keyring
+    from equipoise.store.models import UserRole
+
+    engine = open_engine(database_url, Keyring.generate())
+    try:
+        migrate(engine)
+        with session_factory(engine).begin() as db:
+            therapist = actions.create_user(db, email="t@x.org", display_name="T", role=UserRole.THERAPIST,
+                                            password_hash="x")
+            client = actions.create_client(db, therapist, "C")
+            version = agreement.add_version(db, client, {"fee": "60"})
+            assert version is not None
+            agreement.add_mark(db, version, "fee", "talk", "why?")
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0003")
+        tables = set(inspect(engine).get_table_names())
+        assert "clients" in tables and not tables & {"agreement_versions", "agreement_marks"}
+        migrate(engine)
+        assert {"agreement_versions", "agreement_marks"} <= set(inspect(engine).get_table_names())
+        with session_factory(engine)() as db:
+            assert actions.user_by_email(db, "t@x.org") is not None  # the rest of the data is untouched
     finally:
         engine.dispose()
 

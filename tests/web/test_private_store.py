@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.exc import StatementError
 
-from equipoise.store import actions, migrate, open_engine, session_factory
+from equipoise.store import actions, agreement, migrate, open_engine, session_factory
 from equipoise.store.encrypted import encrypted_columns
 from equipoise.store.keys import DataKeyError, Keyring, load_keyring
 from equipoise.store.models import (
@@ -169,6 +169,9 @@ def test_rotating_the_key_re_encrypts_every_encrypted_column_and_retires_the_old
         reflection.projections, reflection.rank_history = "p", "r"
         db.get(CheckIn, session.id).who_held_other = "o"
         db.add(SelfDescription(user_id=practice.ids["client_a"], details={"own_words": {"words": "w"}}))
+        mark = agreement.marks(db, session.client)[0]
+        mark.comment = "a mark's comment"
+        agreement.answer_mark(db, mark, "an answer")
     app.state.engine.dispose()
     old = load_keyring(key_file)
     before = _stored_tokens(url)

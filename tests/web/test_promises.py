@@ -9,7 +9,7 @@ from typing import Any
 import markupsafe
 import pytest
 
-from equipoise.store import actions
+from equipoise.store import actions, agreement
 from equipoise.store.models import CheckIn, StoredTranscript, TherapySession, User
 from equipoise.web import promises
 
@@ -18,6 +18,7 @@ from .test_authorization import API_ONLY, DESTRUCTIVE, HTML_ONLY, MATRIX, fill
 
 COMMENT = "Zorbleflax"  # the client's comment
 OTHER = "Quintaversal"  # their "something else" answer
+MARKED = "Brindlewick"  # their comment on an item of the practice agreement
 PARTY_USER = {"therapist": "therapist_a", "supervisor": "supervisor", "administrator": "admin"}
 JSON = {"accept": "application/json"}
 
@@ -30,6 +31,8 @@ def mark_client_words(practice: Practice) -> str:
                                                     "who_held": "other", "who_held_other": OTHER,
                                                     "comment": COMMENT})
         turns = db.get(StoredTranscript, session.id).turns
+        version = agreement.versions(db, session.client)[-1]
+        agreement.add_mark(db, version, "fee", "no_say", MARKED)
     phrases = [m.group(0) for t in turns for m in re.finditer(r"[A-Za-z][A-Za-z ]{30,}[A-Za-z]", t["text"])]
     return max(phrases, key=len)
 
@@ -75,7 +78,7 @@ def test_every_party_sees_exactly_what_the_promises_say(practice: Practice, allo
     for party, user in PARTY_USER.items():
         browser = sign_in(practice.client(), user)
         urls = pages_of(practice, user)
-        for kind, text in (("words", COMMENT), ("words", OTHER), ("conversation", phrase)):
+        for kind, text in (("words", COMMENT), ("words", OTHER), ("words", MARKED), ("conversation", phrase)):
             expected = promises.sees(party, kind, allows_supervisor=allows, names_shared=names)
             found = shown(browser, urls, text)
             assert bool(found) == expected, f"{party} ({user}) {kind}: promised {expected}, shown on {found}"

@@ -34,6 +34,7 @@ from .view import LOW_CONFIDENCE, as_profile, format_value, number, session_view
 if TYPE_CHECKING:
     import jinja2
 
+    from ..agreement import Frame
     from ..model import Transcript
     from ..profile import Profile
 
@@ -160,10 +161,12 @@ def _course_statements(ids: Sequence[str], lean_rows: Sequence[Mapping[str, Any]
 
 
 def render_course(profiles: Sequence[Profile], *, audience: str = "therapist", static: bool = False,
-                  links: Mapping[str, str] | None = None, title: str | None = None) -> str:
+                  links: Mapping[str, str] | None = None, title: str | None = None,
+                  frame: Frame | None = None) -> str:
     """A course report over several sessions of one therapy, in the order given.
 
-    ``links`` maps a session id to the (relative) address of its own report, linked from the table.
+    ``links`` maps a session id to the (relative) address of its own report, linked from the table;
+    ``frame``, the practice agreement of the therapy (the web app has one), is shown beside the sessions.
     """
     if not profiles:
         raise UsageError("a course report needs at least one session")
@@ -177,7 +180,25 @@ def render_course(profiles: Sequence[Profile], *, audience: str = "therapist", s
     }
     versions = {as_profile(p).equipoise_version for p in profiles}
     return _render("course.html.j2", specs, static, audience, course=course, intro=COURSE_INTRO[audience],
-                   equipoise_version=", ".join(sorted(versions)), labeller="")
+                   equipoise_version=", ".join(sorted(versions)), labeller="", frame=_frame(frame, audience))
+
+
+def _frame(frame: Frame | None, audience: Audience) -> dict[str, Any] | None:
+    from ..agreement import frame_view
+
+    return frame_view(frame, audience) if frame is not None and frame.versions else None
+
+
+def render_agreement(frame: Frame, *, title: str, audience: str = "therapist", static: bool = False,
+                     written: str = "") -> str:
+    """A practice agreement (its items, the client's marks, every version's changes) as an HTML string."""
+    from .. import __version__
+
+    audience = check_audience(audience)
+    if not frame.versions:
+        raise UsageError("this client has no practice agreement yet")
+    return _render("agreement.html.j2", {}, static, audience, frame=_frame(frame, audience), title=title,
+                   written=written, equipoise_version=__version__, labeller="")
 
 
 def write_session(profile: Profile, transcript: Transcript | None, path: Path, *,

@@ -49,6 +49,12 @@ def write_session(profile: Profile, transcript: Transcript | None, path: Path, *
     return html_to_pdf(render_session(profile, transcript, audience=audience, static=True), path)
 
 
+def write_agreement(html: str, path: Path) -> Path:
+    """Write a practice agreement rendered with ``static=True`` (:func:`.html.render_agreement`) as a PDF."""
+    _weasyprint()
+    return html_to_pdf(html, path)
+
+
 def write_course(profiles: Sequence[Profile], path: Path, *, audience: str = "therapist") -> Path:
     """Write a course report over several sessions as a PDF."""
     _weasyprint()

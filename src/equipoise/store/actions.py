@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from .agreement import erase as erase_agreement
 from .models import (
     AuditEvent,
     CheckIn,
@@ -47,8 +48,9 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive datetimes even for timezone-aware columns; they were written in UTC.
+def aware(moment: dt.datetime) -> dt.datetime:
+    """``moment`` with its time zone: SQLite hands back naive datetimes even for timezone-aware columns,
+    and they were written in UTC."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
@@ -80,7 +82,7 @@ def user_for_login(db: Session, token: str) -> User | None:
     row = db.get(LoginSession, token_hash(token))
     if row is None:
         return None
-    if _aware(row.expires_at) <= utcnow():
+    if aware(row.expires_at) <= utcnow():
         db.delete(row)
         return None
     user = db.get(User, row.user_id)
@@ -112,7 +114,7 @@ def new_invite(db: Session, client: Client, max_age_seconds: int) -> str:
 def open_invite(db: Session, token: str) -> Invite | None:
     """The invitation for ``token`` when it is unused and still valid."""
     invite = db.scalars(select(Invite).where(Invite.token_hash == token_hash(token))).first()
-    if invite is None or invite.used_at is not None or _aware(invite.expires_at) <= utcnow():
+    if invite is None or invite.used_at is not None or aware(invite.expires_at) <= utcnow():
         return None
     client = db.get(Client, invite.client_id)
     if client is None or client.user_id is not None:
@@ -175,11 +177,14 @@ class Deleted:
     check_ins: int
     reflections: int
     self_descriptions: int = 0
+    agreement_versions: int = 0
+    agreement_marks: int = 0
 
 
 def revoke_consent(db: Session, client: Client) -> Deleted:
     """Withdraw consent: delete every session of the client with its transcript, profile and answers, and
-    the client's self-description."""
+    the client's self-description, and their practice agreement with their marks and the therapist's
+    answers."""
     ids = list(db.scalars(select(TherapySession.id).where(TherapySession.client_id == client.id)))
 
     def count(model: Any) -> int:
@@ -188,7 +193,8 @@ def revoke_consent(db: Session, client: Client) -> Deleted:
         return int(db.scalar(select(func.count()).select_from(model).where(model.session_id.in_(ids))) or 0)
 
     deleted = Deleted(len(ids), count(StoredTranscript), count(StoredProfile), count(CheckIn),
-                      count(Reflection), erase_self_description(db, client.user_id))
+                      count(Reflection), erase_self_description(db, client.user_id),
+                      *erase_agreement(db, client))
     if ids:
         remember_deleted(db, "session", db.scalars(select(TherapySession.public_id)
                                                    .where(TherapySession.id.in_(ids))), client)
@@ -376,7 +382,7 @@ def new_password_reset(db: Session, user: User, max_age_seconds: int) -> str:
 
 def open_password_reset(db: Session, token: str) -> PasswordReset | None:
     row = db.get(PasswordReset, token_hash(token))
-    if row is None or row.used_at is not None or _aware(row.expires_at) <= utcnow():
+    if row is None or row.used_at is not None or aware(row.expires_at) <= utcnow():
         return None
     return row
 

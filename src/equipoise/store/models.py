@@ -3,7 +3,9 @@
 Who owns what: a therapist owns their clients; a client record owns its sessions, and a session owns its
 transcript, profile, check-in and reflection, so deleting a client's sessions deletes all of those.
 Profiles are stored as the JSON of the public Profile contract and never recomputed here.
-Transcripts, profiles and the free text of check-ins and reflections are encrypted at rest
+A client record also owns its practice agreement: immutable versions and the client's marks on them.
+Transcripts, profiles, the free text of check-ins and reflections, and the agreement's items, marks and
+answers are encrypted at rest
 (:mod:`equipoise.store.encrypted`); the key is kept outside the database (:mod:`equipoise.store.keys`).
 """
 
@@ -289,6 +291,43 @@ class SupervisionShare(Base):
     therapist_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     supervisor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     show_client_names: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AgreementVersion(Base):
+    """One version of a client's practice agreement: immutable once written (a change is a new version).
+
+    ``items`` maps an item's key (see :mod:`equipoise.agreement`) to the therapist's text.
+    """
+
+    __tablename__ = "agreement_versions"
+    __table_args__ = (Index("uq_agreement_versions_client_number", "client_id", "number", unique=True),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, index=True, default=new_public_id)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    items: Mapped[dict[str, str]] = mapped_column(EncryptedJSON)
+    # When the client first opened the agreement at this version (the "what changed" notice stops then).
+    client_seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AgreementMark(Base):
+    """A client's mark on one item of the agreement version they read, and the therapist's answer."""
+
+    __tablename__ = "agreement_marks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, index=True, default=new_public_id)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("agreement_versions.id", ondelete="CASCADE"),
+                                            index=True)
+    item: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    answer: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # When the client first read the answer.
+    answer_seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -18,13 +18,14 @@ if TYPE_CHECKING:
 ACTIONS: dict[str, str] = {
     "viewed": "viewed", "exported": "downloaded", "created": "added", "changed": "changed",
     "deleted": "deleted", "corrected": "corrected", "looked_first": "chose to see before answering",
-    "consented": "gave consent", "withdrew": "withdrew consent and deleted",
+    "consented": "gave consent", "withdrew": "withdrew consent and deleted", "answered": "answered",
 }
 KINDS: dict[str, str] = {
     "session": "the session", "report": "the report", "profile": "the profile", "check_in": "the check-in",
     "reflection": "the therapist's reflection", "comparison": "perceived vs measured", "course": "the course",
     "data": "all their data", "consent": "consent", "password": "their password", "account": "an account",
     "supervision_comment": "a supervision comment", "self_description": "their self-description",
+    "agreement": "the practice agreement", "agreement_mark": "a mark on the practice agreement",
 }
 
 

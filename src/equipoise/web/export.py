@@ -2,7 +2,8 @@
 
 It holds what the client can already read in the app, and no more: their account, their consent, and per
 session its title, the profile their client report is built from, the transcript's turns when that report
-shows them, and their check-in. The therapist's reflections are the therapist's records and stay out.
+shows them, and their check-in; and their practice agreement (every version, their marks and the
+therapist's answers). The therapist's reflections are the therapist's records and stay out.
 
 >>> filename(dt.datetime(2025, 3, 9, 14, 0, tzinfo=dt.UTC))
 'equipoise-my-data-2025-03-09.json'
@@ -40,8 +41,10 @@ def filename(exported_at: dt.datetime) -> str:
 
 
 def my_data(user: User, access: Access, *, exported_at: dt.datetime, version: str,
-            self_description: SelfDescription | None = None) -> dict[str, Any]:
-    """Everything Equipoise stores about the client ``access`` reaches as themself, JSON-ready."""
+            self_description: SelfDescription | None = None,
+            agreement: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Everything Equipoise stores about the client ``access`` reaches as themself, JSON-ready
+    (``agreement``: their practice agreement as :func:`equipoise.agreement.frame_view` shows it)."""
     from .context import for_owner
 
     client: Client = access.client
@@ -60,6 +63,7 @@ def my_data(user: User, access: Access, *, exported_at: dt.datetime, version: st
         "self_description": ({"parts": own["details"], "updated_at": own["updated_at"],
                               "readers": {a["flag"]: a["on"] for a in own["audiences"]}}
                              if own["exists"] else None),
+        "agreement": agreement,
         "not_included": NOT_INCLUDED,
     }
 

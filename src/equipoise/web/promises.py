@@ -21,7 +21,8 @@ Rule = Literal["yes", "no", "if_you_allow", "if_names_shared"]
 
 KINDS: dict[Kind, str] = {
     "answers": "your check-in answers (the numbers and who held the power)",
-    "words": "your own words: your check-in comments and any \u201csomething else\u201d answer",
+    "words": "your own words: your check-in comments, any \u201csomething else\u201d answer and your "
+             "comments on the practice agreement (with your therapist's answers to them)",
     "analyses": "your sessions' analyses and reports",
     "conversation": "the words of your sessions' conversations (the transcripts)",
 }
@@ -45,8 +46,10 @@ PARTIES: tuple[Party, ...] = (
           "A supervisor, only if your therapist chose one for their work, reads your check-in answers and "
           "your sessions' analyses and reports, without changing anything. You appear to them as "
           "\u201cClient 1\u201d, \u201cClient 2\u201d \u2026 and the words of the conversation are left "
-          "out, unless your therapist shares names. Your comments reach a supervisor only if you allow it "
-          "(on your consent page), and your self-description only if you choose (on \u201cAbout me\u201d)."),
+          "out, unless your therapist shares names. They also read the practice agreement and which items "
+          "you marked. Your comments (on check-ins and on the agreement) reach a supervisor only if you "
+          "allow it (on your consent page), and your self-description only if you choose (on "
+          "\u201cAbout me\u201d)."),
     Party("administrator", {"answers": "no", "words": "no", "analyses": "no", "conversation": "no"},
           "The administrator of this Equipoise manages accounts and sees none of your sessions, answers, "
           "comments or self-description."),

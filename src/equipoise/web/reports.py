@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ..agreement import Frame
     from ..model import Transcript
 
 
@@ -41,10 +42,11 @@ def session_report(profile: Mapping[str, Any], transcript: Transcript | None, au
 
 
 def course_report(profiles: Sequence[Mapping[str, Any]], audience: str, links: Mapping[str, str],
-                  title: str) -> str:
-    """The course-of-therapy report over several sessions, as a whole HTML document."""
+                  title: str, frame: Frame | None = None) -> str:
+    """The course-of-therapy report over several sessions, with the practice agreement beside them, as a
+    whole HTML document."""
     from ..profile import Profile
     from ..report.html import render_course
 
     return render_course([Profile.from_dict(p) for p in profiles], audience=audience, links=links,
-                         title=title)
+                         title=title, frame=frame)

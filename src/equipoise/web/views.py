@@ -120,7 +120,8 @@ def hidden_from_supervisor(access: Access) -> list[str]:
                    "speaker names in profiles and reports",
                    "the words of every turn (the report shows the measured profile, not the transcript)"]
     if not access.client.comments_to_supervisor:
-        hidden.append("the client's own words in their check-ins (the client has not allowed them)")
+        hidden.append("the client's own words in their check-ins and on the practice agreement, and the "
+                      "answers to those words (the client has not allowed them)")
     return hidden
 
 

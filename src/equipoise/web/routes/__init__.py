@@ -10,10 +10,21 @@ if TYPE_CHECKING:
 
 def routers() -> list[APIRouter]:
     """Every router of the app, in the order they are added."""
-    from . import account, admin, client, context, corrections, passwords, practice, sessions, supervision
+    from . import (
+        account,
+        admin,
+        agreement,
+        client,
+        context,
+        corrections,
+        passwords,
+        practice,
+        sessions,
+        supervision,
+    )
 
-    return [m.router for m in (account, passwords, practice, sessions, corrections, client, context,
-                               supervision, admin)]
+    return [m.router for m in (account, passwords, practice, agreement, sessions, corrections, client,
+                               context, supervision, admin)]
 
 
 def register(app: FastAPI) -> None:

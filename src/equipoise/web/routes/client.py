@@ -9,7 +9,9 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 
 from ... import __version__
+from ...agreement import frame_view
 from ...store import actions
+from ...store import agreement as stored_agreement
 from ...store.models import Client, User, utcnow
 from .. import audit, blinding, context, export, perception, promises, views
 from ..access import access_to_client
@@ -21,6 +23,7 @@ from ..core import (
     refuse_unconfirmed,
     twin,
 )
+from ..frame import frame_for
 
 router = APIRouter()
 TAGS = ["client"]
@@ -53,9 +56,12 @@ def me(ctx: CtxDep) -> dict[str, Any]:
             "check_in": perception.answers_of(session.check_in),
             "comment": session.check_in.comment if session.check_in else None,
         })
+    new_versions, new_answers = stored_agreement.unseen(ctx.db, client)
     return {"name": user.display_name, "has_consent": client.has_consent,
             "consent_at": views.when(client.consent_at), "revoked_at": views.when(client.revoked_at),
             "sessions": sessions, "course_href": f"/clients/{client.public_id}/course",
+            "agreement_href": f"/clients/{client.public_id}/agreement",
+            "agreement_news": {"versions": new_versions, "answers": new_answers},
             "export_href": EXPORT_PATH, "audit_href": "/me/audit", "context_href": "/me/context",
             "therapist_context": context.for_access(ctx.db, access)["their_context"]}
 
@@ -86,7 +92,8 @@ def my_data(ctx: CtxDep) -> Response:
     access = access_to_client(ctx.db, user, client.public_id)
     now = utcnow()
     data = export.my_data(user, access, exported_at=now, version=__version__,
-                          self_description=context.description_of(ctx.db, user.id))
+                          self_description=context.description_of(ctx.db, user.id),
+                          agreement=frame_view(frame_for(ctx.db, access), "client"))
     audit.record(ctx, "exported", "data", None, client)
     body = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
     return Response(body, media_type="application/json", headers={
@@ -98,8 +105,13 @@ def my_data(ctx: CtxDep) -> Response:
 @twin(router, "/consent", "consent.html", summary="My consent to analysis", tags=TAGS)
 def consent(ctx: CtxDep) -> dict[str, Any]:
     """Whether the client consents to the analysis of their sessions, and how to give or revoke it."""
-    _user, client = own_client(ctx)
+    user, client = own_client(ctx)
+    # The frame of the work is shown before the consent is given (and stays open to questions after).
+    agreement = frame_view(frame_for(ctx.db, access_to_client(ctx.db, user, client.public_id)), "client")
     return {"has_consent": client.has_consent, "consent_at": views.when(client.consent_at),
+            "agreement": {"version": agreement["version"], "since": agreement["since"],
+                          "items": [{k: i[k] for k in ("key", "title", "text")} for i in agreement["items"]],
+                          "href": f"/clients/{client.public_id}/agreement"},
             "revoked_at": views.when(client.revoked_at), "n_sessions": len(client.sessions),
             "comments_to_supervisor": client.comments_to_supervisor, "who_sees_what": promises.sentences(),
             "csrf_token": ctx.csrf, "give_action": "/consent", "revoke_action": "/consent/revoke",
@@ -147,7 +159,9 @@ def revoke_consent(ctx: CtxDep, form: FormDep) -> Response:
     data = {"deleted": {"sessions": deleted.sessions, "transcripts": deleted.transcripts,
                         "profiles": deleted.profiles, "check_ins": deleted.check_ins,
                         "reflections": deleted.reflections,
-                        "self_descriptions": deleted.self_descriptions}}
+                        "self_descriptions": deleted.self_descriptions,
+                        "agreement_versions": deleted.agreement_versions,
+                        "agreement_marks": deleted.agreement_marks}}
     if "application/json" in ctx.request.headers.get("accept", ""):
         return ctx.done("/consent", data)
     return ctx.render("revoked.html", data)

@@ -12,10 +12,12 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from ...store import actions
+from ...store import agreement as stored_agreement
 from ...store.models import Client
 from .. import audit, blinding, context, views
 from ..access import access_to_client, require_owner
 from ..core import CtxDep, FormDep, WebError, twin, wants_json
+from ..frame import frame_for
 from ..reports import course_report
 
 router = APIRouter()
@@ -57,7 +59,11 @@ def client(ctx: CtxDep, client_id: str) -> dict[str, Any]:
             "hidden": views.hidden_from_supervisor(access) if access.read_only else [],
             "sessions": [views.session_row(s, access.show_names, blind=blinding.blinded(access, s))
                          for s in access.client.sessions],
-            "course_href": f"/clients/{client_id}/course", **context.for_access(ctx.db, access)}
+            "course_href": f"/clients/{client_id}/course",
+            "agreement_href": f"/clients/{client_id}/agreement",
+            "agreement_open": sum(1 for m in stored_agreement.marks(ctx.db, access.client)
+                                  if m.answered_at is None),
+            **context.for_access(ctx.db, access)}
 
 
 @router.post("/clients/{client_id}/invite", tags=TAGS, summary="Make a one-time invitation link")
@@ -247,6 +253,6 @@ def course_report_page(ctx: CtxDep, client_id: str) -> Response:
              for p, s in zip(profiles, with_profiles, strict=True)}
     audience = "client" if access.mode == "self" else "therapist"
     title = "your sessions" if access.mode == "self" else views.client_view(ctx.db, access)["name"]
-    return report_response(course_report(profiles, audience, links, title))
+    return report_response(course_report(profiles, audience, links, title, frame_for(ctx.db, access)))
 
 
