@@ -6,7 +6,8 @@ espeak-ng (two voices of different pitch) and joined with sox; ``held_out`` was 
 setting. Prints per session: real-time factor (processing seconds / audio seconds, model loading
 excluded, on N cores, default 1), word error rate, the share of gold words attributed to the right role
 (roles as inferred) and the turn-count error. ``--minutes M`` also builds one long session of about M
-minutes from the three (50 for a typical session) and prints its time and the process's peak memory.
+minutes from the three (50 for a typical session) and prints its progress, time, turn count and the
+process's peak memory (its words are not aligned with the gold: that is quadratic in the words).
 
 Synthetic speech is clean and the voices differ clearly: these figures are an upper bound for a real
 recording, not an estimate of it.
@@ -40,19 +41,46 @@ def _long(parts: list[Made], minutes: float, folder: Path) -> Made:
     return Made(target, session, ())
 
 
-def _run(made: Made) -> tuple[float, float, str]:
+def _seconds(path: Path) -> float:
+    return float(subprocess.run(["soxi", "-D", str(path)], check=True, capture_output=True, text=True).stdout)
+
+
+def _run(made: Made) -> str:
     from equipoise.ingest import load
 
-    audio_seconds = float(subprocess.run(["soxi", "-D", str(made.path)], check=True, capture_output=True,
-                                         text=True).stdout)
+    audio_seconds = _seconds(made.path)
     began = time.perf_counter()
     transcript = load(made.path)
     spent = time.perf_counter() - began
     result = score(made, [(t.role.value, t.text) for t in transcript.turns])
-    line = (f"{made.session.name:>9}  {audio_seconds:7.1f}  {spent:7.1f}  {spent / audio_seconds:5.3f}  "
+    return (f"{made.session.name:>9}  {audio_seconds:7.1f}  {spent:7.1f}  {spent / audio_seconds:5.3f}  "
             f"{result.word_error_rate:5.3f}  {result.attributed:6.3f}  {result.gold_turns:5d}  "
             f"{result.turns:5d}  {result.turn_count_error:5.3f}")
-    return spent, audio_seconds, line
+
+
+def _run_long(made: Made) -> str:
+    """Time and peak memory of one long session (no word alignment: it is quadratic in the words)."""
+    from equipoise.audio import reporting_progress
+    from equipoise.ingest import load
+
+    audio_seconds = _seconds(made.path)
+    shown: list[int] = []
+
+    def progress(_path: Path, done: float, total: float) -> None:
+        tenth = int(10 * done / total)
+        if not shown or tenth > shown[-1]:
+            shown.append(tenth)
+            print(f"  progress {10 * tenth}% after {time.perf_counter() - began:.0f} s", flush=True)
+
+    began = time.perf_counter()
+    with reporting_progress(progress):
+        transcript = load(made.path)
+    spent = time.perf_counter() - began
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    gold = len(made.session.turns)
+    return (f"long session: {audio_seconds / 60:.1f} min of audio in {spent / 60:.1f} min (RTF "
+            f"{spent / audio_seconds:.3f}); {transcript.n_turns} turns for {gold} in the gold (error "
+            f"{abs(transcript.n_turns - gold) / gold:.3f}); peak memory of the process {peak:.0f} MB")
 
 
 def main() -> None:
@@ -76,13 +104,9 @@ def main() -> None:
         folder = Path(work)
         made = [synthesise(s, folder / f"{s.name}.wav") for s in (CHECK_IN, GOALS, HELD_OUT)]
         for m in made:
-            print(_run(m)[2])
+            print(_run(m), flush=True)
         if args.minutes:
-            spent, audio, line = _run(_long(made, args.minutes, folder))
-            print(line)
-            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            print(f"long session: {audio / 60:.1f} min of audio in {spent / 60:.1f} min; peak memory "
-                  f"{peak:.0f} MB")
+            print(_run_long(_long(made, args.minutes, folder)))
 
 
 if __name__ == "__main__":

@@ -46,8 +46,8 @@ LIMITS: tuple[Limit, ...] = (
           "Longest turn, in characters, before it is labelled (about 8,000 words)."),
     Limit("max_profile_bytes", 40_000_000, "Largest profile (its JSON) that is written or stored."),
     Limit("max_audio_seconds", 10_800,
-          "Longest recording, in seconds, decoded for speech recognition (3 hours; decoding stops there, "
-          "so memory stays under about 350 MB)."),
+          "Longest recording, in seconds, decoded for speech recognition (3 hours; decoding stops there. "
+          "A recording holds about 40 kB of memory a second, 120 MB for 50 minutes, besides the models)."),
 )
 _BY_NAME = {limit.name: limit for limit in LIMITS}
 

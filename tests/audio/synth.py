@@ -188,10 +188,11 @@ def score(made: Made, turns: list[tuple[str, str]]) -> Score:
 
 
 def convert(source: Path, target: Path) -> Path:
-    """Re-encode a WAV as the container its suffix names (.mp3, .ogg, .m4a, .webm), with PyAV."""
+    """Re-encode a WAV as the container its suffix names (.mp3, .ogg, .m4a, .webm, .flac), with PyAV."""
     import av
 
-    codec = {".mp3": "libmp3lame", ".ogg": "libopus", ".webm": "libopus", ".m4a": "aac"}[target.suffix]
+    codec = {".mp3": "libmp3lame", ".ogg": "libopus", ".webm": "libopus", ".m4a": "aac",
+             ".flac": "flac"}[target.suffix]
     with av.open(str(source)) as inp, av.open(str(target), "w") as out:
         rate = 48000 if codec == "libopus" else 22050
         stream = out.add_stream(codec, rate=rate, layout="mono")

@@ -61,7 +61,7 @@ def test_the_therapist_can_be_named_by_voice(sessions: dict[str, Made]) -> None:
     assert not any("inferred 'SPEAKER_1'" in n for n in transcript.notices)
 
 
-@pytest.mark.parametrize("suffix", [".mp3", ".ogg", ".m4a", ".webm"])
+@pytest.mark.parametrize("suffix", [".mp3", ".ogg", ".m4a", ".webm", ".flac"])
 def test_compressed_recordings_read_like_the_wav(sessions: dict[str, Made], tmp_path: Path,
                                                  suffix: str) -> None:
     made = sessions["goals"]

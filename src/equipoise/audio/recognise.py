@@ -19,9 +19,9 @@ import numpy as np
 from .decode import RATE, as_float
 from .weights import VAD, WHISPER, verified
 
-WINDOW_SECONDS = 300
+WINDOW_SECONDS = 120
 #: How far back from a window's nominal end the quietest cut point is looked for.
-SEARCH_SECONDS = 20
+SEARCH_SECONDS = 10
 
 
 @dataclass(frozen=True, slots=True)

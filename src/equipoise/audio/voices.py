@@ -30,7 +30,7 @@ LONGEST = 3.0
 PITCH_WEIGHT = 2.0
 SWITCH_MARGIN = 0.25
 LOWEST_F0, HIGHEST_F0 = 60.0, 400.0
-BLOCK = 60 * RATE
+BLOCK = 10 * RATE
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +57,7 @@ def _mel_bank(n_mels: int = 26, low: float = 80.0, high: float = 7600.0) -> np.n
 
 
 def features(samples: np.ndarray) -> Features:
-    """Frame features of a whole recording, computed a minute at a time (bounded memory)."""
+    """Frame features of a whole recording, computed ten seconds at a time (bounded memory)."""
     from scipy.fft import dct
 
     bank, window, pitch_window = _mel_bank(), np.hamming(FRAME), np.hanning(PITCH_FRAME)
@@ -72,7 +72,8 @@ def features(samples: np.ndarray) -> Features:
         frames = np.lib.stride_tricks.sliding_window_view(x, PITCH_FRAME)[::HOP][:count]
         short = frames[:, :FRAME]
         power = np.abs(np.fft.rfft(short * window, NFFT)) ** 2
-        mfccs.append(dct(np.log(power @ bank.T + 1e-10), type=2, norm="ortho", axis=1)[:, 1:20])
+        mfccs.append(dct(np.log(power @ bank.T + 1e-10), type=2, norm="ortho", axis=1)[:, 1:20]
+                     .astype(np.float32))
         energies.append(np.log(np.sum(short * short, axis=1) + 1e-10))
         spectrum = np.abs(np.fft.rfft(frames * pitch_window, 2 * PITCH_FRAME)) ** 2
         corr = np.fft.irfft(spectrum, axis=1)[:, :PITCH_FRAME]
