@@ -164,10 +164,65 @@ def analyse(files: tuple[Path, ...], input_format: str | None, therapist: tuple[
         _err(f"note: course order: {how}", "yellow")
     options = {"input_format": input_format, "therapist": therapist, "client": client,
                "merge_consecutive": merge_consecutive}
-    profiles, failed = run_inputs(paths, load_options=options, labeller=labeller)
+    with _audio_progress():
+        profiles, failed = run_inputs(paths, load_options=options, labeller=labeller)
     the_course = build_course([p for _, _, p in profiles]) if course and profiles else None
     with _usage_errors():
         _emit(profiles, the_course, fmt, out_dir, audience)
+    sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
+
+
+@contextmanager
+def _audio_progress() -> Iterator[None]:
+    """While recordings are transcribed, say how far each has got on stderr (every tenth of it)."""
+    from .audio import reporting_progress
+
+    reported: dict[Path, int] = {}
+
+    def show(path: Path, done: float, total: float) -> None:
+        tenth = int(10 * done / total) if total else 10
+        if tenth > reported.get(path, -1):
+            reported[path] = tenth
+            _err(f"transcribing {path}: {10 * tenth}% ({done / 60:.1f} of {total / 60:.1f} min)", "blue")
+
+    with reporting_progress(show):
+        yield
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="AUDIO...")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              metavar="DIR", help="Write OUT/<input stem>.<format> for each recording.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "vtt"]), default="csv",
+              show_default=True, help="Transcript format (each one is read back by `equipoise analyse`).")
+@click.option("--therapist", multiple=True, metavar="NAME",
+              help="Voice that is the therapist (SPEAKER_1 is the voice heard first, SPEAKER_2 the other).")
+@click.option("--client", multiple=True, metavar="NAME", help="Voice that is a client.")
+def transcribe(files: tuple[Path, ...], out_dir: Path, fmt: str, therapist: tuple[str, ...],
+               client: tuple[str, ...]) -> None:
+    """Turn session recordings into transcripts (speaker, role, start, end, text), on this machine.
+
+    Check and correct the transcript, then analyse it like any other. Needs the 'audio' extra.
+    """
+    from .audio.export import write_transcript
+    from .ingest import load
+    from .runner import failure
+
+    failed = 0
+    with _audio_progress():
+        for path in files:
+            try:
+                transcript = load(path, input_format="audio", therapist=therapist, client=client)
+                written = write_transcript(transcript, out_dir, fmt, stem=path.stem)
+            except UsageError as exc:
+                raise click.UsageError(str(exc)) from None
+            except Exception as exc:  # one bad recording must not stop the others
+                _err(f"error: {failure(exc, str(path)).message}")
+                failed += 1
+                continue
+            for notice in transcript.notices:
+                _err(f"note: {notice}", "yellow")
+            _err(f"wrote {written}", "green")
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
 
 

@@ -45,6 +45,9 @@ LIMITS: tuple[Limit, ...] = (
     Limit("max_turn_chars", 50_000,
           "Longest turn, in characters, before it is labelled (about 8,000 words)."),
     Limit("max_profile_bytes", 40_000_000, "Largest profile (its JSON) that is written or stored."),
+    Limit("max_audio_seconds", 10_800,
+          "Longest recording, in seconds, decoded for speech recognition (3 hours; decoding stops there. "
+          "A recording holds about 40 kB of memory a second, 120 MB for 50 minutes, besides the models)."),
 )
 _BY_NAME = {limit.name: limit for limit in LIMITS}
 
@@ -59,6 +62,7 @@ class Limits:
     max_speakers: int = _BY_NAME["max_speakers"].default
     max_turn_chars: int = _BY_NAME["max_turn_chars"].default
     max_profile_bytes: int = _BY_NAME["max_profile_bytes"].default
+    max_audio_seconds: int = _BY_NAME["max_audio_seconds"].default
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):

@@ -19,9 +19,11 @@ CONFIG = Config()
 
 #: Metrics computed from every turn of a party, or combining other metrics: they link no turns.
 WHOLE = re.compile(r"^(word_share|turn_share|time_share|mean_turn_words|first_person_rate)_"
-                   r"|^(lexical_)?uptake_|^coordination_|^(score|agency)$")
+                   r"|^(lexical_)?uptake_|^coordination_|^(score|agency)$"
+                   r"|^(speaking_seconds|speech_rate)_|^(longest_)?silence_seconds$")
 #: Metrics whose value is the number of turns they link.
 COUNTS = re.compile(r"^(topic_openings|questions|overlaps|replies|disclosures)_|^goal_proposals_therapist$"
+                    r"|^(silences_broken|interruptions|yields)_"
                     r"|^(advice|confront|unsolicited_information|permission)_therapist$"
                     r"|^(reflections|questions|pushbacks)$|^exchanges_")
 #: Whose turns a metric without a role suffix links.

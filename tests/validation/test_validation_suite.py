@@ -44,7 +44,9 @@ def test_suite_covers_every_input_format() -> None:
     from equipoise.ingest import detect, formats
 
     found = {detect(HERE / "sessions" / s.file).name for s in read_judgements(JUDGEMENTS)}
-    assert found == set(formats.names())
+    # A recording becomes a transcript before anything is judged; its words, voices and turns are
+    # checked against the gold of synthesised sessions in tests/audio instead.
+    assert found == set(formats.names()) - {"audio"}
 
 
 def test_every_session_runs_and_is_compared(comparisons) -> None:

@@ -88,18 +88,22 @@ def signed_in(browser: Any, base: str, who: str, device: dict[str, Any]) -> tupl
     return context, page
 
 
-def test_therapist_uploads_a_session_and_opens_its_report(browser: Any, server: tuple[str, Practice],
-                                                          shots: Path) -> None:
-    base, _practice = server
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    sign_in(page, base, "therapist_a")
+def fill_upload_form(browser: Any, base: str, title: str, file: Path, shot: Path) -> tuple[Any, Any]:
+    """As therapist_a, open the form to add a session for client A and fill it in (not yet sent)."""
+    context, page = signed_in(browser, base, "therapist_a", DESK)
     page.click("text=My clients")
     page.click("text=Secret Name A")
     page.click("text=Add a session")
-    page.fill("input[name=title]", "Week four")
-    page.set_input_files("input[name=file]", str(EXAMPLES / "course" / "session4.txt"))
-    page.screenshot(path=str(shots / "upload.png"), full_page=True)
+    page.fill("input[name=title]", title)
+    page.set_input_files("input[name=file]", str(file))
+    page.screenshot(path=str(shot), full_page=True)
+    return context, page
+
+
+def test_therapist_uploads_a_session_and_opens_its_report(browser: Any, server: tuple[str, Practice],
+                                                          shots: Path) -> None:
+    context, page = fill_upload_form(browser, server[0], "Week four", EXAMPLES / "course" / "session4.txt",
+                                     shots / "upload.png")
     page.click("main button[type=submit]")
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Week four"
@@ -118,6 +122,36 @@ def test_therapist_uploads_a_session_and_opens_its_report(browser: Any, server: 
     report.wait_for_load_state()
     assert "Floor" in report.locator("body").inner_text()
     report.screenshot(path=str(shots / "report.png"))
+    context.close()
+
+
+def test_therapist_uploads_a_recording_and_reads_its_floor_in_seconds(
+        browser: Any, server: tuple[str, Practice], shots: Path, tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "audio"))
+    from synth import CHECK_IN, synthesise, tools_missing
+
+    why = tools_missing()
+    if why:
+        pytest.skip(why)
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    recording = synthesise(CHECK_IN, tmp_path / "week five.wav").path
+    context, page = fill_upload_form(browser, server[0], "Week five, recorded", recording,
+                                     shots / "upload-recording.png")
+    page.set_default_timeout(120_000)  # the recording is transcribed while the request waits
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.click("main button[type=submit]")
+    page.set_default_timeout(15_000)
+    assert page.locator("h1").inner_text() == "Week five, recorded"
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.click("form.blind button[type=submit]")
+    frame = page.frame_locator("iframe.report")
+    frame.locator("body").wait_for(timeout=60_000)
+    text = frame.locator("body").inner_text()
+    assert "Floor" in text and "Talk over time" in text
+    frame.locator("#chart-talk-strip svg, #chart-talk-strip canvas").first.wait_for(timeout=30_000)
+    page.screenshot(path=str(shots / "session-recording.png"), full_page=True)
     context.close()
 
 

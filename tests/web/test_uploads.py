@@ -43,6 +43,22 @@ def _docx() -> bytes:
     return out.getvalue()
 
 
+def _recording() -> bytes:
+    """A two-voice session synthesised with espeak-ng and sox (tests/audio/synth.py)."""
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    sys.path.insert(0, str(REPO / "tests" / "audio"))
+    from synth import GOALS, synthesise, tools_missing
+
+    why = tools_missing()
+    if why:
+        pytest.skip(why)
+    with tempfile.TemporaryDirectory() as folder:
+        return synthesise(GOALS, Path(folder) / "goals.wav").path.read_bytes()
+
+
 # Every reader of `equipoise formats`, through the upload form: (file name, its bytes, expected format).
 UPLOADS = [
     ("otter.srt", lambda: (FIXTURES / "otter.srt").read_bytes(), "srt"),
@@ -53,6 +69,7 @@ UPLOADS = [
     ("session.jsonl", lambda: (FIXTURES / "session.jsonl").read_bytes(), "jsonl"),
     ("utterances.jsonl", lambda: (FIXTURES / "convokit" / "utterances.jsonl").read_bytes(), "convokit"),
     ("session.docx", _docx, "docx"),
+    ("session.wav", _recording, "audio"),
 ]
 
 

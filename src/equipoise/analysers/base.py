@@ -135,7 +135,7 @@ class DimensionWords:
 
 
 #: Kinds a metric can have (``metric_kinds``): how it is computed and so how a reader should take it.
-METRIC_KINDS = ("count", "share", "rate", "mean", "ratio", "estimate", "score")
+METRIC_KINDS = ("count", "share", "rate", "mean", "ratio", "estimate", "score", "seconds")
 
 
 def kinds(table: Mapping[str, str]) -> Mapping[str, str]:

@@ -8,9 +8,22 @@ Metrics, per role (therapist, client, other):
   - with start and end times: ``overlaps_<role>``: turns by the role that start before the previous
     speaker's turn has ended (cut-offs), as a count.
 
+Version 1.1 adds, only when every turn has a start and an end (a recording, Teams or Zoom captions,
+a table with both columns; never with estimated ends, so no 1.0 number changes):
+  - ``speaking_seconds_<role>``: the role's seconds of speech (sum of end - start);
+    ``speech_rate_<role>``: its words per minute of that time.
+  - ``silences_broken_<role>``: silences (no one speaking for at least SILENCE_SECONDS = 2 s between
+    turns) that the role's turn ended; ``silence_seconds``: all such silence;
+    ``longest_silence_seconds``: the longest.
+  - ``interruptions_<role>``: cut-ins by the role after which the other speaker stopped before the role
+    did (the other yielded the floor); ``yields_<role>``: times the role stopped first when cut in on.
+    A cut-in after which the first speaker went on is an overlap (often a "mm-hm"), not an interruption.
+
 Turns behind each metric (``metric_turns``): ``longest_monologue_<role>`` links the turns of that run
-(the first one when runs tie), ``overlaps_<role>`` the turns that cut in. The shares and mean turn lengths
-come from every turn of a party and link none.
+(the first one when runs tie), ``overlaps_<role>`` and ``interruptions_<role>`` the turns that cut in,
+``yields_<role>`` the turns that stopped, ``silences_broken_<role>`` the turns that broke a silence. The
+shares, seconds (of speech and of silence), speech rates and mean turn lengths come from every turn and
+link none.
 
 Lean: the therapist's excess over the client in share of words, (w_T - w_C) / (w_T + w_C), averaged with
 the same for speaking time when there are timestamps. Turn shares stay out of the lean: in a dialogue
@@ -40,20 +53,27 @@ class FloorAnalyser(BaseAnalyser):
     """Shares of words, turns and speaking time; turn lengths, monologues, overlaps."""
 
     name = "floor"
-    version = "1.0"
+    version = "1.1"
     requires = frozenset({"dyad"})
     uses = frozenset({"timestamps"})
     antisymmetric = True
     description = ("Who holds the floor: shares of words, turns and (with timestamps) speaking time, "
-                   "mean turn length, the longest monologue and cut-offs.")
-    cannot_know = ("Silence, pace, tone and body language; whether a long turn was invited (an open "
-                   "question asks the client to hold the floor). Without timestamps, speaking time and "
-                   "overlaps are unknown.")
+                   "mean turn length, the longest monologue and cut-offs; with start and end times, "
+                   "seconds of speech and words per minute, silences of 2 s or more and who broke them, "
+                   "and interruptions (who cut in on whom, who yielded).")
+    cannot_know = ("Tone and body language; whether a long turn was invited (an open question asks the "
+                   "client to hold the floor); whether a silence was a pause for thought, an impasse or a "
+                   "comfortable quiet; whether a cut-in was rude, eager or welcome. Without timestamps, "
+                   "speaking time, silences and overlaps are unknown. From a recording the times come "
+                   "from speech recognition and diarisation, which make mistakes, and overlapping speech "
+                   "is not detected (one voice is heard at a time), so interruptions there are zero.")
 
     words = DimensionWords(
         title='Floor', client_title='Who did the talking',
         measures=('Share of words and turns (and of speaking time, when the transcript has '
-                  'timestamps), mean turn length and the longest run of talk by one person.'),
+                  'timestamps), mean turn length and the longest run of talk by one person; with start '
+                  'and end times, seconds of speech, words per minute, silences and who broke them, '
+                  'and who cut in on whom.'),
         client_measures=('How much of the conversation was you speaking, and how much was '
                          'your therapist.'),
         cannot_know=('Silence, tone and body language. Whether a long stretch of talk was '
@@ -66,7 +86,11 @@ class FloorAnalyser(BaseAnalyser):
     shared_weight = 0.5
     metric_kinds = kinds({'word_share_<role>': 'share', 'turn_share_<role>': 'share',
                     'time_share_<role>': 'share', 'mean_turn_words_<role>': 'mean',
-                    'longest_monologue_<role>': 'count', 'overlaps_<role>': 'count'})
+                    'longest_monologue_<role>': 'count', 'overlaps_<role>': 'count',
+                    'speaking_seconds_<role>': 'seconds', 'speech_rate_<role>': 'rate',
+                    'silences_broken_<role>': 'count', 'silence_seconds': 'seconds',
+                    'longest_silence_seconds': 'seconds', 'interruptions_<role>': 'count',
+                    'yields_<role>': 'count'})
 
     def analyse(self, transcript: Transcript, labels: Labels | None, config: Config) -> DimensionResult:
         """Compute the floor metrics of one transcript or window."""
@@ -117,6 +141,7 @@ class FloorAnalyser(BaseAnalyser):
                 for role, cut_ins in _overlaps(transcript).items():
                     metrics[f"overlaps_{role.value}"] = float(len(cut_ins))
                     metric_turns[f"overlaps_{role.value}"] = cut_ins
+                _timed(transcript, seconds, words, metrics, metric_turns)
         else:
             notes.append("no timestamps: speaking time and overlaps are not measured")
         lean = sum(leans) / len(leans)
@@ -149,6 +174,39 @@ def _seconds(transcript: Transcript) -> tuple[dict[Role, float], bool]:
             end, estimated = start, True
         seconds[turn.role] += max(0.0, end - start)
     return seconds, estimated
+
+
+SILENCE_SECONDS = 2.0
+
+
+def _timed(transcript: Transcript, seconds: dict[Role, float], words: dict[Role, int],
+           metrics: dict[str, float | None], metric_turns: dict[str, tuple[int, ...]]) -> None:
+    """The version 1.1 metrics, for a transcript whose every turn has a start and an end."""
+    broken: dict[Role, list[int]] = {role: [] for role in ROLES}
+    cut_in: dict[Role, list[int]] = {role: [] for role in ROLES}
+    yielded: dict[Role, list[int]] = {role: [] for role in ROLES}
+    silence, longest = 0.0, 0.0
+    turns = transcript.turns
+    quiet_from = turns[0].end or 0.0  # when the last speech so far ended
+    for prev, turn in pairwise(turns):
+        start, end = turn.start or 0.0, turn.end or 0.0
+        gap = start - quiet_from
+        if gap >= SILENCE_SECONDS:
+            broken[turn.role].append(turn.index)
+            silence += gap
+            longest = max(longest, gap)
+        if turn.speaker != prev.speaker and prev.end is not None and start < prev.end <= end:
+            cut_in[turn.role].append(turn.index)
+            yielded[prev.role].append(prev.index)
+        quiet_from = max(quiet_from, end)
+    for role in ROLES:
+        metrics[f"speaking_seconds_{role.value}"] = round(seconds[role], 3)
+        metrics[f"speech_rate_{role.value}"] = ratio(words[role], seconds[role] / 60)
+        for name, found in (("silences_broken", broken), ("interruptions", cut_in), ("yields", yielded)):
+            metrics[f"{name}_{role.value}"] = float(len(found[role]))
+            metric_turns[f"{name}_{role.value}"] = tuple(found[role])
+    metrics["silence_seconds"] = round(silence, 3)
+    metrics["longest_silence_seconds"] = round(longest, 3)
 
 
 def _overlaps(transcript: Transcript) -> dict[Role, tuple[int, ...]]:

@@ -41,6 +41,7 @@ _BUILTIN: dict[str, str] = {
     "csv": "equipoise.ingest.table",
     "jsonl": "equipoise.ingest.table",
     "otter": "equipoise.ingest.otter",
+    "audio": "equipoise.ingest.audio",
     "plain": "equipoise.ingest.plain",
 }
 

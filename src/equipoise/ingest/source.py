@@ -59,6 +59,16 @@ def in_memory(path: Path, data: bytes) -> Iterator[None]:
         _IN_MEMORY.reset(token)
 
 
+def memory_data(path: Path) -> bytes | None:
+    """The bytes of ``path`` while reading from memory (an upload), or None when reading from disk."""
+    files = _IN_MEMORY.get()
+    if files is None:
+        return None
+    if str(path) not in files:
+        raise InputError(path, "no such file")
+    return files[str(path)]
+
+
 def is_file(path: Path) -> bool:
     """Whether ``path`` is a file; while reading from memory only the in-memory files exist (an upload
     must never pick up a file from the server's disk, such as a ``speakers.json`` beside it)."""

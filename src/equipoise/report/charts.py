@@ -147,6 +147,26 @@ def talk_share_chart(view: SessionView, width: int | str = "container") -> dict[
     return _finish(chart, {"talk": rows})
 
 
+def talk_strip_chart(view: SessionView, width: int | str = "container") -> dict[str, Any] | None:
+    """Who spoke when: one bar per turn along the session's clock, a row per role (gaps are silences)."""
+    import altair as alt
+
+    if not view.talk_strip:
+        return None
+    rows = [{**row, "who": _role_words(row["role"], view.audience)} for row in view.talk_strip]
+    roles = list(dict.fromkeys(row["role"] for row in rows))
+    scale = alt.Scale(domain=[_role_words(r, view.audience) for r in roles],
+                      range=[ROLE_COLOURS.get(r, "#9a9a9a") for r in roles])
+    chart = alt.Chart(alt.Data(name="strip")).mark_bar(height=16).encode(
+        y=alt.Y("who:N", title=None, sort=[_role_words(r, view.audience) for r in roles]),
+        x=alt.X("start:Q", title="seconds from the start"), x2="end:Q",
+        color=alt.Color("who:N", scale=scale, legend=None),
+        tooltip=[alt.Tooltip("who:N", title="who"), alt.Tooltip("turn:Q", format=".0f"),
+                 alt.Tooltip("start:Q", format=".1f"), alt.Tooltip("end:Q", format=".1f")],
+    ).properties(width=width, height=24 * len(roles), usermeta={"equipoise": "talk-strip"})
+    return _finish(chart, {"strip": rows})
+
+
 def course_chart(rows: Sequence[Mapping[str, Any]], session_order: Iterable[str], audience: Audience,
                  width: int = 190) -> dict[str, Any]:
     """One small panel per dimension: its lean across the sessions of a course."""

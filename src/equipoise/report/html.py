@@ -96,6 +96,7 @@ def render_session(profile: Profile, transcript: Transcript | None = None, *, au
         "chart-dimensions": charts.dimensions_chart(view, width),
         "chart-timeline": charts.timeline_chart(view, width),
         "chart-talk": charts.talk_share_chart(view, 200 if static else "container"),
+        "chart-talk-strip": charts.talk_strip_chart(view, width),
     }
     return _render("session.html.j2", specs, static, audience, view=view, intro=INTRO[audience],
                    equipoise_version=view.equipoise_version, labeller=view.labeller,

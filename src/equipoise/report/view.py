@@ -132,6 +132,8 @@ class SessionView:
     summary_evidence: tuple[int, ...] = ()
     #: Shifts within the session, in words (from the timeline).
     shifts: tuple[str, ...] = ()
+    #: Each turn's role, start and end in seconds, when every turn has both times (the talk-time strip).
+    talk_strip: tuple[dict[str, Any], ...] = ()
 
     @property
     def has_norms(self) -> bool:
@@ -410,7 +412,14 @@ def session_view(profile: Profile, transcript: Transcript | None = None,
         talk_share=talk_share(dimensions.get("floor")), turns=tuple(turn_views),
         shifts=tuple(within_session_shifts(profile.timeline)),
         has_text=transcript is not None,
-        summary_evidence=turn_indexes(profile.summary.evidence, n_turns))
+        summary_evidence=turn_indexes(profile.summary.evidence, n_turns), talk_strip=talk_strip(turns))
+
+
+def talk_strip(turns: Sequence[Any]) -> tuple[dict[str, Any], ...]:
+    """Rows of the talk-time strip (turn, role, start, end), or none unless every turn has both times."""
+    if not turns or any(t.start is None or t.end is None for t in turns):
+        return ()
+    return tuple({"turn": t.index, "role": t.role, "start": t.start, "end": t.end} for t in turns)
 
 
 __all__ = ["FLOOR_WORD_SHARE", "TALK_SHARE_PREFIXES", "DimensionView", "MetricView", "Norm", "SessionView",

@@ -107,6 +107,7 @@ _CLI_WORDS = (
      "then a client), or correct the roles on the session's page"),
     (re.compile(r"--input-format(?: NAME)?"), "the \u201cFormat\u201d option under \u201cOptions\u201d"),
     (re.compile(r"--merge-consecutive"), "merging consecutive turns"),
+    (re.compile(r"\(`equipoise transcribe` writes it\)"), "(the report below shows it turn by turn)"),
 )
 
 
