@@ -99,6 +99,8 @@ MATRIX: dict[tuple[str, str], Callable[[str], set[str]]] = {
     ("POST", "/me/context"): role("client", "therapist"),
     ("POST", "/me/context/delete"): role("client", "therapist"),
     ("GET", "/supervision"): role("therapist"),
+    ("GET", "/research"): role("therapist"),  # each therapist's own clients only (tested below)
+    ("GET", "/research/sessions.csv"): role("therapist"),
     ("POST", "/supervision"): role("therapist"),
     ("GET", "/supervisees"): role("supervisor"),
     ("GET", "/supervisees/{therapist_id}"): lambda x: SUPERVISOR[x],
@@ -112,7 +114,9 @@ MATRIX: dict[tuple[str, str], Callable[[str], set[str]]] = {
 }
 # JSON with no page: a session's profile, and the client's "Download my data" file.
 API_ONLY = {("GET", "/sessions/{session_id}/profile"), ("GET", "/me/export")}
-HTML_ONLY = {("GET", "/sessions/{session_id}/report"), ("GET", "/clients/{client_id}/course/report")}
+# A file with no JSON twin: the research export's CSV (its page, /research, has one).
+HTML_ONLY = {("GET", "/sessions/{session_id}/report"), ("GET", "/clients/{client_id}/course/report"),
+             ("GET", "/research/sessions.csv")}
 # These change what the other cases see, so each user gets a fresh practice.
 DESTRUCTIVE = {("POST", "/sessions/{session_id}/delete"), ("POST", "/consent/revoke"), ("POST", "/logout"),
                ("POST", "/login")}
@@ -276,3 +280,24 @@ def test_a_supervisor_sees_no_client_names_unless_shared(shared: tuple[Practice,
         body = supervisor.get(url).text
         assert "Secret Name" not in body and "Dr Okafor" not in body and "Priya" not in body, url
     assert "Client 1" in supervisor.get(f"/api/clients/{ids['record_a']}").text
+
+
+def test_a_therapists_research_export_holds_only_their_own_clients(practice: Practice) -> None:
+    import csv
+    import io
+
+    from equipoise.store.models import StoredProfile
+
+    leans = {}
+    with practice.app.state.equipoise.sessions.begin() as db:
+        for key in ("session_a1", "session_a2", "session_b1"):
+            leans[key] = str(db.get(StoredProfile, practice.pks[key]).power_lean)
+    for therapist, mine in (("therapist_a", ["session_a1", "session_a2"]), ("therapist_b", ["session_b1"])):
+        browser = sign_in(practice.client(), therapist)
+        for key in mine:  # no session is held back for want of a reflection
+            post(browser, f"/sessions/{practice.ids[key]}/unblind", headers={"accept": "application/json"})
+        body = browser.get("/research/sessions.csv").text
+        rows = list(csv.DictReader(io.StringIO(body)))
+        assert [r["power_lean"] for r in rows] == [leans[k] for k in mine], therapist
+        assert {r["client"] for r in rows} == {"client-1"}
+        assert "Secret Name" not in body and browser.get("/api/research").json()["counts"]["clients"] == 1

@@ -88,11 +88,13 @@ def test_every_party_sees_exactly_what_the_promises_say(practice: Practice, allo
             assert (browser.get(url).status_code == 200) == expected, f"{party} {kind}"
 
 
-def test_the_app_has_no_export_but_the_clients_own(practice: Practice) -> None:
-    # The research promise: nothing leaves through the app except the client's own download.
-    exports = {path for _method, path in MATRIX if "export" in path}
-    assert exports == {"/me/export"}
-    assert not promises.sees("research", "answers", allows_supervisor=True, names_shared=True)
+def test_the_only_exports_are_the_clients_own_and_the_research_table(practice: Practice) -> None:
+    # Nothing leaves through the app but the client's own download and the therapist's research table,
+    # which holds the measured numbers and none of the client's answers, words or conversations.
+    exports = {path for _method, path in MATRIX if "export" in path or "research" in path}
+    assert exports == {"/me/export", "/research", "/research/sessions.csv"}
+    for kind, expected in (("answers", False), ("words", False), ("conversation", False), ("analyses", True)):
+        assert promises.sees("research", kind, allows_supervisor=True, names_shared=True) is expected, kind
 
 
 def test_the_invitation_consent_and_thank_you_pages_make_the_same_promises(practice: Practice) -> None:

@@ -100,8 +100,10 @@ def test_every_html_page_has_a_json_twin_described_by_openapi(sqlite_url: str) -
     from equipoise.web.routes import routers
 
     # Pages that are whole documents of their own (the reports); their JSON is the Profile at
-    # /api/sessions/N/profile and the course at /api/clients/N/course.
-    documents = {"/sessions/{session_id}/report", "/clients/{client_id}/course/report"}
+    # /api/sessions/N/profile and the course at /api/clients/N/course. The research export's CSV is a
+    # file, not a page; its page /research has the twin /api/research.
+    documents = {"/sessions/{session_id}/report", "/clients/{client_id}/course/report",
+                 "/research/sessions.csv"}
     routes = [r for router in routers() for r in router.routes if isinstance(r, APIRoute)]
     html_pages = {r.path for r in routes if "GET" in r.methods and not r.path.startswith("/api")}
     app = make_app(sqlite_url)

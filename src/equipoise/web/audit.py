@@ -26,6 +26,7 @@ KINDS: dict[str, str] = {
     "data": "all their data", "consent": "consent", "password": "their password", "account": "an account",
     "supervision_comment": "a supervision comment", "self_description": "their self-description",
     "agreement": "the practice agreement", "agreement_mark": "a mark on the practice agreement",
+    "research": "the research export (measured numbers under a code, no names or words)",
 }
 
 

@@ -4,8 +4,8 @@ A client or a therapist may describe themself (age range, gender, ethnicity, cla
 orientation, disability, language, anything else), every part optional: a choice from a short list, their
 own words, or both. The owner decides who else reads it:
 
-- a client's: their therapist, a supervisor their therapist chose, a research export (this app has none:
-  the choice is kept, and nothing leaves the app);
+- a client's: their therapist, a supervisor their therapist chose, the research export (the listed choices
+  only, never their own words, in the table their therapist downloads for research: :mod:`.research`);
 - a therapist's: their clients, the supervisors they chose.
 
 Where both exist and each allows the other to read theirs, the client's and the therapist's session and
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from ..store.models import User
 
-Relation = Literal["therapist", "client", "supervisor"]
+Relation = Literal["therapist", "client", "supervisor", "research"]
 MAX_WORDS = 1000
 
 
@@ -76,11 +76,13 @@ BY_KEY = {d.key: d for d in DIMENSIONS}
 # Who the owner may show their description to, by the owner's role.
 AUDIENCES: dict[str, dict[str, str]] = {
     UserRole.CLIENT: {"to_therapist": "my therapist", "to_supervisor": "a supervisor my therapist chose",
-                      "to_research": "research use (this app has no research export: nothing leaves it)"},
+                      "to_research": "research use (the answers I chose from the lists, never my own words, "
+                                     "in my therapist's research table, under a code instead of my name)"},
     UserRole.THERAPIST: {"to_client": "my clients", "to_supervisor": "the supervisors I chose"},
 }
 FLAG_OF: dict[tuple[str, Relation], str] = {
     (UserRole.CLIENT, "therapist"): "to_therapist", (UserRole.CLIENT, "supervisor"): "to_supervisor",
+    (UserRole.CLIENT, "research"): "to_research",
     (UserRole.THERAPIST, "client"): "to_client", (UserRole.THERAPIST, "supervisor"): "to_supervisor",
 }
 

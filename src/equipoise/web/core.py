@@ -233,6 +233,15 @@ def confirmed_form_openapi(what: str) -> dict[str, Any]:
                                   "content": {"application/json": {"schema": error}}}}}
 
 
+def download(body: bytes, media_type: str, filename: str) -> Response:
+    """A file to keep: served as an attachment named ``filename`` and never cached.
+
+    ``Cache-Control: no-store`` is set here as well as by the middleware: these files hold clinical data.
+    """
+    return Response(body, media_type=media_type, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
 def twin(router: APIRouter, path: str, template: str, *, summary: str, tags: list[str]) -> Callable:
     """Register a page function as ``GET /api<path>`` (JSON) and ``GET <path>`` (HTML from ``template``)."""
 

@@ -53,9 +53,15 @@ PARTIES: tuple[Party, ...] = (
     Party("administrator", {"answers": "no", "words": "no", "analyses": "no", "conversation": "no"},
           "The administrator of this Equipoise manages accounts and sees none of your sessions, answers, "
           "comments or self-description."),
-    Party("research", {"answers": "no", "words": "no", "analyses": "no", "conversation": "no"},
-          "Research: this app has no research export and sends nothing anywhere; only you can download a "
-          "copy of your data. Your choice about research use of your self-description is kept with it."),
+    # The research export (:mod:`.research`): the therapist downloads it; the app sends nothing anywhere.
+    Party("research", {"answers": "no", "words": "no", "analyses": "yes", "conversation": "no"},
+          "Research: while you consent, your therapist can download a table of your sessions' measured "
+          "numbers (who held the power, and each of its levers) for research they must hold your consent "
+          "for; you appear in it as a code such as \u201cclient-2\u201d, never by name, and it holds none "
+          "of your words, answers or conversations. Your self-description reaches it only if you choose "
+          "research use (on \u201cAbout me\u201d), and then only the answers you picked from the lists, "
+          "never your own words. The app sends nothing anywhere itself; only you can download a copy of "
+          "all your data."),
 )
 BY_KEY = {party.key: party for party in PARTIES}
 

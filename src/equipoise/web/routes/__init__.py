@@ -19,12 +19,13 @@ def routers() -> list[APIRouter]:
         corrections,
         passwords,
         practice,
+        research,
         sessions,
         supervision,
     )
 
     return [m.router for m in (account, passwords, practice, agreement, sessions, corrections, client,
-                               context, supervision, admin)]
+                               context, supervision, research, admin)]
 
 
 def register(app: FastAPI) -> None:

@@ -20,6 +20,7 @@ from ..core import (
     FormDep,
     WebError,
     confirmed_form_openapi,
+    download,
     refuse_unconfirmed,
     twin,
 )
@@ -96,10 +97,7 @@ def my_data(ctx: CtxDep) -> Response:
                           agreement=frame_view(frame_for(ctx.db, access), "client"))
     audit.record(ctx, "exported", "data", None, client)
     body = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
-    return Response(body, media_type="application/json", headers={
-        "Content-Disposition": f'attachment; filename="{export.filename(now)}"',
-        # Set here as well as by the middleware: this file holds everything, it must never be cached.
-        "Cache-Control": "no-store"})
+    return download(body, "application/json", export.filename(now))
 
 
 @twin(router, "/consent", "consent.html", summary="My consent to analysis", tags=TAGS)
