@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from . import __version__
-from .errors import InputError, RequirementError, UsageError
+from .errors import InputError, InputRequirementError, RequirementError, UsageError
 
 if TYPE_CHECKING:
     from .course import Course
@@ -73,7 +73,8 @@ def run_inputs(
 ) -> tuple[list[tuple[Path, Transcript, Profile]], list[tuple[Path, str]]]:
     """Run every path through :func:`equipoise.runner.run_one`; report notices and failures on stderr.
 
-    One bad file never stops the others; only a missing labeller (nothing can be analysed) stops all.
+    One bad file (or a recording without the audio extra) never stops the others; only a missing
+    labeller (nothing can be analysed) stops all.
     """
     from .runner import failure, run_one
 
@@ -82,6 +83,10 @@ def run_inputs(
     for path in paths:
         try:
             ran = run_one(path, load_options=load_options, labeller=labeller)
+        except InputRequirementError as exc:  # this input only (a recording without the audio extra)
+            _err(f"error: {path}: {exc}")
+            failed.append((path, str(exc)))
+            continue
         except RequirementError as exc:  # no labeller at all: nothing can be analysed
             _err(f"error: {exc}")
             sys.exit(EXIT_SOME_FAILED)

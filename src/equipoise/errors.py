@@ -49,3 +49,8 @@ class BusyError(EquipoiseError):
 
 class RequirementError(EquipoiseError):
     """An analyser cannot run because an input it requires is missing."""
+
+
+class InputRequirementError(RequirementError):
+    """This input cannot be read here (a recording without the audio extra), while other inputs can: a run
+    over several inputs fails this one and goes on, as for a bad file."""

