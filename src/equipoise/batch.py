@@ -213,8 +213,8 @@ def _local_pool(jobs: Iterable[Job], workers: int) -> Iterator[Outcome]:
     context = multiprocessing.get_context("spawn")
     pending: dict[Future[Outcome], Job] = {}
     queue = iter(jobs)
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=die_with_parent,
-                               initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker,
+                               initargs=(os.getpid(), workers))
     finished = False
     try:
         try:
@@ -238,6 +238,15 @@ def _local_pool(jobs: Iterable[Job], workers: int) -> Iterator[Outcome]:
         # Interrupted (Ctrl-C, SIGTERM): do not wait for running inputs; the workers see their parent go
         # and stop (die_with_parent), and a rerun resumes from the record.
         pool.shutdown(wait=finished, cancel_futures=not finished)
+
+
+def start_worker(parent: int, workers: int) -> None:
+    """In a worker of the local pool: end with the batch (:func:`die_with_parent`), and transcribe
+    recordings on this worker's share of the CPUs."""
+    from .audio.recognise import share_cpus
+
+    die_with_parent(parent)
+    share_cpus(workers)
 
 
 def die_with_parent(parent: int) -> None:

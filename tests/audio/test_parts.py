@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 import numpy as np
+import pytest
 
 from equipoise.audio.decode import RATE
 from equipoise.audio.export import render
@@ -50,3 +51,17 @@ def test_transcript_files_carry_speaker_role_start_end_and_text() -> None:
     assert '"role": "therapist"' in render(transcript, "jsonl").splitlines()[0]
     vtt = render(transcript, "vtt")
     assert vtt.startswith("WEBVTT") and "01:01:01.500" in vtt and "<v SPEAKER_1>Hello" in vtt
+
+
+def test_batch_workers_share_the_cpus_between_their_recognisers(monkeypatch: pytest.MonkeyPatch) -> None:
+    from equipoise import batch
+    from equipoise.audio import recognise
+
+    monkeypatch.setattr(recognise, "available_cpus", lambda: 8)
+    monkeypatch.setattr(recognise, "_share", None)
+    monkeypatch.setattr(batch, "die_with_parent", lambda parent: None)
+    assert recognise.threads() == 4  # one process alone: the CPUs it may use, at most 4
+    batch.start_worker(0, 4)  # the initializer of each of a batch's four workers
+    assert recognise.threads() == 2
+    recognise.share_cpus(16)
+    assert recognise.threads() == 1  # more workers than CPUs: one thread each

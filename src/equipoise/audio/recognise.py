@@ -35,13 +35,28 @@ class Word:
     segment: int
 
 
-def threads() -> int:
-    """Recogniser threads: the CPUs this process may use, at most 4 (more gains little for tiny.en)."""
+_share: int | None = None  # this process's share of the CPUs, when several processes transcribe at once
+
+
+def available_cpus() -> int:
+    """The CPUs this process may use."""
     try:
-        available = len(os.sched_getaffinity(0))
+        return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        available = os.cpu_count() or 1
-    return max(1, min(4, available))
+        return os.cpu_count() or 1
+
+
+def share_cpus(processes: int) -> None:
+    """In one of ``processes`` worker processes (a batch): use only this process's share of the CPUs, so
+    the workers' recognisers together do not ask for more threads than there are CPUs."""
+    global _share
+    _share = max(1, available_cpus() // max(1, processes))
+
+
+def threads() -> int:
+    """Recogniser threads: the CPUs this process may use (its share of them in a batch worker), at most 4
+    (more gains little for tiny.en)."""
+    return max(1, min(4, _share or available_cpus()))
 
 
 @functools.cache
