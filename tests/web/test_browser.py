@@ -181,9 +181,7 @@ def test_client_completes_a_check_in_on_a_phone(browser: Any, server: tuple[str,
 def test_perceived_vs_measured_shows_both_voices(browser: Any, server: tuple[str, Practice],
                                                  shots: Path) -> None:
     base, practice = server
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    sign_in(page, base, "therapist_a")
+    context, page = signed_in(browser, base, "therapist_a", DESK)
     page.goto(f"{base}/sessions/{practice.ids['session_a1']}/compare")
     client_cells = page.locator("td.voice-client").all_inner_texts()
     therapist_cells = page.locator("td.voice-therapist").all_inner_texts()
@@ -308,10 +306,7 @@ def test_short_tables_fill_a_phone_and_wide_ones_scroll_inside_themselves(
 def test_client_marks_an_agreement_item_on_a_phone(browser: Any, server: tuple[str, Practice],
                                                    shots: Path) -> None:
     base, _practice = server
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                  device_scale_factor=2)
-    page = context.new_page()
-    sign_in(page, base, "client_a")
+    context, page = signed_in(browser, base, "client_a", PHONE)
     page.goto(f"{base}/me")
     page.click("text=mark an item to talk about it")
     page.wait_for_load_state()
@@ -334,9 +329,7 @@ def test_client_marks_an_agreement_item_on_a_phone(browser: Any, server: tuple[s
 def test_therapist_changes_the_fee_and_the_client_sees_the_change(browser: Any, server: tuple[str, Practice],
                                                                   shots: Path) -> None:
     base, practice = server
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    sign_in(page, base, "therapist_a")
+    context, page = signed_in(browser, base, "therapist_a", DESK)
     page.goto(f"{base}/clients/{practice.ids['record_a']}")
     page.click("text=The practice agreement")
     page.wait_for_load_state()
