@@ -36,7 +36,7 @@ def _long(parts: list[Made], minutes: float, folder: Path) -> Made:
     repeats = max(1, round(minutes * 60 / length))
     chosen = [p for _ in range(repeats) for p in parts]
     target = folder / "long.wav"
-    subprocess.run(["sox", *(str(p.path) for p in chosen), str(target)], check=True)
+    subprocess.run(["sox", "-R", *(str(p.path) for p in chosen), str(target)], check=True)
     session = GoldSession("long", tuple(t for p in chosen for t in p.session.turns), CHECK_IN.voices)
     return Made(target, session, ())
 

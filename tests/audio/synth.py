@@ -5,7 +5,8 @@ recognition was run on it, and is never changed to match output. ``HELD_OUT`` is
 only: no threshold or setting was chosen by looking at it.
 
 Synthetic speech is cleaner than a room recording (no noise, no overlap, no accents of real people), so
-figures measured on it are an upper bound on what a real session gives.
+figures measured on it are an upper bound on what a real session gives. sox runs in its repeatable mode
+(``-R``): its dither noise is seeded, so one session gives the same file, and the same figures, every run.
 """
 
 from __future__ import annotations
@@ -110,13 +111,13 @@ def synthesise(session: GoldSession, out: Path) -> Made:
             voice, pitch, speed = session.voices[turn.role]
             silence = Path(work, f"{number}s.wav")
             speech = Path(work, f"{number}.wav")
-            subprocess.run(["sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", str(silence),
+            subprocess.run(["sox", "-R", "-n", "-r", str(RATE), "-c", "1", "-b", "16", str(silence),
                             "trim", "0", f"{turn.silence_before}"], check=True)
             subprocess.run(["espeak-ng", "-v", voice, "-p", str(pitch), "-s", str(speed),
                             "-w", str(speech), turn.text], check=True)
             # espeak pads with a little silence; trim it so the turn times are the speech itself
             trimmed = Path(work, f"{number}t.wav")
-            subprocess.run(["sox", str(speech), "-r", str(RATE), "-c", "1", "-b", "16", str(trimmed),
+            subprocess.run(["sox", "-R", str(speech), "-r", str(RATE), "-c", "1", "-b", "16", str(trimmed),
                             "silence", "1", "0.01", "0.5%", "reverse", "silence", "1", "0.01", "0.5%",
                             "reverse"], check=True)
             length = float(subprocess.run(["soxi", "-D", str(trimmed)], check=True, capture_output=True,
@@ -126,9 +127,9 @@ def synthesise(session: GoldSession, out: Path) -> Made:
             clock += length
             parts += [str(silence), str(trimmed)]
         tail = Path(work, "tail.wav")
-        subprocess.run(["sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", str(tail), "trim", "0", "0.5"],
-                       check=True)
-        subprocess.run(["sox", *parts, str(tail), str(out)], check=True)
+        subprocess.run(["sox", "-R", "-n", "-r", str(RATE), "-c", "1", "-b", "16", str(tail),
+                        "trim", "0", "0.5"], check=True)
+        subprocess.run(["sox", "-R", *parts, str(tail), str(out)], check=True)
     return Made(out, session, tuple(times))
 
 
