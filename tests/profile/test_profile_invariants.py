@@ -107,7 +107,8 @@ def test_scaling_timestamps_changes_no_metric(session: tuple[Transcript, Labels]
             if expected is None:
                 assert b.metrics[name] is None, (analyser.name, name)
             else:
-                assert b.metrics[name] == pytest.approx(expected, rel=1e-3, abs=tolerance), (analyser.name, name)
+                close = pytest.approx(expected, rel=1e-3, abs=tolerance)
+                assert b.metrics[name] == close, (analyser.name, name)
 
 
 #: Floor metrics that depend on the 2-second silence threshold, which does not scale with the clock.
