@@ -7,8 +7,12 @@ in as the demo therapist and walks the therapist's pages and their JSON twins a 
 Only the standard library talks to the server; nothing leaves the machine::
 
     .venv/bin/python benchmarks/web_load.py [--users 20] [--rounds 5] [--workers 2] [--database-url URL]
+        [--think SECONDS]
 
-Target of the hardening issue: p95 at most 500 ms for pages, no errors.
+By default the users never pause (a stress test: latency is then about users over throughput). With
+``--think S`` each user reads a page for a random 0.5 S to 1.5 S before the next request, as people do;
+the think time is not counted in the latencies. Target of the hardening issue: p95 at most 500 ms for
+pages, no errors.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import argparse
 import http.cookiejar
 import json
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -97,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5, help="walks of all routes per user")
     parser.add_argument("--database-url", help="an empty database to seed (default: a temporary SQLite)")
     parser.add_argument("--workers", type=int, default=2, help="server processes (equipoise serve --workers)")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean seconds a user reads a page before the next (default 0: never pause)")
     args = parser.parse_args(argv)
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="equipoise-load-") as folder:
@@ -120,10 +127,12 @@ def main(argv: list[str] | None = None) -> int:
         lock = threading.Lock()
         barrier = threading.Barrier(len(users))
 
-        def walk(user: User) -> None:
+        def walk(user: User, pauses: random.Random) -> None:
             barrier.wait()
             for walk_number in range(args.rounds):
                 for name, path in routes.items():
+                    if args.think:
+                        time.sleep(args.think * pauses.uniform(0.5, 1.5))
                     status, seconds = user.get(path)
                     with lock:
                         times[name].append(seconds)
@@ -133,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
                             errors.append((name, status))
 
         started = time.perf_counter()
-        threads = [threading.Thread(target=walk, args=(u,)) for u in users]
+        threads = [threading.Thread(target=walk, args=(u, random.Random(n))) for n, u in enumerate(users)]
         for t in threads:
             t.start()
         for t in threads:
@@ -145,8 +154,9 @@ def main(argv: list[str] | None = None) -> int:
         except subprocess.TimeoutExpired:
             server.kill()
     total = sum(len(v) for v in times.values())
-    print(f"{args.users} users x {args.rounds} rounds on {url.split(':')[0]}, {args.workers} server "
-          f"process(es): {total} requests in "
+    pause = f"reading {args.think:g} s a page" if args.think else "never pausing"
+    print(f"{args.users} users ({pause}) x {args.rounds} rounds on {url.split(':')[0]}, "
+          f"{args.workers} server process(es): {total} requests in "
           f"{elapsed:.1f} s, {total / elapsed:.1f} requests/s, {len(errors)} errors")
     # The first walk meets every report and chart not yet drawn in its server process (drawn once per
     # profile version, reader and process, then served from that process's cache); later walks are what
