@@ -3,6 +3,8 @@ the client whose record it is and to the administrator, and kept after a deletio
 
 from __future__ import annotations
 
+import pytest
+
 from equipoise.store.models import StoredTranscript
 
 from .conftest import Practice, post, sign_in
@@ -54,3 +56,36 @@ def test_the_trail_holds_no_content_and_outlives_a_deletion(practice: Practice) 
     # The client still sees who read the session before it was deleted.
     client_trail = events(sign_in(practice.client(), "client_a"), "/api/me/audit")
     assert any(e["action"] == "deleted" and e["who"] == "Therapist_A" for e in client_trail)
+
+
+def test_a_page_that_records_a_view_holds_no_write_lock_while_it_is_drawn(
+        practice: Practice, sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The view is recorded as the request commits, not when the route starts: another writer can take
+    SQLite's one write lock while the report is drawn (readers used to queue behind each other)."""
+    import sqlite3
+
+    from equipoise.web.routes import sessions as routes
+
+    path = sqlite_url.removeprefix("sqlite:///")
+    drawn = routes._render
+    outcomes: list[str] = []
+
+    def render_while_another_writes(*args: object) -> str:
+        other = sqlite3.connect(path, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # fails at once if the request holds the write lock
+            other.execute("ROLLBACK")
+            outcomes.append("free")
+        except sqlite3.OperationalError:
+            outcomes.append("locked")
+        finally:
+            other.close()
+        return drawn(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(routes, "_render", render_while_another_writes)
+    sid = practice.ids["session_a1"]
+    therapist = sign_in(practice.client(), "therapist_a")
+    assert therapist.get(f"/sessions/{sid}/report").status_code == 200
+    assert outcomes == ["free"]
+    trail = events(sign_in(practice.client(), "client_a"), "/api/me/audit")
+    assert ("Therapist_A", "viewed", "report") in {(e["who"], e["action"], e["object_kind"]) for e in trail}

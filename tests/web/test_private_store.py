@@ -74,10 +74,10 @@ def test_the_database_its_journal_and_the_key_file_are_private(tmp_path: Path) -
         migrate(engine)
         assert _mode(folder) == 0o700
         assert _mode(folder / "practice.db") == 0o600
-        with engine.begin() as connection:  # a write transaction keeps its rollback journal open
+        with engine.begin() as connection:  # an open connection keeps its WAL and shared memory
             connection.exec_driver_sql("INSERT INTO app_meta (key, value) VALUES ('k', 'v')")
-            journal = folder / "practice.db-journal"
-            assert journal.exists() and _mode(journal) == 0o600
+            for name in ("practice.db-wal", "practice.db-shm"):
+                assert (folder / name).exists() and _mode(folder / name) == 0o600, name
     finally:
         engine.dispose()
     load_keyring(tmp_path / "secret" / "practice.db.key")
@@ -253,4 +253,26 @@ def test_withdrawn_consent_leaves_nothing_in_free_pages_whatever_the_sqlite_defa
             actions.revoke_consent(db, db.get(Client, client_id))
     finally:
         engine.dispose()
-    assert stored[40:120].encode() not in path.read_bytes()
+    files = _database_files(tmp_path)
+    assert path in files
+    for file in files:  # the database, and its WAL if one is left
+        assert stored[40:120].encode() not in file.read_bytes(), file.name
+
+
+def test_a_connection_that_deleted_rows_empties_the_wal_before_it_is_reused(tmp_path: Path) -> None:
+    path = tmp_path / "practice.db"
+    engine = open_engine(f"sqlite:///{path}", Keyring.generate())
+    wal = tmp_path / "practice.db-wal"
+    try:
+        migrate(engine)
+        with engine.connect() as reader:  # another connection keeps the WAL open, as a server does
+            assert reader.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
+            with engine.begin() as connection:
+                connection.exec_driver_sql(f"INSERT INTO app_meta (key, value) VALUES ('k', '{PLANTED}')")
+            assert PLANTED.encode() in wal.read_bytes()  # a write lives in the WAL first ...
+            with engine.begin() as connection:
+                connection.exec_driver_sql("DELETE FROM app_meta WHERE key = 'k'")
+            assert wal.stat().st_size == 0  # ... and a delete folds it into the database and empties it
+    finally:
+        engine.dispose()
+    assert PLANTED.encode() not in path.read_bytes()

@@ -28,9 +28,16 @@ def open_engine(url: str, keys: Keyring | None = None) -> Engine:
     """An engine for ``url`` whose encrypted columns use ``keys`` (see :mod:`equipoise.store.keys`).
 
     SQLite gets foreign keys, ``secure_delete`` (deleted rows are overwritten, whatever the build's
-    default), thread-safe connections and a 30 s wait for a lock held by another connection; a new
-    database file is created private to its owner (0600, in a 0700 folder when the folder is new), and
-    SQLite gives its journal and WAL the same mode.
+    default), write-ahead logging, thread-safe connections and a 30 s wait for a lock held by another
+    connection; a new database file is created private to its owner (0600, in a 0700 folder when the
+    folder is new), and SQLite gives its WAL and shared-memory files the same mode.
+
+    Why WAL: with SQLite's rollback journal every writer (an audit row per page read) shuts out every
+    reader while it commits, and readers back off in sleeps of up to 100 ms; 20 users who never pause had
+    pages p95 of 0.6-1.2 s once their reports were drawn, with WAL 0.2-0.7 s (benchmarks/web_load.py).
+    The WAL keeps copies of changed pages until a checkpoint, so a connection that deleted or changed rows
+    folds the WAL into the database and empties it (``wal_checkpoint(TRUNCATE)``) before it goes back to
+    the pool: what ``secure_delete`` overwrote in the database does not live on in the WAL.
     """
     from sqlalchemy import create_engine, event
     from sqlalchemy.engine import make_url
@@ -58,9 +65,38 @@ def open_engine(url: str, keys: Keyring | None = None) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA secure_delete=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
 
+        @event.listens_for(engine, "after_cursor_execute")
+        def _note_erasure(connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            if statement.lstrip()[:6].upper() in ("DELETE", "UPDATE"):
+                connection.info[_ERASED] = True
+
+        @event.listens_for(engine.pool, "checkin")
+        def _checkpoint(dbapi_connection: Any, record: Any) -> None:
+            if dbapi_connection is not None and record.info.pop(_ERASED, False):
+                checkpoint(dbapi_connection)
+
     return engine
+
+
+_ERASED = "equipoise_erased"
+
+
+def checkpoint(dbapi_connection: Any) -> bool:
+    """Fold SQLite's WAL into the database file and truncate it to nothing; False if readers kept it from
+    finishing within the lock wait (the WAL is then emptied by a later checkpoint)."""
+    import logging
+
+    cursor = dbapi_connection.cursor()
+    try:
+        busy = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    finally:
+        cursor.close()
+    if busy:
+        logging.getLogger(__name__).warning("the SQLite WAL could not be emptied yet (readers were busy)")
+    return not busy
 
 
 def create_private_file(path: Path) -> None:

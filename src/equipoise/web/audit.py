@@ -32,8 +32,10 @@ KINDS: dict[str, str] = {
 
 def record(ctx: Ctx, action: str, kind: str, object_id: str | None, client: Client | None,
            details: str | None = None) -> None:
-    """Write one event for the signed-in user (``details``: field names or counts, never content)."""
-    actions.audit(ctx.db, ctx.user, action, kind, object_id, client=client, details=details)
+    """Write one event for the signed-in user (``details``: field names or counts, never content), in the
+    request's transaction, just before it commits (:meth:`Ctx.later`)."""
+    event = actions.audit_event(ctx.user, action, kind, object_id, client=client, details=details)
+    ctx.later(lambda: ctx.db.add(event))
 
 
 def event_json(event: AuditEvent) -> dict[str, Any]:

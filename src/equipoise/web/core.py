@@ -79,6 +79,16 @@ class Ctx:
     db: Session
     user: User | None
     state: AppState
+    #: writes kept for the end of the request (audit events): see :meth:`later`
+    deferred: list[Callable[[], None]] = field(default_factory=list)
+
+    def later(self, write: Callable[[], None]) -> None:
+        """Run ``write`` just before the request's transaction commits. An audit row written at once would
+        begin SQLite's write transaction and hold its one write lock while the rest of the page is read and
+        drawn; twenty readers then queued behind each other in SQLite's back-off sleeps (pages p95 over
+        1 s in benchmarks/web_load.py). Written last, it holds the lock only for the commit. A request that
+        fails writes nothing, as before."""
+        self.deferred.append(write)
 
     @property
     def settings(self) -> Settings:
@@ -130,7 +140,10 @@ def get_ctx(request: Request, state: State) -> Iterator[Ctx]:
         token = request.cookies.get(security.SESSION_COOKIE)
         if token:
             user = actions.user_for_login(db, token)
-        yield Ctx(request, db, user, state)
+        ctx = Ctx(request, db, user, state)
+        yield ctx
+        for write in ctx.deferred:
+            write()
         db.commit()
     except BaseException:
         db.rollback()

@@ -168,13 +168,35 @@ def server_process_app() -> object:
 
 
 def warm_up() -> None:
-    """Prepare the first drawing of a report and a chart before the process takes requests, so its first
-    reader does not wait for it: vl-convert bundles the JavaScript the reports embed (about six seconds
-    on a busy two-core machine) and starts its JavaScript engine, and Altair loads its schema (together
-    about two seconds more); later drawings take a fraction of a second."""
+    """Prepare the first drawing of every kind of page before the process takes requests, so its first
+    readers do not wait for it: vl-convert bundles the JavaScript the reports embed (about six seconds
+    on a busy two-core machine) and starts its JavaScript engine, Altair loads its schema (together about
+    two seconds more), and each kind of report, chart and template has a first drawing of its own (a first
+    session report took 0.4 s in a warmed process, later ones 0.1 s). Twenty readers who arrive together
+    share the interpreter with that drawing, so each first drawing became a wait of seconds for them all
+    (benchmarks/web_load.py). The bundled demo session is analysed (which loads the labeller, as the first
+    upload would) and drawn once for each audience, as a course, and in the web pages' charts; nothing is
+    kept but what the memos of charts and templates keep, and nothing is written."""
     import altair as alt
 
+    from ..ingest import load
     from ..report.charts import javascript_bundle, to_svg
+    from . import charts
+    from .reports import analyse, course_report, session_report
 
     javascript_bundle()
     to_svg(alt.Chart(alt.Data(values=[{"x": 1}])).mark_point().encode(x="x:Q").to_dict())
+    transcript = load(Path(__file__).with_name("demo_sessions") / "collaborative.txt")
+    profile = analyse(transcript)
+    for audience in ("therapist", "client"):
+        session_report(profile, transcript, audience)
+        course_report([profile, profile], audience, {}, "Warm-up")
+    items = (("heard", "I felt heard"), ("free", "I felt free to disagree"))
+    points = [{"label": f"Session {n}", "measured": 0.1 * n, "client": 0.0, "predicted": -0.1,
+               "client_items": {"heard": 4, "free": n}, "predicted_items": {"heard": 3, "free": 3}}
+              for n in (1, 2)]
+    answers = [{"label": "we held it more or less equally", "count": 1}, {"label": "the client", "count": 0}]
+    for narrow in (False, True):
+        charts.course_chart(points, "Warm-up", narrow=narrow)
+        charts.items_chart(points, items, narrow=narrow)
+        charts.caseload_chart(answers, answers, "Warm-up", narrow=narrow)
