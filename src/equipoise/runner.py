@@ -59,12 +59,23 @@ ERRORS: tuple[tuple[type[BaseException], int, int, str], ...] = (
 )
 
 
+class Failed(Exception):
+    """A failure already described by :func:`failure`, in another process (the web app's analysis
+    process): raised where the work was awaited, it is described the same way again."""
+
+    def __init__(self, described: Failure) -> None:
+        super().__init__(described.kind)
+        self.described = described
+
+
 def failure(exc: BaseException, name: str | None = None) -> Failure:
     """The exit code, HTTP status and message for ``exc`` raised while running the input ``name``.
 
     Library errors carry messages written to be shown (what, where, what to do, no transcript text);
     anything else is named by its type only, since its message could quote the transcript.
     """
+    if isinstance(exc, Failed):
+        return exc.described
     for kind, exit_code, status, lead in ERRORS:
         if isinstance(exc, kind):
             if isinstance(exc, InputError):

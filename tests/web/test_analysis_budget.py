@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from equipoise.errors import LimitError
 from equipoise.store.models import TherapySession
 from equipoise.web.budget import AnalysisBudget
 
@@ -125,3 +126,61 @@ def test_the_budget_hands_back_what_the_work_returned_or_raised() -> None:
     with pytest.raises(TimeoutError, match="its own"):  # not mistaken for the budget's
         budget.run("a.txt", times_out)
     assert budget.run("a.txt", lambda: "the place was given back") == "the place was given back"
+
+
+# In a process of its own (the default for uploads: analysis_memory_mb). The work is picklable:
+# functools.partial of module-level functions.
+
+def test_isolated_work_hands_back_its_result_and_its_described_failure() -> None:
+    import functools
+    import operator
+
+    from equipoise.runner import Failed, run_one
+
+    budget = AnalysisBudget(seconds=PATIENCE, workers=1, memory_mb=1024)
+    assert budget.run("a.txt", functools.partial(operator.mul, 6, 7), isolated=True) == 42
+    unreadable = functools.partial(run_one, "notes.txt", data=f"\x00\x01 {SECRET} \x02".encode() * 50)
+    with pytest.raises(Failed) as raised:
+        budget.run("notes.txt", unreadable, isolated=True)
+    described = raised.value.described
+    assert described.http_status == 422 and "notes.txt" in described.message
+    assert SECRET not in described.message  # described in the process: no transcript text comes back
+
+
+def test_isolated_work_past_the_time_is_stopped_and_gives_back_its_place() -> None:
+    import functools
+    import multiprocessing
+    import time
+
+    budget = AnalysisBudget(seconds=1, workers=1, memory_mb=1024)
+    with pytest.raises(LimitError, match="longer than the limit of 1 second"):
+        budget.run("slow.txt", functools.partial(time.sleep, PATIENCE), isolated=True)
+    assert multiprocessing.active_children() == []  # killed, not left to finish in the background
+    assert budget.run("next.txt", functools.partial(max, 1, 2), isolated=True) == 2
+
+
+def test_isolated_work_past_the_memory_limit_fails_alone() -> None:
+    import functools
+
+    from equipoise.runner import Failed
+
+    budget = AnalysisBudget(seconds=PATIENCE, workers=1, memory_mb=256)
+    with pytest.raises(Failed) as raised:
+        budget.run("huge.txt", functools.partial(bytearray, 512 * 1024 * 1024), isolated=True)
+    assert raised.value.described.http_status == 413 and "memory" in raised.value.described.message
+    assert budget.run("next.txt", functools.partial(bytearray, 1024), isolated=True) == bytearray(1024)
+
+
+def test_an_upload_over_the_memory_limit_is_refused_and_nothing_is_stored(sqlite_url: str) -> None:
+    app = make_app(sqlite_url, analysis_memory_mb=48)  # less than reading and labelling need
+    try:
+        practice = seed_practice(app)
+        therapist = sign_in(practice.client(), "therapist_a")
+        before = _stored_sessions(app)
+        response = post(therapist, f"/clients/{practice.ids['record_a']}/sessions", {"text": TEXT},
+                        headers=JSON)
+        assert response.status_code == 413, response.text
+        assert "memory" in response.json()["error"] and SECRET not in response.text
+        assert _stored_sessions(app) == before
+    finally:
+        app.state.engine.dispose()

@@ -75,7 +75,8 @@ def create_app(settings: Settings | None = None, *, analyse: Callable[..., dict[
         settings=settings, sessions=sessions, templates=templates,
         passwords=passwords or security.Passwords(),
         limiter=security.LoginLimiter(settings.login_max_failures, settings.login_window_seconds),
-        secret=secret, budget=AnalysisBudget(settings.analysis_seconds, settings.analysis_workers),
+        secret=secret, budget=AnalysisBudget(settings.analysis_seconds, settings.analysis_workers,
+                                                   settings.analysis_memory_mb),
         analyse=analyse)
     app.state.engine = engine
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

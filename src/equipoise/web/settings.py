@@ -60,6 +60,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("analysis_workers", 2,
             "Most transcripts read and analysed at the same time; a further one waits for a place, "
             "within analysis_seconds."),
+    Setting("analysis_memory_mb", 2048,
+            "Most memory, in MB, that reading and analysing one upload may take: each runs in a process "
+            "of its own with that limit, and is stopped at analysis_seconds; 0 analyses in a thread of the "
+            "server process instead (no memory limit, and work that overran finishes in the background)."),
     Setting("workers", 2,
             "Server processes of `equipoise serve`, each answering requests on its own core (pages, "
             "reports, uploads); 1 serves from one process. Each process has its own analysis_workers."),
@@ -107,6 +111,7 @@ class Settings:
     max_upload_bytes: int = _BY_NAME["max_upload_bytes"].default
     analysis_seconds: int = _BY_NAME["analysis_seconds"].default
     analysis_workers: int = _BY_NAME["analysis_workers"].default
+    analysis_memory_mb: int = _BY_NAME["analysis_memory_mb"].default
     workers: int = _BY_NAME["workers"].default
     session_max_age_seconds: int = _BY_NAME["session_max_age_seconds"].default
     invite_max_age_seconds: int = _BY_NAME["invite_max_age_seconds"].default
@@ -123,6 +128,9 @@ class Settings:
             value = getattr(self, name)
             if not isinstance(value, int) or value <= 0:
                 raise UsageError(f"setting {name} must be a positive whole number, got {value!r}")
+        if not isinstance(self.analysis_memory_mb, int) or self.analysis_memory_mb < 0:
+            raise UsageError("setting analysis_memory_mb must be 0 or a positive whole number, "
+                             f"got {self.analysis_memory_mb!r}")
         if self.secure_cookies not in ("auto", "always", "never"):
             raise UsageError("setting secure_cookies must be auto, always or never, "
                              f"got {self.secure_cookies!r}")

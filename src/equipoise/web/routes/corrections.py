@@ -8,6 +8,7 @@ that it was corrected, when and by whom (``corrections``, an additive field of t
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from fastapi import APIRouter
@@ -19,6 +20,7 @@ from ...store.models import utcnow
 from .. import audit, views
 from ..access import access_to_session, require_owner
 from ..core import CtxDep, FormDep, WebError, twin, wants_json
+from ..reports import analyse as analyse_transcript
 from ..reports import transcript_from_turns
 from .practice import analysed
 
@@ -112,8 +114,8 @@ def save_edit(ctx: CtxDep, session_id: str, form: FormDep) -> Response:
         previous = dict(session.profile.data) if session.profile else {}
         transcript = transcript_from_turns(str((previous.get("transcript") or {}).get("id") or session.title),
                                            corrected, session.source_format)
-        analyse = ctx.state.analyse or _default_analyse
-        profile = analysed(ctx, session.source_name, lambda: analyse(transcript), "The corrected session")
+        work = functools.partial(ctx.state.analyse or analyse_transcript, transcript)
+        profile = analysed(ctx, session.source_name, work, "The corrected session")
         profile["corrections"] = [*previous.get("corrections", []),
                                   {"at": utcnow().isoformat(), "by": user.display_name,
                                    "by_role": user.role, "changed": changed}]
@@ -129,9 +131,3 @@ def save_edit(ctx: CtxDep, session_id: str, form: FormDep) -> Response:
     if changed:
         audit.record(ctx, "corrected", "session", session_id, access.client, ", ".join(changed))
     return ctx.done(f"/sessions/{session_id}", {"changed": changed})
-
-
-def _default_analyse(transcript: Any) -> dict[str, Any]:
-    from ..reports import analyse
-
-    return analyse(transcript)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,7 @@ from .. import audit, blinding, context, views
 from ..access import access_to_client, require_owner
 from ..core import CtxDep, FormDep, WebError, twin, wants_json
 from ..frame import frame_for
+from ..reports import analyse as analyse_transcript
 from ..reports import course_report
 
 router = APIRouter()
@@ -128,18 +130,20 @@ def run_upload(ctx: CtxDep, data: bytes, filename: str, input_format: str | None
     from ...runner import run_one
 
     name = _SAFE.sub("_", Path(filename).name)[-120:] or "pasted.txt"
-    analyse = ctx.state.analyse or _default_analyse
-    return analysed(ctx, filename, lambda: run_one(name, data=data, analyse=analyse, load_options={
-        "input_format": input_format or None, "therapist": therapist}))
+    # A module-level function and plain data, so that the work can run in a process of its own
+    work = functools.partial(run_one, name, data=data, analyse=ctx.state.analyse or analyse_transcript,
+                             load_options={"input_format": input_format or None, "therapist": therapist})
+    return analysed(ctx, filename, work)
 
 
 def analysed(ctx: CtxDep, filename: str, work: Callable[[], T], what: str = "The transcript") -> T:
-    """``work()``, which reads or analyses ``filename``, within the app's budget of time and places;
-    what it raised becomes the user's error."""
+    """``work()``, which reads or analyses ``filename``, within the app's budget of time, memory and
+    places (in a process of its own unless the app was given its own analysis, as tests do); what it
+    raised becomes the user's error."""
     from ...runner import failure
 
     try:
-        return ctx.state.budget.run(filename, work)
+        return ctx.state.budget.run(filename, work, isolated=ctx.state.analyse is None)
     except Exception as exc:
         problem = failure(exc, filename)
         if problem.kind == "unexpected":
@@ -204,10 +208,6 @@ def _add_session(ctx: CtxDep, access: Any, form: Any) -> Response:
     return ctx.done(f"/sessions/{session.public_id}", {"session_id": session.public_id, "notices": notices})
 
 
-def _default_analyse(transcript: Any) -> dict[str, Any]:
-    from ..reports import analyse
-
-    return analyse(transcript)
 
 
 @twin(router, "/clients/{client_id}/course", "course.html", summary="The course of therapy", tags=TAGS)
@@ -255,5 +255,3 @@ def course_report_page(ctx: CtxDep, client_id: str) -> Response:
     audience = "client" if access.mode == "self" else "therapist"
     title = "your sessions" if access.mode == "self" else views.client_view(ctx.db, access)["name"]
     return report_response(course_report(profiles, audience, links, title, frame_for(ctx.db, access)))
-
-
