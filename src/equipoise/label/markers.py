@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _I = r"(?:i|i'm|i've|i'd|i'll)"
 
@@ -352,8 +353,10 @@ def normalise(text: str) -> str:
     return " ".join(_CHAT_WORD.sub(lambda m: _CHAT[m.group(0)], low).split())
 
 
+@lru_cache(maxsize=4096)
 def find_markers(text: str) -> tuple[str, ...]:
-    """The markers found in one turn, in vocabulary order.
+    """The markers found in one turn, in vocabulary order. Cached: the labeller's cue features and its
+    markers both read a turn's markers (about 7% of labelling time when each found them again).
 
     >>> find_markers("Let's see. You should stop.")
     ('advice', 'we')
