@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -151,7 +151,8 @@ def save_labels(path: Path, sessions: Sequence[ReferenceSession], labels: Sequen
 
     path.write_text(json.dumps({"kind": kind, "sessions": [
         {"id": s.transcript.id, "labeller": [lab.labeller_name, lab.labeller_version],
-         "turns": [t.to_dict() for t in lab.turns]} for s, lab in zip(sessions, labels, strict=True)]}),
+         "turns": [{**t.to_dict(), "probabilities": dict(t.confidence)} for t in lab.turns]}
+        for s, lab in zip(sessions, labels, strict=True)]}),
         encoding="utf-8")
 
 
@@ -170,7 +171,8 @@ def load_labels(path: Path, sessions: Sequence[ReferenceSession], kind: str) -> 
         entry = saved[ref.transcript.id]
         if len(entry["turns"]) != ref.transcript.n_turns:
             return None
-        turns = tuple(TurnLabels.from_dict(t) for t in entry["turns"])
+        turns = tuple(replace(TurnLabels.from_dict(t), confidence=dict(t.get("probabilities") or {}))
+                      for t in entry["turns"])
         out.append(Labels(turns, *entry["labeller"]))
     return out
 

@@ -38,3 +38,16 @@ def test_expert_labels_line_up_with_the_turns_and_survive_the_cache(sessions, tm
     assert load_labels(path, few, "oof") is None          # a cache of another kind is not used
     saved = path.read_text()
     assert not any(t.text in saved for s in few for t in s.transcript.turns if len(t.text) > 12)
+
+
+@pytest.mark.data
+def test_the_cache_keeps_each_labels_calibrated_probabilities(sessions, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    few = sessions[:1]
+    shipped = labels_for(few, "shipped")
+    assert any(t.confidence for t in shipped[0].turns)
+    path = tmp_path / "labels.json"
+    save_labels(path, few, shipped, "shipped")
+    loaded = load_labels(path, few, "shipped")
+    assert loaded is not None
+    for before, after in zip(shipped[0].turns, loaded[0].turns, strict=True):
+        assert after.confidence == pytest.approx(before.confidence)
