@@ -61,16 +61,20 @@ def test_agreement_with_the_reader_stays_at_or_above_the_recorded_level(comparis
     assert agree / n >= 0.77
 
 
-HOLDOUT = HERE / "holdout" / "judgements.toml"
+# Hold-outs, each with the share of judgements the model must keep (a floor under what it scored, never a
+# target to tune to): holdout/ 55 of 96 (0.57) at its first run, 60 of 96 with labeller 3; holdout2/ 59 of
+# 96 (0.61) at its first run, with power model 2.1 and labeller 3 (docs/power-model.md).
+HOLDOUTS = {"holdout": 0.55, "holdout2": 0.55}
 
 
-def test_every_hold_out_session_is_judged_on_every_dimension_runs_and_is_compared() -> None:
-    sessions = read_judgements(HOLDOUT)
+@pytest.mark.parametrize("folder", sorted(HOLDOUTS))
+def test_every_hold_out_session_is_judged_on_every_dimension_runs_and_is_compared(folder: str) -> None:
+    path = HERE / folder / "judgements.toml"
+    sessions = read_judgements(path)
     assert len(sessions) >= 12
     for session in sessions:
         assert {j.dimension for j in session.judgements} == DIMENSIONS, session.file
-    found = run_suite(HOLDOUT, analyse_file)
+    found = run_suite(path, analyse_file)
     assert len(found) == sum(1 for s in sessions for j in s.judgements if j.side != "unsure")
     agree, n = agreement(found)["all"]
-    # 55 of 96 (0.57) at the first run, 60 of 96 with labeller 3 (docs/power-model.md); a floor, not a target.
-    assert agree / n >= 0.55
+    assert agree / n >= HOLDOUTS[folder]
