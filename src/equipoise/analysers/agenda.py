@@ -33,12 +33,12 @@ from typing import TYPE_CHECKING
 
 from ..model import Role
 from .base import BaseAnalyser, Config, DimensionResult, DimensionWords, balance, kinds, pick_evidence, ratio
-from .text import looks_like_question
+from .text import asks
 from .topics import opening_positions
 
 if TYPE_CHECKING:
-    from ..label.labels import Labels, TurnLabels
-    from ..model import Transcript, Turn
+    from ..label.labels import Labels
+    from ..model import Transcript
 
 
 _INTENTION = re.compile(
@@ -131,7 +131,7 @@ class AgendaAnalyser(BaseAnalyser):
             if turn.role not in questions:
                 continue
             sign = 1.0 if turn.role is Role.THERAPIST else -1.0
-            if _is_question(turn, label):
+            if asks(turn.text, label.behaviour):
                 asked[turn.role].append(turn.index)
                 if label.question_type == "closed" and turn.role is Role.THERAPIST:
                     closed.append(turn.index)
@@ -178,12 +178,6 @@ class AgendaAnalyser(BaseAnalyser):
         return DimensionResult(lean=lean, metrics=metrics,
                                evidence=pick_evidence(contributions, lean, config.evidence_size),
                                metric_turns={k: tuple(v) for k, v in linked.items()})
-
-
-def _is_question(turn: Turn, label: TurnLabels) -> bool:
-    if label.behaviour is not None:
-        return label.behaviour == "question"
-    return looks_like_question(turn.text)
 
 
 ANALYSER = AgendaAnalyser()

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Role
 from .base import BaseAnalyser, Config, DimensionResult, DimensionWords, kinds, pick_evidence, ratio
-from .text import looks_like_question
+from .text import asks
 
 if TYPE_CHECKING:
     from ..label.labels import Labels, TurnLabels
@@ -92,8 +92,8 @@ class DirectivenessAnalyser(BaseAnalyser):
             if turn.role not in n:
                 continue
             n[turn.role] += 1
-            asked = pos > 0 and turns[pos - 1].role is not turn.role and _asks(turns[pos - 1].text,
-                                                                            labels.turns[pos - 1])
+            asked = pos > 0 and turns[pos - 1].role is not turn.role and asks(turns[pos - 1].text,
+                                                                           labels.turns[pos - 1].behaviour)
             d, a, kinds = _acts(label, asked)
             directive[turn.role] += d
             autonomy[turn.role] += a
@@ -119,12 +119,6 @@ class DirectivenessAnalyser(BaseAnalyser):
         lean = math.tanh(SCALE * (net[Role.THERAPIST] - net[Role.CLIENT]))
         return DimensionResult(lean=lean, metrics=metrics, metric_turns=linked,
                                evidence=pick_evidence(contributions, lean, config.evidence_size))
-
-
-def _asks(text: str, label: TurnLabels) -> bool:
-    if label.behaviour is not None:
-        return label.behaviour == "question"
-    return looks_like_question(text)
 
 
 def is_directive(label: TurnLabels) -> bool:

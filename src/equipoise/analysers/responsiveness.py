@@ -63,7 +63,7 @@ from .base import (
     ratio,
 )
 from .directiveness import is_directive
-from .text import content_words, looks_like_question, overlap
+from .text import asks_or_marks, content_words, overlap
 
 if TYPE_CHECKING:
     from ..label.labels import Labels, TurnLabels
@@ -151,7 +151,7 @@ class ResponsivenessAnalyser(BaseAnalyser):
             source, reply = turns[pos - 1], turns[pos]
             if reply.role not in uptake or source.role is reply.role or source.role not in uptake:
                 continue
-            asked = _is_question(source, labels.turns[pos - 1])
+            asked = asks_or_marks(source.text, labels.turns[pos - 1].behaviour)
             if not asked and len(content_words(source.text)) < config.substantive_words:
                 continue
             value = uptake_of(reply, labels.turns[pos], source, labels.turns[pos - 1], asked)
@@ -230,7 +230,7 @@ def uptake_of(reply: Turn, reply_label: TurnLabels, source: Turn, source_label: 
     lexical = overlap(reply.text, source.text)
     if reply_label.behaviour == "reflection":
         return 1.0
-    if lexical > 0 and _is_question(reply, reply_label):
+    if lexical > 0 and asks_or_marks(reply.text, reply_label.behaviour):
         return 1.0      # a follow-up question
     has_content = any(w not in _EMPTY_WORDS for w in content_words(reply.text))
     if reply.role is Role.CLIENT:
@@ -249,14 +249,6 @@ def uptake_of(reply: Turn, reply_label: TurnLabels, source: Turn, source_label: 
 def _opens(turn: Turn, label: TurnLabels) -> bool:
     """Whether ``turn`` ends in an open question (labelled so, or a wh-question before its last ``?``)."""
     return label.question_type == "open" or bool(_OPEN_QUESTION.search(turn.text))
-
-
-def _is_question(turn: Turn, label: TurnLabels) -> bool:
-    if label.behaviour == "question":
-        return True
-    # A question mark is a question whatever the label (the labeller calls some "input"); without
-    # punctuation the label alone decides.
-    return looks_like_question(turn.text)
 
 
 ANALYSER = ResponsivenessAnalyser()

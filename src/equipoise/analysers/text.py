@@ -115,3 +115,27 @@ def overlap(taker: str, source: str) -> float:
 def looks_like_question(text: str) -> bool:
     """A turn that ends a sentence with a question mark."""
     return "?" in text
+
+
+def asks(text: str, behaviour: str | None) -> bool:
+    """Whether a turn asks a question, for agenda and directiveness: the labeller's behaviour decides when
+    it gave one (a speech-recognition transcript has no question marks), a question mark otherwise (turns
+    it does not label).
+
+    >>> asks("You feel stuck?", "reflection"), asks("Any plans?", None)
+    (False, True)
+    """
+    if behaviour is not None:
+        return behaviour == "question"
+    return looks_like_question(text)
+
+
+def asks_or_marks(text: str, behaviour: str | None) -> bool:
+    """Whether a turn asks a question, for responsiveness: labelled a question, or holding a question mark
+    whatever the label (the labeller calls some questions "input", and a question asked is a question to
+    answer); without punctuation the label alone decides.
+
+    >>> asks_or_marks("You feel stuck?", "reflection"), asks_or_marks("what brings you here", "input")
+    (True, False)
+    """
+    return behaviour == "question" or looks_like_question(text)
