@@ -84,7 +84,7 @@ class TrainedLabeller:
                               previous_permission=previous_permission, previous_text=None)
             previous_permission = "permission" in piece["markers"]  # type: ignore[operator]
             piece.pop("stance_rule", None)
-            by_turn.setdefault(i, []).append(UtteranceLabels(a, b, **piece))  # type: ignore[arg-type]
+            by_turn.setdefault(i, []).append(UtteranceLabels(start=a, end=b, **piece))  # type: ignore[arg-type]
         turns: list[TurnLabels] = []
         previous_permission = False
         for i, (text, role) in enumerate(zip(texts, roles, strict=True)):

@@ -16,15 +16,14 @@ Stance = Literal["directive", "collaborative", "neutral"]
 TalkType = Literal["change", "neutral", "sustain"]
 
 
+_LEARNED = ("behaviour", "question_type", "reflection_type", "input_type", "stance", "talk_type")
+
+
 @dataclass(frozen=True, slots=True)
-class UtteranceLabels:
-    """Labels of one utterance (sentence) of a turn: its character span in the turn's text, never the text.
+class Acts:
+    """What a turn or an utterance does: the learned labels, the rule-based markers, and ``confidence``,
+    the labeller's calibrated probability of each learned label."""
 
-    ``confidence`` holds the calibrated probability of each learned label.
-    """
-
-    start: int
-    end: int
     behaviour: Behaviour | None = None
     question_type: QuestionType | None = None
     reflection_type: ReflectionType | None = None
@@ -34,10 +33,22 @@ class UtteranceLabels:
     markers: tuple[str, ...] = ()
     confidence: dict[str, float] = field(default_factory=dict, compare=False)
 
+
+@dataclass(frozen=True, slots=True)
+class UtteranceLabels(Acts):
+    """Labels of one utterance (sentence) of a turn: its character span in the turn's text, never the text.
+
+    >>> UtteranceLabels(behaviour="question", start=0, end=12).to_dict()["behaviour"]
+    'question'
+    """
+
+    start: int = field(kw_only=True)
+    end: int = field(kw_only=True)
+
     def to_dict(self) -> dict[str, object]:
         """The JSON form of ``turns[i].utterances[j]``."""
         out: dict[str, object] = {"start": self.start, "end": self.end}
-        for name in ("behaviour", "question_type", "reflection_type", "input_type", "stance", "talk_type"):
+        for name in _LEARNED:
             value = getattr(self, name)
             if value is not None:
                 out[name] = value
@@ -47,41 +58,24 @@ class UtteranceLabels:
 
 
 @dataclass(frozen=True, slots=True)
-class TurnLabels:
-    """Labels of one turn. ``confidence`` holds the labeller's calibrated probability for each learned
-    label; ``utterances`` the labels of each utterance when the turn has more than one; ``stance_rule`` the
-    stance the transparent rules give (:mod:`equipoise.label.stance`), shown beside the learned one.
+class TurnLabels(Acts):
+    """Labels of one turn. ``utterances`` holds the labels of each utterance when the turn has more than
+    one; ``stance_rule`` the stance the transparent rules give (:mod:`equipoise.label.stance`), shown
+    beside the learned one.
     """
 
-    behaviour: Behaviour | None = None
-    question_type: QuestionType | None = None
-    reflection_type: ReflectionType | None = None
-    input_type: InputType | None = None
-    stance: Stance | None = None
-    talk_type: TalkType | None = None
-    markers: tuple[str, ...] = ()
-    confidence: dict[str, float] = field(default_factory=dict, compare=False)
     utterances: tuple[UtteranceLabels, ...] = field(default=(), compare=False)
     stance_rule: Stance | None = field(default=None, compare=False)
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> TurnLabels:
         """Read the form written by :meth:`to_dict` (utterances and probabilities are not kept)."""
-        names = ("behaviour", "question_type", "reflection_type", "input_type", "stance", "talk_type")
-        return cls(**{n: data.get(n) for n in names},  # type: ignore[arg-type]
+        return cls(**{n: data.get(n) for n in _LEARNED},  # type: ignore[arg-type]
                    markers=tuple(data.get("markers") or ()))  # type: ignore[arg-type]
 
     def to_dict(self) -> dict[str, object]:
         """The JSON form of ``turns[i].labels`` (probabilities and utterances have fields of their own)."""
-        return {
-            "behaviour": self.behaviour,
-            "question_type": self.question_type,
-            "reflection_type": self.reflection_type,
-            "input_type": self.input_type,
-            "stance": self.stance,
-            "talk_type": self.talk_type,
-            "markers": list(self.markers),
-        }
+        return {**{name: getattr(self, name) for name in _LEARNED}, "markers": list(self.markers)}
 
 
 @dataclass(frozen=True, slots=True)
