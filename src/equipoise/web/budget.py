@@ -124,14 +124,16 @@ def _work_in_child(sender: Any, work: Callable[[], Any], name: str, memory_mb: i
     """In the analysis process: limit its memory, tie it to the server, run ``work`` and send back its
     result, or the failure as :func:`equipoise.runner.failure` describes it (never the exception, whose
     message could quote the transcript, and whose traceback would go to the server's log)."""
-    import resource
-
     from ..batch import die_with_parent
     from ..runner import failure
 
     die_with_parent(parent)
     limit = memory_mb * 1024 * 1024
-    with contextlib.suppress(ValueError, OSError):  # a platform without the limit: the time one holds
+    # A platform without the limit (no resource module on Windows; macOS refuses RLIMIT_DATA): the time
+    # limit still holds.
+    with contextlib.suppress(ImportError, AttributeError, ValueError, OSError):
+        import resource
+
         resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     try:
         outcome: tuple[str, Any] = ("ok", work())
