@@ -24,12 +24,11 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from ..errors import UsageError
-from .view import as_profile, lists_metric_turns, metric_turns, number, parse_norm, turn_indexes
+from .view import LABEL_FIELDS, as_profile, lists_metric_turns, metric_turns, number, parse_norm, turn_indexes
 
 if TYPE_CHECKING:
     from ..profile import Profile
 
-LABEL_FIELDS = ("behaviour", "question_type", "reflection_type", "input_type", "stance", "talk_type")
 TURN_COLUMNS = ("session", "index", "speaker", "role", "start", "end", *LABEL_FIELDS, "markers",
                 "evidence_for")
 METRIC_COLUMNS = ("session", "dimension", "metric", "value", "norm_low", "norm_median", "norm_high",

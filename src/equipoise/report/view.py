@@ -328,12 +328,13 @@ def _chips(labels: Mapping[str, Any], audience: Audience = "therapist") -> tuple
 
 #: A learned label under this calibrated probability is marked "uncertain" on an evidence turn.
 LOW_CONFIDENCE = 0.6
+#: The learned labels of ``turns[i].labels`` (DESIGN §3), in the profile's order.
+LABEL_FIELDS = ("behaviour", "question_type", "reflection_type", "input_type", "stance", "talk_type")
 
 
 def _uncertain(turn: TurnRecord) -> tuple[str, ...]:
-    shown = ("behaviour", "question_type", "reflection_type", "input_type", "stance", "talk_type")
     probabilities = turn.probabilities
-    return tuple(name for name in shown if name in probabilities
+    return tuple(name for name in LABEL_FIELDS if name in probabilities
                  and (number(probabilities[name]) or 0.0) < LOW_CONFIDENCE)
 
 

@@ -84,9 +84,9 @@ def open_engine(url: str, keys: Keyring | None = None) -> Engine:
 _ERASED = "equipoise_erased"
 
 
-def checkpoint(dbapi_connection: Any) -> bool:
-    """Fold SQLite's WAL into the database file and truncate it to nothing; False if readers kept it from
-    finishing within the lock wait (the WAL is then emptied by a later checkpoint)."""
+def checkpoint(dbapi_connection: Any) -> None:
+    """Fold SQLite's WAL into the database file and truncate it to nothing; if readers keep it from
+    finishing within the lock wait, say so (without content): a later checkpoint empties it."""
     import logging
 
     cursor = dbapi_connection.cursor()
@@ -96,7 +96,6 @@ def checkpoint(dbapi_connection: Any) -> bool:
         cursor.close()
     if busy:
         logging.getLogger(__name__).warning("the SQLite WAL could not be emptied yet (readers were busy)")
-    return not busy
 
 
 def create_private_file(path: Path) -> None:

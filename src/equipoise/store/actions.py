@@ -341,18 +341,11 @@ def delete_session(db: Session, session: TherapySession) -> None:
     db.flush()
 
 
-def audit(db: Session, actor: User | None, action: str, kind: str, object_id: str | None = None, *,
-          client: Client | None = None, details: str | None = None) -> None:
-    """Write one audit event: who did what to which object. ``details`` must never hold transcript text
-    or answers (field names and counts only)."""
-    db.add(audit_event(actor, action, kind, object_id, client=client, details=details))
-    db.flush()
-
-
 def audit_event(actor: User | None, action: str, kind: str, object_id: str | None = None, *,
                 client: Client | None = None, details: str | None = None) -> AuditEvent:
-    """An audit event, not yet added to any session: what it says is read from ``actor`` and ``client``
-    now, so it stays right if they are deleted before it is written."""
+    """One audit event, who did what to which object, not yet added to any session: what it says is read
+    from ``actor`` and ``client`` now, so it stays right if they are deleted before it is written.
+    ``details`` must never hold transcript text or answers (field names and counts only)."""
     return AuditEvent(actor_id=actor.id if actor else None,
                       actor_name=actor.display_name if actor else "(not signed in)",
                       actor_role=actor.role if actor else "anonymous", action=action, object_kind=kind,

@@ -174,9 +174,10 @@ def warm_up() -> None:
     two seconds more), and each kind of report, chart and template has a first drawing of its own (a first
     session report took 0.4 s in a warmed process, later ones 0.1 s). Twenty readers who arrive together
     share the interpreter with that drawing, so each first drawing became a wait of seconds for them all
-    (benchmarks/web_load.py). The bundled demo session is analysed (which loads the labeller, as the first
-    upload would) and drawn once for each audience, as a course, and in the web pages' charts; nothing is
-    kept but what the memos of charts and templates keep, and nothing is written."""
+    (benchmarks/web_load.py). The bundled demo session is analysed, to have a profile to draw, and drawn once
+    for each audience, as a course, and in the web pages' charts; nothing is kept but what the memos of
+    charts and templates keep (and the labeller, loaded for that analysis; uploads are analysed in
+    processes of their own), and nothing is written."""
     import altair as alt
 
     from ..ingest import load

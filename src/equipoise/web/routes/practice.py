@@ -208,8 +208,6 @@ def _add_session(ctx: CtxDep, access: Any, form: Any) -> Response:
     return ctx.done(f"/sessions/{session.public_id}", {"session_id": session.public_id, "notices": notices})
 
 
-
-
 @twin(router, "/clients/{client_id}/course", "course.html", summary="The course of therapy", tags=TAGS)
 def course(ctx: CtxDep, client_id: str) -> dict[str, Any]:
     """Per session: the measured power lean beside the client's and the therapist's answers."""
