@@ -138,6 +138,51 @@ def test_a_therapist_who_acknowledges_each_step_of_a_following_client_is_shared(
     assert abs(result.lean) < 0.2
 
 
+CLOSED_Q = {"behaviour": "question", "question_type": "closed"}
+
+
+def test_responsiveness_4_a_line_of_questions_after_the_clients_answers_is_not_leaving_them_aside() -> None:
+    # A solution-focused series: each question follows the client's answer to the one before, in new words.
+    rows = [("T", "What are your best hopes from our work together?", OPEN_Q),
+            ("C", "That my daughter and I could be in the kitchen together without a row."),
+            ("T", "Suppose a miracle happened tonight. What would you notice first?", OPEN_Q),
+            ("C", "She would come downstairs for breakfast and talk to me about school."),
+            ("T", "On a scale from nought to ten, where are things now?", OPEN_Q),
+            ("C", "About three and a half, on a good day anyway.")]
+    result = analyse("responsiveness", rows)
+    assert result.metrics["left_aside_therapist"] == 0.0
+    assert abs(result.lean) < 0.2
+
+
+def test_responsiveness_4_one_word_taken_up_from_a_long_turn_is_uptake() -> None:
+    rows = [("C", "My sister phoned on Sunday and we argued about our father's care home fees, the "
+                  "house, who visits him and who never bothers, and it went on for an hour."),
+            ("T", "Tell me more about the care home.", {"behaviour": "input", "input_type": "information"})]
+    result = analyse("responsiveness", rows)
+    assert result.metrics["left_aside_therapist"] == 0.0
+
+
+def test_responsiveness_4_a_short_answer_or_a_no_to_a_closed_question_answers_it() -> None:
+    rows = [("T", "Whose voice does that sound like?", OPEN_Q), ("C", "Mine. I mean, it's me."),
+            ("T", "Did you drink at all last week?", CLOSED_Q), ("C", "No."),
+            ("T", "How was the weekend?", OPEN_Q), ("C", "I don't know.")]
+    result = analyse("responsiveness", rows)
+    assert result.metrics["replies_client"] == 3.0
+    assert result.metrics["left_aside_client"] == 1 / 3   # only "I don't know" leaves its question aside
+
+
+def test_responsiveness_4_a_client_who_brushes_reflections_aside_holds_the_lever() -> None:
+    rows = []
+    for _ in range(4):
+        rows += [("C", "My wife thinks I drink too much, and the doctor went on about my liver."),
+                 ("T", "Your wife and your doctor are both worried about the drinking.", REFLECT),
+                 ("C", "Don't make it sound tragic. It's a few beers.", {"markers": ("disagreement",)})]
+    result = analyse("responsiveness", rows)
+    assert result.metrics["left_aside_therapist"] == 0.0
+    assert result.metrics["left_aside_client"] == 1.0
+    assert result.lean < -0.2
+
+
 def test_client_agency_sees_a_request_against_a_directive_as_pushback() -> None:
     rows = [("T", "I have to report it and we'll need to contact your parents today.", ADVICE),
             ("C", "Please don't tell my mum. She'll go mad at the school.",

@@ -2,17 +2,24 @@
 
 Uptake of a turn r replying to the other party's previous turn s, after Demszky et al. (2021, "Measuring
 conversational uptake", ACL). Their measure is learned (pointwise JSD with a BERT model); ours is their
-lexical baseline, the share of s's content words that r repeats (stems; see
-:func:`equipoise.analysers.text.overlap`), raised to 1 when r is labelled a reflection, because a reflection
-takes up the speaker by definition (MITI 4.2.1) even in other words; when r is a follow-up question sharing
-a content word with s (Demszky et al. count follow-up questions as high uptake); when r is a client turn
-with at least one content word answering a question, continuing a reflection or reporting on advice or a
-directive ("dunno" or "whatever" does not); and when r is a therapist turn with content answering the
-client's question ("fine", "okay", "whatever" alone are not content). A reply that only acknowledges s
-("Okay.", "Right, ...", "Well done", "That's a big step"), or disagrees with it, scores at least 0.5, except
-as the answer to an open question. A reply that declines or defers s ("Not today", "Let's stay with the
-plan", "We can get to that another time") scores 0, whatever words it shares: it is the "selective" move
-itself. A source turn counts when it is a question (labelled, or with a question mark) or has at least
+lexical baseline, the share of s's content words (stems) that r repeats, counted out of at most five so
+that one word taken up from a long turn is not lost in it, with these rules (version 4.0):
+
+- r declines or defers s ("Not today", "Let's stay with the plan", "We'll come on to that in a bit"): 0,
+  whatever words it shares: it is the "selective" move itself. r disagrees with a statement, reflection
+  or advice (the ``disagreement`` marker; not a "No" answering a question): 0, the turn brushed aside.
+- r is labelled a reflection: 1, because a reflection takes up the speaker by definition (MITI 4.2.1) even
+  in other words; r is a follow-up question sharing a content word with s: 1 (Demszky et al. count
+  follow-up questions as high uptake).
+- a client answers a question (anything beyond "fine", "dunno", "I don't know", "whatever"; a yes or no
+  to a closed question), or says something after a reflection, advice or a directive: 1. "Fine" or "okay"
+  does not answer an open question.
+- a therapist answers the client's question: 1. After the client answered the therapist's own question,
+  the therapist's next question, or praise, goes on with the line the therapist set: at least 0.5, not
+  a turn left aside (a solution-focused or intake series of questions is not selection).
+- a reply that only acknowledges s ("Okay.", "Right, ...", "Well done", "Maybe", an affirmation): 0.5.
+
+A source turn counts when it is a question (labelled, or with a question mark) or has at least
 ``substantive_words`` content words.
 
 Metrics:
@@ -31,7 +38,7 @@ replies to statements, ``unanswered_share`` those replies left aside, ``statemen
 replies, ``replies_<role>`` the replies counted. The uptake means average over every counted reply and link
 none.
 
-Lean (version 3.0): L_T * n_T / (n_T + 2) - L_C * n_C / (n_C + 2), with L the left-aside shares and n
+Lean (since version 3.0): L_T * n_T / (n_T + 2) - L_C * n_C / (n_C + 2), with L the left-aside shares and n
 the replies measured (3.1: a directive is read by directiveness's rule, :func:`is_directive`). The lever
 is selection ("she was selective about the things she responded to"):
 the party who leaves more of the other's turns aside holds it. About 0 when both take each other up (as
@@ -41,7 +48,9 @@ few replies towards 0. A party with nothing of the other's to take up is taken t
 (noted). Version 2.0 read u_C - u_T, the difference of the mean uptakes: a client who answers questions
 scores 1 each time while a therapist's acknowledgement scored 0.5, so sessions in which both take each
 other up leaned +0.2 to +0.4 to the therapist, and a therapist's "Not today" to a client's "Can we talk
-about my mum?" counted as an answer. Version 1.1 read 1 - 2 u_T alone, which put every session with
+about my mum?" counted as an answer. Version 3.1 needed a fifth of a long turn's words repeated, counted
+a therapist's next question after the client's answer as leaving it aside, disagreement as uptake, and
+"Mine." as no answer to "Whose voice is that?". Version 1.1 read 1 - 2 u_T alone, which put every session with
 many reflections near -1.
 """
 
@@ -75,7 +84,7 @@ if TYPE_CHECKING:
 ACKNOWLEDGED = 0.5
 _ACKNOWLEDGEMENT = re.compile(
     r"^\W*(?:yes|yeah|yep|ok|okay|right|sure|fine|exactly|true|good|great|well\s+done|thank\s+you|thanks|"
-    r"mm+|mhm|i\s+see|i\s+suppose|i\s+guess|"
+    r"mm+|mhm|i\s+see|i\s+suppose|i\s+guess|maybe|perhaps|oh\s+right|"
     r"that'?s\s+(?:it|right|true|(?:a\s+)?(?:big|good|great|real|huge)\b)|fair\s+enough|got\s+it|i\s+know|"
     r"i\s+did(?:\s+it)?|done|will\s+do|i\s+will|i'?ll\s+(?:try|do\s+it)|that\s+sounds|"
     r"we\s+can\s+(?:look\s+at|talk\s+about|do|try)\s+(?:that|it|this)\b(?![^.?!]*\b(?:another|next)\s+time))\b",
@@ -85,14 +94,21 @@ _ACKNOWLEDGEMENT = re.compile(
 _DEFLECTION = re.compile(
     r"^\W*(?:(?:no|well|okay|ok|right|sure|yes|look)\W+)?(?:not\s+(?:today|now|yet|this\s+time)\b|"
     r"let'?s\s+(?:stay|stick|keep|leave|park|get\s+back|come\s+back|focus|move\s+on)\b|"
-    r"(?:we\s+(?:can|could|'ll|will)|let'?s)\s+(?:get\s+to|come\s+back\s+to|talk\s+about|look\s+at|leave|"
-    r"mention|do|discuss)\b[^.?!]{0,40}?\b(?:(?:another|next|some\s+other)\s+(?:time|week|session)|later|"
-    r"at\s+the\s+end)\b|"
+    r"(?:we\s+(?:can|could|'ll|will)|let'?s)\s+(?:get\s+(?:on\s+)?to|come\s+(?:back|on)\s+to|talk\s+about|look\s+at|"
+    r"leave|mention|do|discuss|go\s+into)\b[^.?!]{0,40}?\b(?:(?:another|next|some\s+other)\s+(?:time|week|session)|"
+    r"later|at\s+the\s+end|in\s+a\s+(?:bit|minute|moment|while))\b|"
     r"(?:that'?s|that\s+is)\s+(?:not\s+(?:what|why)|for\s+(?:another|next)))", re.IGNORECASE)
 #: Words that carry no answer on their own ("Fine.", "Whatever.", "Yeah, okay.").
 _EMPTY_WORDS = frozenset({"fine", "okay", "ok", "alright", "sure", "right", "good", "great", "whatever",
                           "dunno", "yeah", "yep", "yes", "maybe", "guess", "suppose", "mm", "mhm", "thanks",
-                          "nope"})
+                          "nope", "hmm", "idk"})
+#: What a reply may say around its answer without answering ("I don't know", "um", "it's just ...").
+_NOT_AN_ANSWER = re.compile(
+    r"\b(?:i\s+)?(?:do\s*n[o']?t|dont)\s+know\b|\bnot\s+sure\b|\bno\s+idea\b|\bi\s+guess\b|\bum+\b|\buh+\b|"
+    r"\b(?:i|it|it's|its|that|that's|just|so|well|like|the|a|oh|really)\b")
+#: A yes/no answer, which answers a closed question ("Did you go?" "No.").
+_YES_NO = re.compile(r"^\W*(?:yes|yeah|yep|yup|no|nope|nah|not\s+really|sometimes|never|always)\b",
+                     re.IGNORECASE)
 _OPEN_QUESTION = re.compile(r"\b(?:what|how|why|where|when|who|which)\b[^.?!]*\?\W*$", re.IGNORECASE)
 #: Pseudo-count that pulls each party's left-aside share towards 0 when it rests on a few replies.
 SHRINK = 2
@@ -102,7 +118,7 @@ class ResponsivenessAnalyser(BaseAnalyser):
     """Uptake of the other party's previous turn, in both directions; the lean is their difference."""
 
     name = "responsiveness"
-    version = "3.1"
+    version = "4.0"
     requires = frozenset({"labels", "dyad"})
     antisymmetric = False
     description = ("How much each party takes up what the other just said (conversational uptake: "
@@ -154,7 +170,11 @@ class ResponsivenessAnalyser(BaseAnalyser):
             asked = asks_or_marks(source.text, labels.turns[pos - 1].behaviour)
             if not asked and len(content_words(source.text)) < config.substantive_words:
                 continue
-            value = uptake_of(reply, labels.turns[pos], source, labels.turns[pos - 1], asked)
+            # The source answered the replier's own question just before: the replier may go on with
+            # their line of questions without repeating the answer's words.
+            thread = pos >= 2 and turns[pos - 2].role is reply.role and asks_or_marks(
+                turns[pos - 2].text, labels.turns[pos - 2].behaviour)
+            value = uptake_of(reply, labels.turns[pos], source, labels.turns[pos - 1], asked, thread=thread)
             aside = value < config.uptake_threshold
             uptake[reply.role].append(value)
             replies[reply.role].append(reply.index)
@@ -209,8 +229,9 @@ class ResponsivenessAnalyser(BaseAnalyser):
 
 
 def uptake_of(reply: Turn, reply_label: TurnLabels, source: Turn, source_label: TurnLabels,
-              asked: bool) -> float:
+              asked: bool, *, thread: bool = False) -> float:
     """Uptake of ``reply`` of the other party's previous turn ``source``, in [0, 1] (module docstring).
+    ``asked``: ``source`` asks a question; ``thread``: ``source`` answered the replier's own question.
 
     >>> from equipoise.model import Role, Speaker, Turn
     >>> from equipoise.label.labels import TurnLabels
@@ -225,25 +246,49 @@ def uptake_of(reply: Turn, reply_label: TurnLabels, source: Turn, source_label: 
     """
     if _DEFLECTION.match(reply.text):
         return 0.0
-    if "disagreement" in reply_label.markers:
-        return ACKNOWLEDGED  # disagreeing answers the turn, without building on it
-    lexical = overlap(reply.text, source.text)
+    if "disagreement" in reply_label.markers and not asked:
+        return 0.0  # brushing a statement, reflection or advice aside (3.x: 0.5); "No" can answer a question
     if reply_label.behaviour == "reflection":
         return 1.0
+    lexical = _lexical(reply.text, source.text)
     if lexical > 0 and asks_or_marks(reply.text, reply_label.behaviour):
         return 1.0      # a follow-up question
-    has_content = any(w not in _EMPTY_WORDS for w in content_words(reply.text))
+    acknowledged = ACKNOWLEDGED if _ACKNOWLEDGEMENT.match(reply.text) else 0.0
     if reply.role is Role.CLIENT:
-        # The client answers a question, continues a reflection, or reports on advice or a directive.
-        invited = asked or source_label.behaviour == "reflection" or is_directive(source_label)
-    else:
-        # The therapist answers the client's question; refusing or deferring it was caught above.
-        invited = asked
-    if invited and has_content:
-        return 1.0
-    if asked and _opens(source, source_label):
-        return lexical  # "fine" or "okay" does not answer "What happened on Tuesday?"
-    return max(lexical, ACKNOWLEDGED if _ACKNOWLEDGEMENT.match(reply.text) else 0.0)
+        if asked:
+            if _answers(reply.text) or (not _opens(source, source_label) and _YES_NO.match(reply.text)):
+                return 1.0
+            if _opens(source, source_label):
+                return lexical  # "fine" or "dunno" does not answer "What happened on Tuesday?"
+            return max(lexical, acknowledged)
+        # The client continues a reflection or reports on advice or a directive, unless the reply
+        # cuts across: none of its content words in the turn it answers or the turns before.
+        invited = source_label.behaviour == "reflection" or is_directive(source_label)
+        if invited and _answers(reply.text):
+            return 1.0
+        return max(lexical, acknowledged)
+    if asked and _answers(reply.text):
+        return 1.0      # the therapist answers the client's question
+    if thread and (asks_or_marks(reply.text, reply_label.behaviour) or "affirmation" in reply_label.markers):
+        return max(lexical, ACKNOWLEDGED)  # the next question of the therapist's line, or praise
+    if "affirmation" in reply_label.markers:
+        acknowledged = ACKNOWLEDGED
+    return max(lexical, acknowledged)
+
+
+def _lexical(taker: str, source: str) -> float:
+    """Lexical uptake: the share of ``source``'s content words ``taker`` repeats, counted out of at most
+    five, so that one word taken up from a long turn is not lost in it."""
+    src = content_words(source)
+    if not src:
+        return 0.0
+    return min(1.0, len(src & content_words(taker)) / min(len(src), 5))
+
+
+def _answers(text: str) -> bool:
+    """Whether a reply says something beyond "fine", "dunno", "I don't know" or "whatever"."""
+    rest = _NOT_AN_ANSWER.sub(" ", text.lower())
+    return any(w not in _EMPTY_WORDS for w in re.findall(r"[a-z']+", rest))
 
 
 def _opens(turn: Turn, label: TurnLabels) -> bool:
