@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 LEAN_MEANING = ("lean: +1 the therapist holds this lever entirely, -1 the client does, 0 shared; shown "
                 "beside the range in high-quality reference sessions (AnnoMI), never as a grade")
 SUMMARY_MEANING = (
-    "power_lean (-1 to +1): the weighted mean of the available leans of the conversation's levers "
-    "(disclosure and accommodation are shown beside it with weight 0).\n"
+    "power_lean (-1 to +1): the weighted mean of the available leans of the conversation's levers, "
+    "times 1.25 and kept within -1..+1, so that it reads 'who holds most of the levers' as readers of "
+    "sessions do (disclosure and accommodation are shown beside it with weight 0).\n"
     "shared_power (0 to 1; summary.partnership in the JSON): the weighted mean of how close each lean is "
     "to the range seen in high-quality reference sessions; 1 when every lever sits there, lower as any "
     "lever moves outside it, towards either party. Its weights were fitted on expert ratings of MI "

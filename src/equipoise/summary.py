@@ -1,12 +1,16 @@
 """The two summary numbers of a profile, from a printed, weighted combination of the dimension leans.
 
-  power_lean   = sum_d w_d * lean_d / sum_d w_d                 over available dimensions, in [-1, 1]
+  power_lean   = clip(g * sum_d w_d * lean_d / sum_d w_d)       over available dimensions, in [-1, 1]
   shared_power = sum_d v_d * c_d / sum_d v_d                    over available dimensions with a range
   c_d          = exp(-z_d^2 / 2),  z_d = distance of lean_d outside [p10_d, p90_d] / s_d
 
 ``w`` (POWER_WEIGHTS) weighs alike the levers of the conversation's direction (floor, agenda,
-responsiveness, directiveness, partnership, client agency): the power lean is their average, +1 when the
-therapist holds them all. Disclosure and accommodation weigh 0 in it (version 2.1) and are shown beside
+responsiveness, directiveness, partnership, client agency): the power lean is their average, scaled by
+``g`` (POWER_GAIN, 1.25; version 2.2) and clipped to [-1, 1], +1 when the therapist holds them all. The
+average of six levers that partly disagree sits nearer 0 than a reader's "who holds most of the levers":
+on the 48 judged sessions of the development suite and the first two hold-outs, the average read the
+reader's overall judgement on 34, the average times 1.25 on 40 (1.5: 39, 2: 38); see docs/power-model.md.
+Disclosure and accommodation weigh 0 in it (version 2.1) and are shown beside
 it: the asymmetry of disclosure is part of therapy's frame (every good reference session leans +0.07 to
 +0.74, so it moved every session towards the therapist by the same amount), and accommodation's lean in
 good sessions spans nearly the whole scale (-0.90 to +0.82), so it says little about one session.
@@ -46,7 +50,9 @@ PARTNERSHIP_WEIGHTS = SHARED_WEIGHTS
 #: Both weight tables, printable: ``equipoise.profile.SUMMARY_WEIGHTS``.
 SUMMARY_WEIGHTS: dict[str, Mapping[str, float]] = {
     "power_lean": POWER_WEIGHTS, "shared_power": SHARED_WEIGHTS}
-SUMMARY_VERSION = "2.1"
+SUMMARY_VERSION = "2.2"
+#: The power lean is the weighted mean of the levers times this gain, clipped to [-1, 1] (version 2.2).
+POWER_GAIN = 1.25
 #: Smallest spread of a reference range, so that a dimension whose good sessions all lean alike does not
 #: make every other value read as far away.
 MIN_SPREAD = 0.1
@@ -131,7 +137,8 @@ def summarise(leans: Mapping[str, float | None],
     """
     ranges = reference_ranges() if reference is None else reference
     available = {d: lean for d, lean in leans.items() if lean is not None}
-    power = _weighted({d: lean for d, lean in available.items()}, POWER_WEIGHTS)
+    mean = _weighted({d: lean for d, lean in available.items()}, POWER_WEIGHTS)
+    power = None if mean is None else round(max(-1.0, min(1.0, POWER_GAIN * mean)), 6)
     near = {d: closeness(lean, ranges[d]) for d, lean in available.items() if d in ranges}
     shared = _weighted(near, SHARED_WEIGHTS)
     contributions = {d: {"lean": lean, "power_weight": POWER_WEIGHTS.get(d, 0.0),
@@ -167,6 +174,6 @@ def describe_weights() -> str:
     for d in POWER_WEIGHTS:
         ref = f"{ranges[d][0]:+.2f} to {ranges[d][1]:+.2f}" if d in ranges else "none"
         lines.append(f"{d:<16} {POWER_WEIGHTS[d]:>5.1f}  {SHARED_WEIGHTS.get(d, 0.0):>6.1f}  {ref}")
-    lines.append("power_lean = weighted mean of leans; shared_power = weighted mean of each lean's "
-                 "closeness to its reference range")
+    lines.append(f"power_lean = {POWER_GAIN} x weighted mean of leans, within -1..+1; shared_power = "
+                 "weighted mean of each lean's closeness to its reference range")
     return "\n".join(lines)
