@@ -161,6 +161,12 @@ def _load(folder: Path) -> TrainedLabeller:
     return TrainedLabeller(Artifact.load(folder))
 
 
+def unload_labellers() -> None:
+    """Forget every labeller loaded so far (the next :func:`load_labeller` loads it again): for a process
+    that needed one once, such as a web server process warming up, whose uploads are analysed elsewhere."""
+    _load.cache_clear()
+
+
 def load_labeller(name: str | None = None) -> Labeller:
     """Load a labeller once and cache it: a shipped artifact by name (default: the trained AnnoMI model),
     or an artifact folder written by ``equipoise train --out DIR``.

@@ -71,6 +71,11 @@ class ReportCache:
         self.hits += 1
         return self._items[key]
 
+    def values(self) -> list[str]:
+        """The entries now kept, least recently used first (a copy)."""
+        with self._lock:
+            return list(self._items.values())
+
     def clear(self) -> None:
         with self._lock:
             self._items.clear()

@@ -176,11 +176,12 @@ def warm_up() -> None:
     share the interpreter with that drawing, so each first drawing became a wait of seconds for them all
     (benchmarks/web_load.py). The bundled demo session is analysed, to have a profile to draw, and drawn once
     for each audience, as a course, and in the web pages' charts; nothing is kept but what the memos of
-    charts and templates keep (and the labeller, loaded for that analysis; uploads are analysed in
+    charts and templates keep (the labeller, loaded for that analysis, is let go: uploads are analysed in
     processes of their own), and nothing is written."""
     import altair as alt
 
     from ..ingest import load
+    from ..label.labeller import unload_labellers
     from ..report.charts import javascript_bundle, to_svg
     from . import charts
     from .reports import analyse, course_report, session_report
@@ -201,3 +202,6 @@ def warm_up() -> None:
         charts.course_chart(points, "Warm-up", narrow=narrow)
         charts.items_chart(points, items, narrow=narrow)
         charts.caseload_chart(answers, answers, "Warm-up", narrow=narrow)
+    # The labeller (about 47 MB) was loaded only to analyse the demo: uploads are analysed in processes
+    # of their own, and with analysis_memory_mb = 0 the first upload loads it again (0.2 s).
+    unload_labellers()
