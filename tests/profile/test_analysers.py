@@ -83,10 +83,13 @@ def test_partnership_scores_against_miti_thresholds() -> None:
     result = run("partnership", collaborative_session())
     assert result.metrics["reflection_question_ratio"] == pytest.approx(1.0)   # 2 reflections, 2 questions
     assert result.metrics["complex_reflection_share"] == 1.0
-    # Counts shrunk by 4 pseudo-turns at the reference medians (RS 0.25, R:Q 1, collaboration 0.1):
-    # RS (2 + 1) / (5 + 4), R:Q (2 + 4) / (2 + 4), collaboration (2 + 0.4) / (5 + 4)
-    rs, rq, collaboration = 3 / 9, 6 / 6, 2.4 / 9
-    expected = (2 * min(rs / 0.4, 1) + min(rq / 2, 1) + min(collaboration / 0.2, 1)) / 4
+    # Counts shrunk by 4 pseudo-turns at the reference medians (RS 0.25, R:Q 1, collaboration 0.1,
+    # telling 0.07): RS (2 + 1) / (5 + 4), R:Q (2 + 4) / (2 + 4), collaboration (2 + 0.4) / (5 + 4),
+    # telling (0 + 0.28) / (5 + 4) (the options turn hands a choice over; it does not tell)
+    rs, rq, collaboration, telling = 3 / 9, 6 / 6, 2.4 / 9, 0.28 / 9
+    assert result.metrics["telling_share"] == 0.0
+    expected = (2 * min(rs / 0.4, 1) + min(rq / 2, 1) + min(collaboration / 0.2, 1)
+                + 2 * (1 - min(telling / 0.6, 1))) / 6
     assert result.metrics["score"] == pytest.approx(expected)
     assert result.lean == pytest.approx(1 - 2 * expected)
 

@@ -36,7 +36,7 @@ ROLE_OF = {
     "change_talk_rate": Role.CLIENT, "client_topic_share": Role.CLIENT, "pushbacks": Role.CLIENT,
     "pushback_followed_share": Role.THERAPIST, "pushback_confronted_share": Role.THERAPIST,
     "exchanges_client_to_therapist": Role.CLIENT, "exchanges_therapist_to_client": Role.THERAPIST,
-    "engagement": Role.CLIENT, "therapist_turns": Role.THERAPIST,
+    "engagement": Role.CLIENT, "therapist_turns": Role.THERAPIST, "telling_share": Role.THERAPIST,
 }
 
 

@@ -138,6 +138,19 @@ def test_a_therapist_who_acknowledges_each_step_of_a_following_client_is_shared(
     assert abs(result.lean) < 0.2
 
 
+def test_partnership_2_1_reads_a_lecture_with_a_few_affirmations_as_the_therapist_steering() -> None:
+    info = {"behaviour": "input", "input_type": "information"}
+    rows = []
+    for n in range(12):
+        rows += [("T", "Bowlby described how infants keep their carers close when they are frightened.",
+                  {**info, "markers": ("affirmation",)} if n % 4 == 0 else info),
+                 ("C", "Right, that makes sense.")]
+    result = analyse("partnership", rows)
+    assert result.metrics["telling_share"] == 1.0
+    assert result.lean >= 0.2   # the therapist side; version 2.0: R:Q at its prior and full collaboration
+    # gave P = (2 x 0.16 + 0.5 + 1) / 4 and a lean of +0.09, 'between'
+
+
 CLOSED_Q = {"behaviour": "question", "question_type": "closed"}
 
 

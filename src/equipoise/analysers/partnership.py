@@ -11,13 +11,16 @@ Also reported, outside the score: ``open_question_share`` (MITI 3.1.1 had %OQ; M
 ``we_rate`` ("we" language: in AnnoMI it goes with low rather than high quality, AUC 0.35, because "we
 need to" is often directive), ``reflection_share`` of therapist turns and the counts.
 
-Score P in [0, 1] (version 2.0), a weighted mean of three components, each computed from counts shrunk
+Score P in [0, 1] (version 2.1), a weighted mean of four components, each computed from counts shrunk
 towards the reference range: ``PRIOR`` (4) pseudo-turns at the median of AnnoMI's high-quality sessions
 are added to every count, so a handful of turns cannot make a ratio extreme (x / n becomes
 (x + 4 m) / (n + 4)):
-  2 x min(RS / 0.4, 1) + 1 x min(R:Q / 2, 1) + 1 x min(collaboration / 0.2, 1)
-with RS the share of therapist turns that are reflections (medians: RS 0.25, R:Q 1.0, collaboration
-0.1). R:Q's "good" is MITI's 2:1; RS 0.4 (about AnnoMI's upper quartile) and collaboration 0.2 are our
+  2 x min(RS / 0.4, 1) + 1 x min(R:Q / 2, 1) + 1 x min(collaboration / 0.2, 1) + 2 x (1 - min(T / 0.6, 1))
+with RS the share of therapist turns that are reflections and T (``telling_share``) the share that tell:
+input labelled information or advice (medians: RS 0.25, R:Q 1.0, collaboration 0.1, T 0.07). Version
+2.0 had no telling component, so a therapist who lectured, with an affirmation now and then and no
+question, scored R:Q at its prior and full collaboration, and read as "between" (docs/power-model.md).
+R:Q's "good" is MITI's 2:1; RS 0.4 (about AnnoMI's upper quartile), collaboration 0.2 and T 0.6 are our
 choices, set above the medians so that the pseudo-turns alone never earn full marks. Lean = 1 - 2P: low
 partnership means the therapist holds the lever. ``therapist_turns`` shows how many turns the score
 rests on. Version 1.1 scored 2 x R:Q + %CR + collaboration (good 0.1) from raw counts: three reflections
@@ -30,8 +33,8 @@ Turns behind each metric (``metric_turns``), always the numerator: ``reflection_
 ``reflection_share`` and ``reflections`` the reflections (R:Q's denominator, the questions, is linked by
 ``questions``), ``complex_reflection_share`` the complex reflections, ``open_question_share`` the open
 questions, ``collaboration_rate`` the collaborative turns, ``we_rate`` the turns with "we" language.
-``therapist_turns`` the therapist's turns (the count the score rests on); ``score`` combines the
-components and links none.
+``telling_share`` the telling turns, ``therapist_turns`` the therapist's turns (the count the score
+rests on); ``score`` combines the components and links none.
 """
 
 from __future__ import annotations
@@ -45,14 +48,19 @@ if TYPE_CHECKING:
     from ..label.labels import Labels
     from ..model import Transcript
 
+#: Input subtypes that tell the client something (negotiation and options hand a choice over instead).
+TELLING = frozenset({"information", "advice"})
 COLLABORATION_MARKERS = frozenset({"affirmation", "permission", "options", "autonomy", "feedback_request",
                                    "collaboration"})
 RS_GOOD, RQ_GOOD, COLLABORATION_GOOD = 0.4, 2.0, 0.2
-WEIGHTS = {"rs": 2.0, "rq": 1.0, "collaboration": 1.0}
+#: Share of therapist turns that tell (information or advice) at which the telling component is 0: our
+#: choice, twice AnnoMI's high-quality p90 (0.29).
+TELLING_FULL = 0.6
+WEIGHTS = {"rs": 2.0, "rq": 1.0, "collaboration": 1.0, "telling": 2.0}
 #: Pseudo-turns added to every count, at the reference medians below (shrinkage for small counts).
 PRIOR = 4.0
 #: Medians in AnnoMI's high-quality training sessions (out-of-fold labels; docs/power-model.md, Norms).
-REFERENCE = {"rs": 0.25, "rq": 1.0, "collaboration": 0.1}
+REFERENCE = {"rs": 0.25, "rq": 1.0, "collaboration": 0.1, "telling": 0.07}
 
 
 def shrunk(count: float, total: float, reference: float, prior: float = PRIOR) -> float:
@@ -68,7 +76,7 @@ class PartnershipAnalyser(BaseAnalyser):
     """Reflections against questions, complex reflections and collaborative acts, against MITI 4.2.1."""
 
     name = "partnership"
-    version = "2.0"
+    version = "2.1"
     requires = frozenset({"labels", "dyad"})
     antisymmetric = False
     description = ("Guiding with the client rather than steering: how much of the therapist's talk is "
@@ -99,13 +107,13 @@ class PartnershipAnalyser(BaseAnalyser):
     metric_kinds = kinds({'reflection_question_ratio': 'ratio', 'complex_reflection_share': 'share',
                     'open_question_share': 'share', 'collaboration_rate': 'rate', 'we_rate': 'rate',
                     'reflection_share': 'share', 'reflections': 'count', 'questions': 'count',
-                    'therapist_turns': 'count', 'score': 'score'})
+                    'therapist_turns': 'count', 'score': 'score', 'telling_share': 'share'})
 
     def analyse(self, transcript: Transcript, labels: Labels | None, config: Config) -> DimensionResult:
         """Compute MITI-style summary scores of the therapist's behaviour."""
         assert labels is not None
         found: dict[str, list[int]] = {kind: [] for kind in ("reflections", "complex", "questions", "open",
-                                                             "collaborative", "we")}
+                                                             "collaborative", "we", "telling")}
         n = 0
         therapist_turns: list[int] = []
         contributions: dict[int, float] = {}
@@ -120,6 +128,9 @@ class PartnershipAnalyser(BaseAnalyser):
                 if label.reflection_type == "complex":
                     found["complex"].append(turn.index)
                 push -= 1.0 if label.reflection_type == "complex" else 0.5
+            elif label.behaviour == "input" and label.input_type in TELLING:
+                found["telling"].append(turn.index)
+                push += 0.5
             elif label.behaviour == "question":
                 found["questions"].append(turn.index)
                 if label.question_type == "open":
@@ -159,6 +170,10 @@ class PartnershipAnalyser(BaseAnalyser):
             components["rq"] = min(shrunk(reflections, questions, REFERENCE["rq"]) / RQ_GOOD, 1.0)
             components["collaboration"] = min(
                 shrunk(collaborative, n, REFERENCE["collaboration"]) / COLLABORATION_GOOD, 1.0)
+            components["telling"] = 1.0 - min(
+                shrunk(len(found["telling"]), n, REFERENCE["telling"]) / TELLING_FULL, 1.0)
+        metrics["telling_share"] = ratio(len(found["telling"]), n)
+        linked["telling_share"] = tuple(found["telling"])
         metrics["therapist_turns"] = float(n)
         linked["therapist_turns"] = tuple(therapist_turns)
         if not components:
