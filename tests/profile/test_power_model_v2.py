@@ -151,6 +151,18 @@ def test_partnership_2_1_reads_a_lecture_with_a_few_affirmations_as_the_therapis
     # gave P = (2 x 0.16 + 0.5 + 1) / 4 and a lean of +0.09, 'between'
 
 
+def test_client_agency_2_2_counts_a_client_who_sets_the_goals_and_the_plan() -> None:
+    rows = [("T", "How have things been since we last met?", OPEN_Q),
+            ("C", "Hard. What I want from today is to work out how to get a night off from caring for Mum."),
+            ("T", "A night off from caring for her.", REFLECT),
+            ("C", "I've decided to ask the respite service for one weekend a month, starting in March."),
+            ("T", "That sounds like a real decision.", {"behaviour": "other", "markers": ("affirmation",)}),
+            ("C", "And I'm going to ring Karen on Sunday and ask her to take Mum for a night.")]
+    result = analyse("client_agency", rows)
+    assert result.metrics["goal_share_client"] == 1.0
+    assert result.lean <= -0.2   # the client holds the lever; version 2.1 left goals out of the score
+
+
 CLOSED_Q = {"behaviour": "question", "question_type": "closed"}
 
 

@@ -21,12 +21,14 @@ Metrics:
     answering "dunno", "fine", "whatever" to everything is not exercising agency, however little sustain
     talk or pushback there is.
 
-Agency A in [0, 1] is the mean of the defined shares among change_talk_share, client_topic_share and
-pushback_followed_share, times engagement (a client who hardly takes part cannot exercise much agency,
-whatever the shares say); lean = 1 - 2A (little client agency: the therapist holds the lever). Version 2.0
-added engagement: version 1.0 read a disengaged teenager as strong agency (-0.33), because none of its
-shares measured how much the client took part. ``goal_share_client`` is shown beside them; it did not
-separate AnnoMI's quality ratings (AUC 0.55), so it stays out of A.
+Agency A in [0, 1] is the mean of the defined shares among change_talk_share, client_topic_share,
+pushback_followed_share and goal_share_client, times engagement (a client who hardly takes part cannot
+exercise much agency, whatever the shares say); lean = 1 - 2A (little client agency: the therapist holds
+the lever). Version 2.0 added engagement: version 1.0 read a disengaged teenager as strong agency (-0.33),
+because none of its shares measured how much the client took part. Version 2.2 counts who proposes the
+goals and the plan ("I'll ring Karen on Sunday", "What I want from these sessions is ..."): left out
+before because it did not separate AnnoMI's quality ratings (AUC 0.55), it is what readers of the
+validation sessions name first when the client holds this lever (docs/power-model.md).
 
 Turns behind each metric (``metric_turns``), always the numerator: ``change_talk_share`` and
 ``change_talk_rate`` the client's change-talk turns, ``client_topic_share`` the client's topic openings,
@@ -63,12 +65,9 @@ if TYPE_CHECKING:
     from ..model import Transcript
 
 
-AGENCY_PARTS = {"change_talk_share": ("change", "change_or_sustain"),
-               "client_topic_share": ("client_openings", "openings"),
-               "pushback_followed_share": ("followed", "answered")}
-#: Pseudo-counts added to each share's numerator and denominator in the agency score (a Beta(1, 1) prior,
-#: Laplace's rule): one change-talk turn alone scores 2/3, not 1, and ten score 11/12.
-PRIOR_HITS, PRIOR_TOTAL = 0.5, 1.0
+#: The shares whose mean (times engagement) is the agency score (version 2.2 added the goal proposals).
+AGENCY_PARTS = frozenset({"change_talk_share", "client_topic_share", "pushback_followed_share",
+                          "goal_share_client"})
 #: A client turn right after a therapist's directive act that asks it away or refuses it is pushback, even
 #: when it is not sustain talk ("Please don't tell my mum", "Can I at least ...").
 _RESISTS = re.compile(
@@ -81,7 +80,7 @@ class ClientAgencyAnalyser(BaseAnalyser):
     """Change talk, client-initiated topics, pushback and how the therapist meets it."""
 
     name = "client_agency"
-    version = "2.1"
+    version = "2.2"
     #: Share of substantive client turns that counts as full engagement.
     ENGAGED = 0.25
     requires = frozenset({"labels", "dyad"})
