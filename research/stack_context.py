@@ -181,17 +181,19 @@ def margins(heads: dict[str, Head], features: sparse.csr_matrix) -> dict[str, np
 
 
 def out_of_fold(features: sparse.csr_matrix, train: Sequence[Session], rows: Sequence[Session],
-                config: TrainConfig, inner: int) -> dict[str, np.ndarray]:
+                config: TrainConfig, inner: int,
+                heads: Sequence[str] = tuple(LABEL_CLASSES)) -> dict[str, np.ndarray]:
     """First-stage margins of every row of ``rows`` (``train`` then its perturbed copies) from heads fitted
-    without that row's inner fold (grouped like the outer folds; a copy goes with its conversation)."""
+    without that row's inner fold (grouped like the outer folds; a copy goes with its conversation). Only
+    the heads ``heads`` are fitted; the others' margins stay zero."""
     index = {(s.corpus, s.transcript_id): k for k, s in enumerate(train)}
     owner = [index[(s.corpus, s.transcript_id.removesuffix("~p"))] for s in rows]
     row_owner = np.repeat(owner, [len(s) for s in rows])
     out = {name: np.zeros((features.shape[0], len(c))) for name, c in LABEL_CLASSES.items()}
     for held in video_folds(train, replace(config, folds=inner)):
         inside = np.isin(row_owner, held)
-        heads = fit_heads(features, rows, config, take=np.flatnonzero(~inside))
-        scored = margins(heads, features[np.flatnonzero(inside)])
+        fitted = fit_heads(features, rows, config, heads, take=np.flatnonzero(~inside))
+        scored = margins(fitted, features[np.flatnonzero(inside)])
         for name, m in scored.items():
             out[name][inside] = m
     return out
