@@ -261,8 +261,7 @@ def uptake_of(reply: Turn, reply_label: TurnLabels, source: Turn, source_label: 
             if _opens(source, source_label):
                 return lexical  # "fine" or "dunno" does not answer "What happened on Tuesday?"
             return max(lexical, acknowledged)
-        # The client continues a reflection or reports on advice or a directive, unless the reply
-        # cuts across: none of its content words in the turn it answers or the turns before.
+        # The client continues a reflection or reports on advice or a directive.
         invited = source_label.behaviour == "reflection" or is_directive(source_label)
         if invited and _answers(reply.text):
             return 1.0
