@@ -93,10 +93,11 @@ class ClientAgencyAnalyser(BaseAnalyser):
 
     words = DimensionWords(
         title='Client agency', client_title='Your own voice',
-        measures=('Client change talk against sustain talk, client-initiated topics, client '
-                  'disagreement and whether the next therapist turn follows or confronts it.'),
+        measures=('Client change talk against sustain talk, client-initiated topics, who proposes the '
+                  'goals and the plan, client disagreement and whether the next therapist turn follows '
+                  'or confronts it.'),
         client_measures=('How often you spoke about your own reasons and plans, raised your '
-                         'own topics, or disagreed, and how that was met.'),
+                         'own topics, proposed what to do, or disagreed, and how that was met.'),
         cannot_know=('Sustain talk is not a failure: it can be an honest and important part '
                      'of the conversation. Agency shown outside the session.'),
         client_cannot_know=('Talking about reasons to keep things as they are is not a '

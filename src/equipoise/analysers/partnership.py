@@ -80,18 +80,19 @@ class PartnershipAnalyser(BaseAnalyser):
     requires = frozenset({"labels", "dyad"})
     antisymmetric = False
     description = ("Guiding with the client rather than steering: how much of the therapist's talk is "
-                   "reflection, reflections against questions (R:Q) and the share of complex reflections, "
-                   "scored against MITI 4.2.1 thresholds, with affirmations, asking permission and asking "
-                   "for the client's view; small counts are pulled towards the reference range. Open "
-                   "questions and 'we' language are shown beside them.")
+                   "reflection and how much tells (information and advice), reflections against questions "
+                   "(R:Q) scored against MITI 4.2.1 thresholds, with affirmations, asking permission and "
+                   "asking for the client's view; small counts are pulled towards the reference range. "
+                   "Complex reflections, open questions and 'we' language are shown beside them.")
     cannot_know = ("Whether the client experienced the session as a partnership; the quality and accuracy "
                    "of each reflection; approaches other than motivational interviewing, whose good practice "
                    "may look different. The counts are only as good as the turn labels.")
 
     words = DimensionWords(
         title='Partnership', client_title='Working together',
-        measures=('Reflections against questions (R:Q), complex reflections, open questions,'
-                  " affirmations, “we” language and asking for the client's view."),
+        measures=('Reflections against questions (R:Q), how much of the therapist\'s talk tells (information '
+                  "and advice), affirmations and asking for the client's view; complex reflections, open "
+                  "questions and “we” language are shown beside them."),
         client_measures=('How much the conversation sounded like two people working '
                          'something out together.'),
         cannot_know='Warmth, tone and the relationship built outside this transcript.',
