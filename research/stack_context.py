@@ -52,14 +52,11 @@ steady), support -0.002.
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -82,6 +79,7 @@ from equipoise.label.train import (
     video_folds,
 )
 from equipoise.model import Role
+from research.cli import cv_parser, progress_printer, sd
 
 NO_PUNCTUATION = "no_punctuation_case"
 CONDITIONS = ("clean", NO_PUNCTUATION)
@@ -342,10 +340,10 @@ def table(scores: Scores, models: Sequence[str]) -> list[str]:
                 plain = np.array(scores.per_fold[(model, name, corpus, NO_PUNCTUATION)])
                 d_clean = clean - np.array(scores.per_fold[(FIRST, name, corpus, "clean")])
                 d_plain = plain - np.array(scores.per_fold[(FIRST, name, corpus, NO_PUNCTUATION)])
-                row += [f"{clean.mean():.3f} ± {_sd(clean):.3f}",
+                row += [f"{clean.mean():.3f} ± {sd(clean):.3f}",
                         f"{plain.mean():.3f} ({clean.mean() - plain.mean():+.3f})",
-                        f"{d_clean.mean():+.3f} ± {_sd(d_clean):.3f}",
-                        f"{d_plain.mean():+.3f} ± {_sd(d_plain):.3f}"]
+                        f"{d_clean.mean():+.3f} ± {sd(d_clean):.3f}",
+                        f"{d_plain.mean():+.3f} ± {sd(d_plain):.3f}"]
             lines.append("| " + " | ".join(row) + " |")
     return lines
 
@@ -369,25 +367,11 @@ def per_class(scores: Scores, models: Sequence[str], heads: Sequence[str] = ("be
     return lines
 
 
-def _sd(values: np.ndarray) -> float:
-    return float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, required=True, help="the shared data folder (AnnoMI and ESConv)")
-    parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--inner", type=int, default=5, help="inner folds for the out-of-fold scores")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--only-folds", type=int, default=None, help="run only the first N outer folds")
-    parser.add_argument("--esconv-share", type=float, default=1.0,
-                        help="keep this share of ESConv's conversations (quick checks only)")
-    parser.add_argument("--json", type=Path, default=None, help="also write the per-fold scores here")
+    parser = cv_parser(__doc__.splitlines()[0])
     args = parser.parse_args()
     start = time.perf_counter()
-
-    def progress(message: str) -> None:
-        print(f"[{time.perf_counter() - start:7.1f} s] {message}", file=sys.stderr, flush=True)
+    progress = progress_printer(start)
 
     config = TrainConfig(folds=args.folds, seed=args.seed)
     sessions = subsample(load_corpora(args.data)[0], args.esconv_share, args.seed)

@@ -72,13 +72,10 @@ shipping.
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -97,11 +94,11 @@ from equipoise.label.train import (
     video_folds,
 )
 from equipoise.model import Role
+from research.cli import cv_parser, progress_printer, sd
 from research.stack_context import (
     FIRST,
     NO_PUNCTUATION,
     Scores,
-    _sd,
     context_block,
     fit_heads,
     margins,
@@ -439,31 +436,21 @@ def table(scores: Scores, models: Sequence[str]) -> list[str]:
                 plain = np.array(scores.per_fold[(model, name, corpus, NO_PUNCTUATION)])
                 d_clean = gains(scores, model, name, corpus)
                 d_plain = gains(scores, model, name, corpus, NO_PUNCTUATION)
-                lines.append(f"| {model} | {clean.mean():.3f} ± {_sd(clean):.3f} | "
+                lines.append(f"| {model} | {clean.mean():.3f} ± {sd(clean):.3f} | "
                              f"{plain.mean():.3f} ({clean.mean() - plain.mean():+.3f}) | "
-                             f"{d_clean.mean():+.3f} ± {_sd(d_clean):.3f} | "
+                             f"{d_clean.mean():+.3f} ± {sd(d_clean):.3f} | "
                              f"{int((d_clean > 0).sum())}/{len(d_clean)} | "
-                             f"{d_plain.mean():+.3f} ± {_sd(d_plain):.3f} | "
+                             f"{d_plain.mean():+.3f} ± {sd(d_plain):.3f} | "
                              f"{int((d_plain > 0).sum())}/{len(d_plain)} |")
             lines.append("")
     return lines
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, required=True, help="the shared data folder (AnnoMI and ESConv)")
-    parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--inner", type=int, default=5, help="inner folds for the out-of-fold scores")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--only-folds", type=int, default=None, help="run only the first N outer folds")
-    parser.add_argument("--esconv-share", type=float, default=1.0,
-                        help="keep this share of ESConv's conversations (quick checks only)")
-    parser.add_argument("--json", type=Path, default=None, help="also write the per-fold scores here")
+    parser = cv_parser(__doc__.splitlines()[0])
     args = parser.parse_args()
     start = time.perf_counter()
-
-    def progress(message: str) -> None:
-        print(f"[{time.perf_counter() - start:7.1f} s] {message}", file=sys.stderr, flush=True)
+    progress = progress_printer(start)
 
     config = TrainConfig(folds=args.folds, seed=args.seed)
     sessions = subsample(load_corpora(args.data)[0], args.esconv_share, args.seed)
@@ -496,10 +483,10 @@ def main() -> None:
         d = gains(scores, chosen)
         print(f"chosen: {chosen} (best of {len(candidates(scores, VARIANTS))} by the mean paired gain of "
               f"annomi talk_type, clean; chosen on these folds, so optimistic): "
-              f"{d.mean():+.3f} ± {_sd(d):.3f}, {int((d > 0).sum())}/{len(d)} folds up")
+              f"{d.mean():+.3f} ± {sd(d):.3f}, {int((d > 0).sum())}/{len(d)} folds up")
     if len(held_out):
         print(f"chosen on the other folds, scored on the fold left out: annomi talk_type "
-              f"{held_out.mean():+.3f} ± {_sd(held_out):.3f} ({', '.join(picked)})")
+              f"{held_out.mean():+.3f} ± {sd(held_out):.3f} ({', '.join(picked)})")
     turns = sum(t["test_turns"] for t in timings)
     for key in [k for k in timings[0]["seconds"] if k != "fold"] if timings else []:
         seconds = sum(t["seconds"][key] for t in timings)

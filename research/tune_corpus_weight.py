@@ -21,13 +21,9 @@ only, never turn text.
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -46,6 +42,7 @@ from equipoise.label.train import (
     row_weights,
     video_folds,
 )
+from research.cli import cv_parser, progress_printer, sd
 
 NO_PUNCTUATION = "no_punctuation_case"
 #: ESConv's row weight in the tuned head, and C, per tuned head
@@ -119,28 +116,17 @@ def table(results: dict[tuple[str, float, float], dict[str, Any]],
                 continue
             plain = np.array(scores[(corpus, NO_PUNCTUATION)])
             delta = clean - np.array(base.get((corpus, "clean"), clean))
-            cells += [f"{clean.mean():.3f} ± {_sd(clean):.3f}",
+            cells += [f"{clean.mean():.3f} ± {sd(clean):.3f}",
                       f"{plain.mean():.3f} ({clean.mean() - plain.mean():+.3f})",
-                      f"{delta.mean():+.3f} ± {_sd(delta):.3f}"]
+                      f"{delta.mean():+.3f} ± {sd(delta):.3f}"]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
 
 
-def _sd(values: np.ndarray) -> float:
-    return float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, required=True, help="the shared data folder (AnnoMI and ESConv)")
-    parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--json", type=Path, default=None, help="also write the per-fold scores here")
+    parser = cv_parser(__doc__.splitlines()[0], inner=False, quick=False)
     args = parser.parse_args()
-    start = time.perf_counter()
-
-    def progress(message: str) -> None:
-        print(f"[{time.perf_counter() - start:7.1f} s] {message}", file=sys.stderr, flush=True)
+    progress = progress_printer()
 
     config = TrainConfig(folds=args.folds, seed=args.seed)
     sessions, _ = load_corpora(args.data)
