@@ -40,6 +40,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from .analysers.base import clip
 from .analysers.registry import declared
 
 #: Each analyser's ``power_weight`` and ``shared_weight`` (declared on the analyser), in report order.
@@ -138,7 +139,7 @@ def summarise(leans: Mapping[str, float | None],
     ranges = reference_ranges() if reference is None else reference
     available = {d: lean for d, lean in leans.items() if lean is not None}
     mean = _weighted({d: lean for d, lean in available.items()}, POWER_WEIGHTS)
-    power = None if mean is None else round(max(-1.0, min(1.0, POWER_GAIN * mean)), 6)
+    power = None if mean is None else round(clip(POWER_GAIN * mean), 6)
     near = {d: closeness(lean, ranges[d]) for d, lean in available.items() if d in ranges}
     shared = _weighted(near, SHARED_WEIGHTS)
     contributions = {d: {"lean": lean, "power_weight": POWER_WEIGHTS.get(d, 0.0),

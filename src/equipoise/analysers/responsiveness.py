@@ -163,17 +163,17 @@ class ResponsivenessAnalyser(BaseAnalyser):
         replies: dict[Role, list[int]] = {Role.THERAPIST: [], Role.CLIENT: []}
         left: dict[Role, list[int]] = {Role.THERAPIST: [], Role.CLIENT: []}
         contributions: dict[int, float] = {}
+        question = [asks_or_marks(t.text, lab.behaviour) for t, lab in zip(turns, labels.turns, strict=True)]
         for pos in range(1, len(turns)):
             source, reply = turns[pos - 1], turns[pos]
             if reply.role not in uptake or source.role is reply.role or source.role not in uptake:
                 continue
-            asked = asks_or_marks(source.text, labels.turns[pos - 1].behaviour)
+            asked = question[pos - 1]
             if not asked and len(content_words(source.text)) < config.substantive_words:
                 continue
             # The source answered the replier's own question just before: the replier may go on with
             # their line of questions without repeating the answer's words.
-            thread = pos >= 2 and turns[pos - 2].role is reply.role and asks_or_marks(
-                turns[pos - 2].text, labels.turns[pos - 2].behaviour)
+            thread = pos >= 2 and turns[pos - 2].role is reply.role and question[pos - 2]
             value = uptake_of(reply, labels.turns[pos], source, labels.turns[pos - 1], asked, thread=thread)
             aside = value < config.uptake_threshold
             uptake[reply.role].append(value)
@@ -256,11 +256,11 @@ def uptake_of(reply: Turn, reply_label: TurnLabels, source: Turn, source_label: 
     acknowledged = ACKNOWLEDGED if _ACKNOWLEDGEMENT.match(reply.text) else 0.0
     if reply.role is Role.CLIENT:
         if asked:
-            if _answers(reply.text) or (not _opens(source, source_label) and _YES_NO.match(reply.text)):
+            opens = _opens(source, source_label)
+            if _answers(reply.text) or (not opens and _YES_NO.match(reply.text)):
                 return 1.0
-            if _opens(source, source_label):
-                return lexical  # "fine" or "dunno" does not answer "What happened on Tuesday?"
-            return max(lexical, acknowledged)
+            # "fine" or "dunno" does not answer "What happened on Tuesday?"
+            return lexical if opens else max(lexical, acknowledged)
         # The client continues a reflection or reports on advice or a directive.
         invited = source_label.behaviour == "reflection" or is_directive(source_label)
         if invited and _answers(reply.text):
