@@ -141,10 +141,11 @@ def test_coordination_is_conditional_minus_base_rate() -> None:
 
 def test_client_agency_sees_pushback_met_by_confrontation() -> None:
     result = run("client_agency", directive_session())
-    # Sustain talk after advice (turn 3) is met by a question, the disagreement (turn 7) by confrontation.
+    # Sustain talk after advice (turn 3) is met by a question, which goes along with it (version 2.3: a
+    # reply that does not insist follows), the disagreement (turn 7) by confrontation.
     assert result.metrics["pushbacks"] == 2.0
     assert result.metrics["pushback_confronted_share"] == 0.5
-    assert result.metrics["pushback_followed_share"] == 0.0
+    assert result.metrics["pushback_followed_share"] == 0.5
     assert 8 in result.evidence
 
 

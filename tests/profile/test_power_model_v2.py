@@ -285,3 +285,51 @@ def test_one_rule_reads_a_directive_for_directiveness_client_agency_and_responsi
     reply = Turn(2, c, "I managed twice this week, on Monday and Thursday.")
     assert uptake_of(reply, TurnLabels(), source, advice, False) == 1.0
     assert _pushes_back("I'm not going to do that.", TurnLabels(), advice, Role.THERAPIST)
+
+
+def test_client_agency_2_3_a_reply_that_goes_along_with_pushback_follows_it() -> None:
+    rows = [("T", "Let's start with the breathing exercise today.", ADVICE),
+            ("C", "No. I don't want to do the breathing. I just want to talk.",
+             {"talk_type": "sustain", "markers": ("disagreement",)}),
+            ("T", "That's fair. Go ahead.", {"behaviour": "other"}),
+            ("C", "It's been a horrible week with my sister.", {"talk_type": "neutral"}),
+            ("T", "You should ring her tonight.", ADVICE),
+            ("C", "I'm not going to ring her.", {"talk_type": "sustain", "markers": ("disagreement",)}),
+            ("T", "No, I think you need to, or it will fester.",
+             {**ADVICE, "markers": ("directive", "disagreement")})]
+    result = analyse("client_agency", rows)
+    assert result.metrics["pushbacks"] == 2.0
+    # The first pushback is followed without a reflection or an autonomy marker; the second is met with more
+    # direction.
+    assert result.metrics["pushback_followed_share"] == 0.5
+    assert result.metrics["pushback_confronted_share"] == 0.5
+    assert result.metric_turns["pushback_followed_share"] == (2,)
+
+
+def test_client_agency_2_3_a_no_answering_a_plain_question_is_not_pushback_unless_it_refuses() -> None:
+    closed = {"behaviour": "question", "question_type": "closed"}
+    rows = [("T", "Any history of anxiety in the family?", closed),
+            ("C", "Not really. He was clingy at primary, normal stuff.",
+             {"talk_type": "neutral", "markers": ("disagreement",)}),
+            ("T", "Would you like to try the exercise now?", closed),
+            ("C", "No, I'd rather not do that today.",
+             {"talk_type": "neutral", "markers": ("disagreement",)}),
+            ("T", "Okay, we'll leave it.", {"behaviour": "other"})]
+    result = analyse("client_agency", rows)
+    assert result.metric_turns["pushbacks"] == (3,)
+    assert result.metrics["pushback_followed_share"] == 1.0
+
+
+def test_directiveness_1_1_counts_advice_only_the_learned_heads_see_a_quarter() -> None:
+    learned = {"behaviour": "input", "input_type": "advice", "stance": "directive"}
+    said = [("T", "Perhaps it feels safer to be unfair to yourself than to him.", learned),
+            ("C", "Maybe it does.", {"talk_type": "neutral"})] * 4
+    told = [("T", "You should tell him how you feel tonight.", ADVICE),
+            ("C", "Maybe I will.", {"talk_type": "neutral"})] * 4
+    interpreting, telling = analyse("directiveness", said), analyse("directiveness", told)
+    assert interpreting.metrics["directive_rate_therapist"] == 0.25
+    assert telling.metrics["directive_rate_therapist"] == 1.0
+    # Both are still counted and linked as advice, so a reader can see the turns and judge them.
+    assert interpreting.metrics["advice_therapist"] == 4.0
+    assert interpreting.metric_turns["directive_rate_therapist"] == (0, 2, 4, 6)
+    assert 0 < interpreting.lean < telling.lean

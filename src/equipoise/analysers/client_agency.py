@@ -10,9 +10,11 @@ Metrics:
     asks the act away or refuses it ("Please don't tell my mum", "Can I at least ...", "I don't want
     ..."; version 2.1: a student pleading against a counsellor's plan twice had no pushback);
     ``pushback_followed_share``: of those answered
-    by the therapist, the share the next therapist turn follows (a reflection, or a permission, options or
-    autonomy marker, with no directive act) rather than meets with a directive act or confrontation
-    (``pushback_confronted_share``).
+    by the therapist, the share the next therapist turn follows, i.e. does not insist: no directive act,
+    confrontation or disagreement ("That's fair. Go ahead.", "We won't do the breathing."); those met with
+    a directive act or confrontation are ``pushback_confronted_share``. A client's disagreement answering
+    a therapist's question that is not itself a directive ("Any history of anxiety?" "Not really.") is an
+    answer, not pushback, unless it asks the act away or refuses it (version 2.3).
 
   - ``goal_share_client`` = client goal proposals / all goal proposals (as in agenda: a turn labelled
     negotiation or stating an intention or choosing the direction).
@@ -28,7 +30,10 @@ the lever). Version 2.0 added engagement: version 1.0 read a disengaged teenager
 because none of its shares measured how much the client took part. Version 2.2 counts who proposes the
 goals and the plan ("I'll ring Karen on Sunday", "What I want from these sessions is ..."): left out
 before because it did not separate AnnoMI's quality ratings (AUC 0.55), it is what readers of the
-validation sessions name first when the client holds this lever (docs/power-model.md).
+validation sessions name first when the client holds this lever (docs/power-model.md). Version 2.3
+reads a therapist reply that goes along with the pushback without a reflection or an autonomy marker as
+following it (2.2 counted "That's fair. Go ahead." as neither, so a client who pushed back and was
+followed scored 0 on that share), and no longer reads a "No" answering a plain question as pushback.
 
 Turns behind each metric (``metric_turns``), always the numerator: ``change_talk_share`` and
 ``change_talk_rate`` the client's change-talk turns, ``client_topic_share`` the client's topic openings,
@@ -56,7 +61,7 @@ from .base import (
     pick_evidence,
     ratio,
 )
-from .directiveness import AUTONOMY_MARKERS, is_directive
+from .directiveness import is_directive
 from .text import content_words
 from .topics import opening_positions
 
@@ -80,7 +85,7 @@ class ClientAgencyAnalyser(BaseAnalyser):
     """Change talk, client-initiated topics, pushback and how the therapist meets it."""
 
     name = "client_agency"
-    version = "2.2"
+    version = "2.3"
     #: Share of substantive client turns that counts as full engagement.
     ENGAGED = 0.25
     requires = frozenset({"labels", "dyad"})
@@ -164,7 +169,7 @@ class ClientAgencyAnalyser(BaseAnalyser):
                 n_confronted += 1
                 confronted[turns[reply].index] = None
                 contributions[turns[reply].index] = 1.0
-            elif tl[reply].behaviour == "reflection" or set(tl[reply].markers) & AUTONOMY_MARKERS:
+            elif "disagreement" not in tl[reply].markers:
                 n_followed += 1
                 followed[turns[reply].index] = None
                 contributions[turns[reply].index] = -1.0
@@ -201,9 +206,14 @@ class ClientAgencyAnalyser(BaseAnalyser):
 
 def _pushes_back(text: str, label: TurnLabels, previous: TurnLabels | None,
                  previous_role: Role | None) -> bool:
+    """Whether a client turn pushes back: a disagreement (not a "No" answering a plain question), or
+    sustain talk, a directive or a refusal right after a therapist's directive act."""
+    after_directive = previous is not None and previous_role is Role.THERAPIST and is_directive(previous)
     if "disagreement" in label.markers:
-        return True
-    if previous is None or previous_role is not Role.THERAPIST or not is_directive(previous):
+        answers_question = (previous is not None and previous_role is Role.THERAPIST
+                            and previous.behaviour == "question" and not after_directive)
+        return not answers_question or bool(_RESISTS.search(text))
+    if not after_directive:
         return False
     return label.talk_type == "sustain" or "directive" in label.markers or bool(_RESISTS.search(text))
 

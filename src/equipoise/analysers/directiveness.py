@@ -2,7 +2,11 @@
 
 Per turn, read from the labels (any role, so the measure is symmetric):
   - a directive act: input type ``advice``, stance ``directive``, or a ``directive``, ``advice`` or
-    ``confront`` marker ("you should / need to / must", imperatives, persuasion, confrontation);
+    ``confront`` marker ("you should / need to / must", imperatives, persuasion, confrontation). Advice
+    or a directive stance that only the learned heads see, with none of those markers in its words,
+    counts a quarter (``LEARNED_ONLY``, version 1.1): the heads, trained on MI and support chats, take
+    interpretations and teaching for advice ("Or perhaps it feels safer to be unfair to yourself"), which
+    readers do not count as telling the client what to do;
   - information given without asking: input type ``information`` with no ``permission`` marker, not
     answering a question of the other party; it counts half a directive act;
   - an autonomy-supporting act: a ``permission``, ``autonomy`` or ``options`` marker, or input type
@@ -13,10 +17,13 @@ Metrics per role: ``directive_rate_<role>`` and ``autonomy_rate_<role>`` (acts p
 advice, confrontation, unsolicited information and permission for the therapist.
 
 Turns behind each metric (``metric_turns``): ``directive_rate_<role>`` the turns with a directive act or
-unasked-for information (the rate's numerator weighs the latter half, so it is the number of directive
-turns minus half the unsolicited-information turns), ``autonomy_rate_<role>`` the autonomy-supporting
-turns, and each therapist count (``advice_therapist``, ``confront_therapist``,
-``unsolicited_information_therapist``, ``permission_therapist``) the turns it counts.
+unasked-for information (the rate's numerator weighs the latter half and a learned-only act a quarter),
+``autonomy_rate_<role>`` the autonomy-supporting turns, and each therapist count (``advice_therapist``,
+``confront_therapist``, ``unsolicited_information_therapist``, ``permission_therapist``) the turns it
+counts.
+
+Version 1.1 was first run on the seventh validation hold-out (directiveness 13 -> 15 of 20 there;
+docs/power-model.md).
 
 Lean: tanh(3 * (net_T - net_C)) where net = (directive acts - autonomy-supporting acts) / turns. The
 factor 3 maps one net directive act in every three turns to a lean of about 0.76.
@@ -38,13 +45,15 @@ if TYPE_CHECKING:
 DIRECTIVE_MARKERS = frozenset({"directive", "advice", "confront"})
 AUTONOMY_MARKERS = frozenset({"permission", "autonomy", "options"})
 SCALE = 3.0
+#: Weight of a directive act seen only by the learned heads (no directive, advice or confront marker).
+LEARNED_ONLY = 0.25
 
 
 class DirectivenessAnalyser(BaseAnalyser):
     """Advice, directives, confrontation and unasked-for information against autonomy support."""
 
     name = "directiveness"
-    version = "1.0"
+    version = "1.1"
     requires = frozenset({"labels", "dyad"})
     antisymmetric = True
     description = ("Telling against guiding: advice, directives, confrontation and information given "
@@ -135,7 +144,7 @@ def _acts(label: TurnLabels, asked: bool) -> tuple[float, float, list[str]]:
     kinds: list[str] = []
     directive = 0.0
     if is_directive(label):
-        directive = 1.0
+        directive = 1.0 if markers & DIRECTIVE_MARKERS else LEARNED_ONLY
         if label.input_type == "advice" or "advice" in markers:
             kinds.append("advice")
         if "confront" in markers:
