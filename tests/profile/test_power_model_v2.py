@@ -333,3 +333,29 @@ def test_directiveness_1_1_counts_advice_only_the_learned_heads_see_a_quarter() 
     assert interpreting.metrics["advice_therapist"] == 4.0
     assert interpreting.metric_turns["directive_rate_therapist"] == (0, 2, 4, 6)
     assert 0 < interpreting.lean < telling.lean
+
+
+def test_agenda_2_1_questions_within_the_clients_subjects_do_not_steer() -> None:
+    closed = {"behaviour": "question", "question_type": "closed"}
+    rows = [("C", "I have three things today: the council tax letter, my sister, and the gym.", {}),
+            ("T", "Which council tax letter is worrying you?", OPEN_Q),
+            ("C", "The council tax one says they will send bailiffs next month.", {}),
+            ("T", "Have the bailiffs been in touch already?", closed),
+            ("C", "No, but my sister thinks I should pay it all at once.", {}),
+            ("T", "And what does your sister know about it?", OPEN_Q),
+            ("C", "She lent me money for the gym last year.", {})]
+    result = analyse("agenda", rows)
+    assert result.metrics["follow_up_questions_therapist"] == 3.0
+    assert result.metric_turns["follow_up_questions_therapist"] == (1, 3, 5)
+    # No steering question is left, so the client's topic openings decide the lean.
+    assert result.lean < -0.2
+
+
+def test_directiveness_1_2_asking_the_clients_view_counts_half_an_autonomy_supporting_act() -> None:
+    asking = {"behaviour": "question", "question_type": "open", "markers": ("question", "collaboration")}
+    rows = [("T", "What would you like to do about the letter?", asking),
+            ("C", "I think I'll ring them tomorrow.", {"talk_type": "change"})] * 4
+    result = analyse("directiveness", rows)
+    assert result.metrics["autonomy_rate_therapist"] == 0.5
+    assert result.metric_turns["autonomy_rate_therapist"] == (0, 2, 4, 6)
+    assert result.lean < -0.2

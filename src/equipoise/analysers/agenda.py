@@ -12,18 +12,26 @@ Metrics:
   - ``agenda_offers_therapist``: therapist questions that hand the choice of direction to the other
     ("what would you like to ...", "would you rather ...", "does that order work?", or a permission or
     options marker); such questions, by either party, are not counted among the questions that steer.
+  - ``follow_up_questions_<role>``: questions that take up the other's turn just before (they share a
+    content word with it: "Which of the three letters worries you most?" after the client listed
+    them); they ask within the other's subject, so they are not counted among the questions that steer
+    either (version 2.1).
 
 Turns behind each metric (``metric_turns``), always the numerator: ``topic_openings_<role>`` the opening
 turns, ``topic_share_therapist`` the therapist's openings, ``questions_<role>`` the question turns,
 ``question_density_therapist`` the therapist's questions, ``closed_question_share`` the therapist's closed
-questions, ``goal_proposals_<role>`` the goal turns, ``agenda_offers_therapist`` the offering questions.
+questions, ``goal_proposals_<role>`` the goal turns, ``agenda_offers_therapist`` the offering questions,
+``follow_up_questions_<role>`` the follow-up questions.
 
 Lean (version 2.0): a weighted mean of three balances (o_T - o_C)/(o_T + o_C): topic openings (weight
 2), steering questions (weight 1; a closed question counts twice because it fixes the answer's range as
 well as its subject, our weighting after MITI 4.2.1's open/closed distinction) and, when anyone proposed
 a goal, goal proposals (weight 1). Version 1.0 took the plain mean of topics and all questions: since
 clients rarely ask questions, the question balance sat near +1 and a client who opened 13 topics against
-the therapist's 6 still read +0.32; and no client goal-setting was counted at all.
+the therapist's 6 still read +0.32; and no client goal-setting was counted at all. Version 2.1 leaves
+follow-up questions out of the question balance: a client who brought a written agenda and opened 12
+topics against 5 read -0.10 ("shared"), because the therapist's questions within each of the client's
+items counted as steering (docs/power-model.md).
 """
 
 from __future__ import annotations
@@ -33,12 +41,12 @@ from typing import TYPE_CHECKING
 
 from ..model import Role
 from .base import BaseAnalyser, Config, DimensionResult, DimensionWords, balance, kinds, pick_evidence, ratio
-from .text import asks
+from .text import asks, content_words
 from .topics import opening_positions
 
 if TYPE_CHECKING:
     from ..label.labels import Labels
-    from ..model import Transcript
+    from ..model import Transcript, Turn
 
 
 _INTENTION = re.compile(
@@ -78,7 +86,7 @@ class AgendaAnalyser(BaseAnalyser):
     """Topic openings, questions and closed questions by role."""
 
     name = "agenda"
-    version = "2.0"
+    version = "2.1"
     requires = frozenset({"labels", "dyad"})
     antisymmetric = True
     description = ("Who sets the direction: who opens new topics (turns with little in common with the "
@@ -108,7 +116,7 @@ class AgendaAnalyser(BaseAnalyser):
     metric_kinds = kinds({'topic_openings_<role>': 'count', 'topic_share_therapist': 'share',
                     'questions_<role>': 'count', 'question_density_therapist': 'rate',
                     'closed_question_share': 'share', 'goal_proposals_<role>': 'count',
-                    'agenda_offers_therapist': 'count'})
+                    'agenda_offers_therapist': 'count', 'follow_up_questions_<role>': 'count'})
 
     def analyse(self, transcript: Transcript, labels: Labels | None, config: Config) -> DimensionResult:
         """Compute the agenda metrics of one transcript or window."""
@@ -127,7 +135,8 @@ class AgendaAnalyser(BaseAnalyser):
         closed: list[int] = []
         goals: dict[Role, list[int]] = {r: [] for r in roles}
         offers: list[int] = []
-        for turn, label in zip(turns, labels.turns, strict=True):
+        follow_ups: dict[Role, list[int]] = {r: [] for r in roles}
+        for pos, (turn, label) in enumerate(zip(turns, labels.turns, strict=True)):
             if turn.role not in questions:
                 continue
             sign = 1.0 if turn.role is Role.THERAPIST else -1.0
@@ -138,6 +147,8 @@ class AgendaAnalyser(BaseAnalyser):
                 if offers_agenda(turn.text, label.markers):
                     offers.append(turn.index)
                     contributions[turn.index] = contributions.get(turn.index, 0.0) - 0.5
+                elif follows_up(turn.text, turns[pos - 1] if pos else None, turn.role):
+                    follow_ups[turn.role].append(turn.index)
                 else:
                     weight = 2.0 if label.question_type == "closed" else 1.0
                     questions[turn.role] += weight
@@ -161,6 +172,8 @@ class AgendaAnalyser(BaseAnalyser):
             "goal_proposals_therapist": float(len(goals[Role.THERAPIST])),
             "goal_proposals_client": float(len(goals[Role.CLIENT])),
             "agenda_offers_therapist": float(sum(1 for i in offers if i in set(asked[Role.THERAPIST]))),
+            "follow_up_questions_therapist": float(len(follow_ups[Role.THERAPIST])),
+            "follow_up_questions_client": float(len(follow_ups[Role.CLIENT])),
         }
         linked = {
             "topic_openings_therapist": openings[Role.THERAPIST],
@@ -169,6 +182,8 @@ class AgendaAnalyser(BaseAnalyser):
             "questions_client": q_c, "question_density_therapist": q_t, "closed_question_share": closed,
             "goal_proposals_therapist": goals[Role.THERAPIST], "goal_proposals_client": goals[Role.CLIENT],
             "agenda_offers_therapist": [i for i in offers if i in set(asked[Role.THERAPIST])],
+            "follow_up_questions_therapist": follow_ups[Role.THERAPIST],
+            "follow_up_questions_client": follow_ups[Role.CLIENT],
         }
         parts = [(2.0, topic_lean), (1.0, question_lean)]
         g_t, g_c = len(goals[Role.THERAPIST]), len(goals[Role.CLIENT])
@@ -178,6 +193,21 @@ class AgendaAnalyser(BaseAnalyser):
         return DimensionResult(lean=lean, metrics=metrics,
                                evidence=pick_evidence(contributions, lean, config.evidence_size),
                                metric_turns={k: tuple(v) for k, v in linked.items()})
+
+
+def follows_up(text: str, previous: Turn | None, role: Role) -> bool:
+    """Whether a question takes up the other party's turn just before it (shares a content word).
+
+    >>> from equipoise.model import Speaker, Turn
+    >>> c = Turn(0, Speaker("C", Role.CLIENT), "The council tax letter scares me most.")
+    >>> follows_up("What does the council tax letter say?", c, Role.THERAPIST)
+    True
+    >>> follows_up("How is your sleep?", c, Role.THERAPIST)
+    False
+    """
+    if previous is None or previous.role is role:
+        return False
+    return bool(content_words(text) & content_words(previous.text))
 
 
 ANALYSER = AgendaAnalyser()

@@ -11,7 +11,8 @@ Per turn, read from the labels (any role, so the measure is symmetric):
     answering a question of the other party; it counts half a directive act;
   - an autonomy-supporting act: a ``permission``, ``autonomy`` or ``options`` marker, or input type
     ``options`` (MITI 4.2.1 "Seeking Collaboration" and "Emphasizing Autonomy" against "Persuade" and
-    "Confront").
+    "Confront"); asking the other's view or wishes (a ``collaboration`` or ``feedback_request`` marker:
+    "What would you like to do?", "What do you think?") counts half of one (version 1.2).
 
 Metrics per role: ``directive_rate_<role>`` and ``autonomy_rate_<role>`` (acts per turn), and counts of
 advice, confrontation, unsolicited information and permission for the therapist.
@@ -23,7 +24,7 @@ unasked-for information (the rate's numerator weighs the latter half and a learn
 counts.
 
 Version 1.1 was first run on the seventh validation hold-out (directiveness 13 -> 15 of 20 there;
-docs/power-model.md).
+docs/power-model.md); version 1.2 on the tenth (7 -> 9 of 20).
 
 Lean: tanh(3 * (net_T - net_C)) where net = (directive acts - autonomy-supporting acts) / turns. The
 factor 3 maps one net directive act in every three turns to a lean of about 0.76.
@@ -44,6 +45,9 @@ if TYPE_CHECKING:
 
 DIRECTIVE_MARKERS = frozenset({"directive", "advice", "confront"})
 AUTONOMY_MARKERS = frozenset({"permission", "autonomy", "options"})
+#: Asking the other's view or wishes: half an autonomy-supporting act (``COLLABORATION_WEIGHT``).
+COLLABORATION_MARKERS = frozenset({"collaboration", "feedback_request"})
+COLLABORATION_WEIGHT = 0.5
 SCALE = 3.0
 #: Weight of a directive act seen only by the learned heads (no directive, advice or confront marker).
 LEARNED_ONLY = 0.25
@@ -53,12 +57,12 @@ class DirectivenessAnalyser(BaseAnalyser):
     """Advice, directives, confrontation and unasked-for information against autonomy support."""
 
     name = "directiveness"
-    version = "1.1"
+    version = "1.2"
     requires = frozenset({"labels", "dyad"})
     antisymmetric = True
     description = ("Telling against guiding: advice, directives, confrontation and information given "
-                   "without asking, set against asking permission, offering options and emphasising the "
-                   "client's autonomy.")
+                   "without asking, set against asking permission, offering options, asking the client's "
+                   "view and emphasising the client's autonomy.")
     cannot_know = ("Tone and context: advice the client asked for earlier, directives agreed as part of a "
                    "treatment plan (exposure work, safety planning), or indirect pressure in polite words.")
 
@@ -66,7 +70,8 @@ class DirectivenessAnalyser(BaseAnalyser):
         title='Directiveness', client_title='Advice and direction',
         measures=('Advice and directives (“you should”, imperatives), persuasion, '
                   'confrontation and information given without asking, against asking '
-                  "permission, offering options and stressing the client's autonomy."),
+                  "permission, offering options, asking the client's view and stressing the client's "
+                  'autonomy.'),
         client_measures=('How often your therapist suggested what to do, and how often they '
                          'asked first, offered choices or said the decision was yours.'),
         cannot_know=('Whether the client asked for direction, and the settings in which '
@@ -152,7 +157,10 @@ def _acts(label: TurnLabels, asked: bool) -> tuple[float, float, list[str]]:
     elif label.input_type == "information" and "permission" not in markers and not asked:
         directive = 0.5
         kinds.append("unsolicited_information")
-    autonomy = 1.0 if (label.input_type == "options" or markers & AUTONOMY_MARKERS) else 0.0
+    if label.input_type == "options" or markers & AUTONOMY_MARKERS:
+        autonomy = 1.0
+    else:
+        autonomy = COLLABORATION_WEIGHT if markers & COLLABORATION_MARKERS else 0.0
     if "permission" in markers:
         kinds.append("permission")
     return directive, autonomy, kinds
