@@ -89,23 +89,11 @@ from typing import Any
 import numpy as np
 
 from equipoise.label.data import LABEL_CLASSES, Session
-from equipoise.label.train import (
-    TrainConfig,
-    _macro_f1,
-    featurise,
-    fit_space,
-    gold_column,
-    load_corpora,
-    perturb_sessions,
-    perturbed_copies,
-    video_folds,
-)
+from equipoise.label.train import TrainConfig, _macro_f1, gold_column, load_corpora, video_folds
 from equipoise.model import Role
-from research.cli import cv_parser, progress_printer, sd
+from research.cli import CONDITIONS, NO_PUNCTUATION, cv_parser, outer_fold, progress_printer, sd
 from research.stack_context import (
-    CONDITIONS,
     FIRST,
-    NO_PUNCTUATION,
     fit_heads,
     margins,
     out_of_fold,
@@ -208,36 +196,26 @@ def load_fold(path: Path) -> Fold:
 def first_stage(sessions: Sequence[Session], config: TrainConfig, test_idx: np.ndarray, inner: int,
                 progress: Callable[[str], None]) -> Fold:
     """Fit the first stage of one outer fold as research/stack_context.py does (behaviour and talk type)."""
-    began = time.perf_counter()
-    test_set = set(test_idx.tolist())
-    train = [s for i, s in enumerate(sessions) if i not in test_set]
-    test = [sessions[i] for i in sorted(test_set)]
-    rows = [*train, *perturbed_copies(train, config)]
-    space = fit_space(rows, config)
-    features = featurise(space, rows)
-    n_clean = sum(len(s) for s in train)
-    clean_row = np.arange(features.shape[0]) < n_clean
+    fold = outer_fold(sessions, config, test_idx)
+    features, train, rows, clean_row = fold.features, fold.train, fold.rows, fold.clean_rows
     progress(f"features fitted ({features.shape[0]} training rows)")
     first = fit_heads(features, rows, config, HEADS)
     oof = out_of_fold(features, train, rows, config, inner, HEADS)
     temps = temperatures(oof, rows, clean_row)  # the heads not fitted have zero margins: T is moot
-    train_proba = {h: p[:n_clean] for h, p in probabilities({h: oof[h] for h in HEADS}, temps).items()}
+    train_proba = {h: p[clean_row] for h, p in probabilities({h: oof[h] for h in HEADS}, temps).items()}
     progress("first stage and inner out-of-fold scores done")
     seconds: dict[str, float] = {}
     test_proba = {}
     for condition in CONDITIONS:
-        shown = test if condition == "clean" else perturb_sessions(test, condition, config.seed)
         tick = time.perf_counter()
-        x = featurise(space, shown)
-        middle = time.perf_counter()
-        proba = probabilities(margins(first, x), temps)
+        proba = probabilities(margins(first, fold.test_features[condition]), temps)
         if condition == "clean":
-            seconds = {"featurise": middle - tick, "score": time.perf_counter() - middle}
+            seconds = {"featurise": fold.test_seconds[condition], "score": time.perf_counter() - tick}
         test_proba[condition] = {h: proba[h] for h in HEADS}
     inner_of = np.full(len(train), -1)
     for k, held in enumerate(video_folds(train, replace(config, folds=inner))):
         inner_of[held] = k
-    seconds["fold"] = time.perf_counter() - began
+    seconds["fold"] = time.perf_counter() - fold.began
     return Fold(np.asarray(test_idx), inner_of, train_proba, test_proba, seconds)
 
 

@@ -52,7 +52,6 @@ steady), support -0.002.
 
 from __future__ import annotations
 
-import json
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -68,21 +67,23 @@ from equipoise.label.data import LABEL_CLASSES, Session
 from equipoise.label.train import (
     TrainConfig,
     _macro_f1,
-    featurise,
     fit_head,
-    fit_space,
     gold_column,
     load_corpora,
-    perturb_sessions,
-    perturbed_copies,
     row_weights,
     video_folds,
 )
 from equipoise.model import Role
-from research.cli import cv_parser, progress_printer, sd
+from research.cli import (
+    NO_PUNCTUATION,
+    cv_parser,
+    outer_folds,
+    print_sections,
+    progress_printer,
+    sd,
+    write_json,
+)
 
-NO_PUNCTUATION = "no_punctuation_case"
-CONDITIONS = ("clean", NO_PUNCTUATION)
 #: heads reported, in the order of the table
 REPORTED = ("behaviour", "talk_type", "question_type", "reflection_type", "input_type", "stance", "support")
 #: first-stage probabilities put in the context block for a therapist turn, and for a client turn
@@ -247,29 +248,16 @@ def run(sessions: Sequence[Session], config: TrainConfig, variants: Sequence[Var
     """Score the first stage and every variant's second stage on each outer fold; also time the stages."""
     scores = Scores()
     timings: list[dict[str, Any]] = []
-    folds = video_folds(sessions, config)
-    for k, test_idx in enumerate(folds[:only_folds]):
-        began = time.perf_counter()
-        test_set = set(test_idx.tolist())
-        train = [s for i, s in enumerate(sessions) if i not in test_set]
-        test = [sessions[i] for i in sorted(test_set)]
-        rows = [*train, *perturbed_copies(train, config)]
-        space = fit_space(rows, config)
-        features = featurise(space, rows)
-        clean_row = np.repeat([i < len(train) for i in range(len(rows))], [len(s) for s in rows])
-        shown = {"clean": test, NO_PUNCTUATION: perturb_sessions(test, NO_PUNCTUATION, config.seed)}
-        tick = time.perf_counter()
-        test_features = {c: featurise(space, s) for c, s in shown.items()}
-        timing: dict[str, Any] = {"fold": k + 1, "test_turns": sum(len(s) for s in test),
-                                  "seconds": {"featurise": (time.perf_counter() - tick) / len(shown)}}
-        corpus_of = np.array([s.corpus for s in test for _ in range(len(s))])
-        gold = {name: gold_column(test, name) for name in LABEL_CLASSES}  # the perturbation keeps the gold
+    for fold in outer_folds(sessions, config, only_folds):
+        features, rows, test_features, gold, corpus_of = (fold.features, fold.rows, fold.test_features,
+                                                          fold.gold, fold.corpus_of)
+        timing = fold.timing({"featurise": sum(fold.test_seconds.values()) / len(fold.test_seconds)})
         if progress:
-            progress(f"fold {k + 1}/{len(folds)}: features fitted ({features.shape[0]} training rows)")
+            progress(f"{fold.name}: features fitted ({features.shape[0]} training rows)")
 
         first = fit_heads(features, rows, config)
-        oof = out_of_fold(features, train, rows, config, inner)
-        temps = temperatures(oof, rows, clean_row)
+        oof = out_of_fold(features, fold.train, rows, config, inner)
+        temps = temperatures(oof, rows, fold.clean_rows)
         train_proba = probabilities(oof, temps)
         test_proba = {}
         for condition, x in test_features.items():
@@ -281,14 +269,14 @@ def run(sessions: Sequence[Session], config: TrainConfig, variants: Sequence[Var
                 if name in first:
                     scores.add(FIRST, name, condition, first[name], x, gold[name], corpus_of)
         if progress:
-            progress(f"fold {k + 1}/{len(folds)}: first stage and inner out-of-fold scores done")
+            progress(f"{fold.name}: first stage and inner out-of-fold scores done")
 
         for variant in variants:
             x_train = with_context(features, context_block(rows, train_proba, variant.window), variant.weight)
             second = fit_heads(x_train, rows, config)
             for condition, x in test_features.items():
                 tick = time.perf_counter()
-                x_test = with_context(x, context_block(shown[condition], test_proba[condition],
+                x_test = with_context(x, context_block(fold.test_sets[condition], test_proba[condition],
                                                        variant.window), variant.weight)
                 for name in REPORTED:
                     if name in second:
@@ -299,11 +287,11 @@ def run(sessions: Sequence[Session], config: TrainConfig, variants: Sequence[Var
                     if name in second:
                         scores.add(variant.name, name, condition, second[name], x_test, gold[name], corpus_of)
             if progress:
-                progress(f"fold {k + 1}/{len(folds)}: second stage {variant.name}: " + ", ".join(
+                progress(f"{fold.name}: second stage {variant.name}: " + ", ".join(
                     f"{c}/{n} {v[-1]:+.3f}" for n in ("behaviour", "talk_type") for c in ("annomi",)
                     if (key := (variant.name, n, c, "clean")) in scores.per_fold
                     for v in [np.subtract(scores.per_fold[key], scores.per_fold[(FIRST, n, c, "clean")])]))
-        timing["seconds"]["fold"] = time.perf_counter() - began
+        timing["seconds"]["fold"] = time.perf_counter() - fold.began
         timings.append(timing)
     return scores, timings
 
@@ -378,22 +366,12 @@ def main() -> None:
     scores, timings = run(sessions, config, VARIANTS, args.inner, args.only_folds, progress)
     chosen = choose(scores, VARIANTS)
     models = [FIRST, *(v.name for v in VARIANTS)]
-    if args.json:
-        args.json.write_text(json.dumps({
-            "settings": {"folds": args.folds, "inner": args.inner, "seed": args.seed,
-                         "only_folds": args.only_folds, "esconv_share": args.esconv_share},
-            "chosen": chosen,
-            "timings": [{**t, "seconds": {k: round(v, 3) for k, v in t["seconds"].items()}} for t in timings],
-            "per_fold": [{"model": m, "head": h, "corpus": c, "condition": v,
-                          "macro_f1": [round(x, 4) for x in f]}
-                         for (m, h, c, v), f in sorted(scores.per_fold.items())]}, indent=1) + "\n",
-            encoding="utf-8")
-    print("\n".join(table(scores, models)))
-    print()
-    print("\n".join(per_class(scores, models)))
-    print()
-    print(f"chosen: {chosen} (best of {len(VARIANTS)} by the mean paired gain of annomi behaviour and "
-          "talk_type, clean; chosen on these folds, so slightly optimistic)")
+    write_json(args.json, {"folds": args.folds, "inner": args.inner, "seed": args.seed,
+                           "only_folds": args.only_folds, "esconv_share": args.esconv_share},
+               chosen, timings, scores.per_fold)
+    print_sections(table(scores, models), per_class(scores, models),
+                   [f"chosen: {chosen} (best of {len(VARIANTS)} by the mean paired gain of annomi behaviour "
+                    "and talk_type, clean; chosen on these folds, so slightly optimistic)"])
     turns = sum(t["test_turns"] for t in timings)
     for key in [k for k in timings[0]["seconds"] if k != "fold"] if timings else []:
         seconds = sum(t["seconds"][key] for t in timings)

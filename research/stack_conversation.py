@@ -72,7 +72,6 @@ shipping.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -82,19 +81,9 @@ import numpy as np
 from scipy import sparse
 
 from equipoise.label.data import LABEL_CLASSES, Session
-from equipoise.label.train import (
-    TrainConfig,
-    featurise,
-    fit_space,
-    gold_column,
-    load_corpora,
-    perturb_sessions,
-    perturbed_copies,
-    row_weights,
-    video_folds,
-)
+from equipoise.label.train import TrainConfig, gold_column, load_corpora, row_weights
 from equipoise.model import Role
-from research.cli import cv_parser, progress_printer, sd
+from research.cli import cv_parser, outer_folds, print_sections, progress_printer, sd, write_json
 from research.stack_context import (
     FIRST,
     NO_PUNCTUATION,
@@ -319,26 +308,16 @@ def run(sessions: Sequence[Session], config: TrainConfig, variants: Sequence[Var
     scores = Scores()
     diagnostics = Diagnostics([], [])
     timings: list[dict[str, Any]] = []
-    folds = video_folds(sessions, config)
-    for k, test_idx in enumerate(folds[:only_folds]):
-        began = time.perf_counter()
-        test_set = set(test_idx.tolist())
-        train = [s for i, s in enumerate(sessions) if i not in test_set]
-        test = [sessions[i] for i in sorted(test_set)]
-        rows = [*train, *perturbed_copies(train, config)]
-        space = fit_space(rows, config)
-        features = featurise(space, rows)
-        clean_row = np.repeat([i < len(train) for i in range(len(rows))], [len(s) for s in rows])
-        shown = {"clean": test, NO_PUNCTUATION: perturb_sessions(test, NO_PUNCTUATION, config.seed)}
-        test_features = {c: featurise(space, s) for c, s in shown.items()}
-        timing: dict[str, Any] = {"fold": k + 1, "test_turns": sum(len(s) for s in test), "seconds": {}}
-        corpus_of = np.array([s.corpus for s in test for _ in range(len(s))])
-        gold = {name: gold_column(test, name) for name in LABEL_CLASSES}  # the perturbation keeps the gold
+    for fold in outer_folds(sessions, config, only_folds):
+        features, rows, test, test_features, gold, corpus_of = (
+            fold.features, fold.rows, fold.test, fold.test_features, fold.gold, fold.corpus_of)
+        clean_row = fold.clean_rows
+        timing = fold.timing()
         if progress:
-            progress(f"fold {k + 1}/{len(folds)}: features fitted ({features.shape[0]} training rows)")
+            progress(f"{fold.name}: features fitted ({features.shape[0]} training rows)")
 
         first = fit_heads(features, rows, config)
-        oof = out_of_fold(features, train, rows, config, inner)
+        oof = out_of_fold(features, fold.train, rows, config, inner)
         temps = temperatures(oof, rows, clean_row)
         train_proba = probabilities(oof, temps)
         test_proba = {}
@@ -355,7 +334,7 @@ def run(sessions: Sequence[Session], config: TrainConfig, variants: Sequence[Var
                 if name in first:
                     scores.add(FIRST, name, condition, first[name], x, gold[name], corpus_of)
         if progress:
-            progress(f"fold {k + 1}/{len(folds)}: first stage and inner out-of-fold scores done")
+            progress(f"{fold.name}: first stage and inner out-of-fold scores done")
 
         window = max([v.window for v in variants] + [1])
         train_blocks = Blocks.of(rows, train_proba, window)
@@ -363,7 +342,7 @@ def run(sessions: Sequence[Session], config: TrainConfig, variants: Sequence[Var
                            for oracle, block in ((False, train_blocks.conversation),
                                                  (True, train_blocks.gold_conversation))}
                     for head in SECOND_HEADS}
-        test_blocks = {c: Blocks.of(shown[c], test_proba[c], window) for c in shown}
+        test_blocks = {c: Blocks.of(s, test_proba[c], window) for c, s in fold.test_sets.items()}
         for variant in variants:
             if variant.window not in (0, window):
                 raise ValueError(f"one neighbour window per run ({window}), not {variant.window}")
@@ -376,12 +355,12 @@ def run(sessions: Sequence[Session], config: TrainConfig, variants: Sequence[Var
                     x_test = second_features(x, test_blocks[condition], standard[name], variant)
                     scores.add(variant.name, name, condition, second[name], x_test, gold[name], corpus_of)
             if progress:
-                progress(f"fold {k + 1}/{len(folds)}: {variant.name}: " + ", ".join(
+                progress(f"{fold.name}: {variant.name}: " + ", ".join(
                     f"annomi {n} {np.subtract(scores.per_fold[key], scores.per_fold[base])[-1]:+.3f}"
                     for n in SECOND_HEADS
                     if (key := (variant.name, n, "annomi", "clean")) in scores.per_fold
                     and (base := (FIRST, n, "annomi", "clean")) in scores.per_fold))
-        timing["seconds"]["fold"] = time.perf_counter() - began
+        timing["seconds"]["fold"] = time.perf_counter() - fold.began
         timings.append(timing)
     return scores, timings, diagnostics
 
@@ -458,26 +437,15 @@ def main() -> None:
     chosen = choose(scores, VARIANTS)
     picked, held_out = chosen_without_fold(scores, VARIANTS)
     models = [FIRST, *(v.name for v in VARIANTS)]
-    if args.json:
-        args.json.write_text(json.dumps({
-            "settings": {"folds": args.folds, "inner": args.inner, "seed": args.seed,
-                         "only_folds": args.only_folds, "esconv_share": args.esconv_share},
-            "chosen": chosen,
-            "chosen_without_fold": {"variants": picked,
-                                    "talk_type_gain": [round(float(x), 4) for x in held_out]},
-            "timings": [{**t, "seconds": {k: round(v, 3) for k, v in t["seconds"].items()}} for t in timings],
-            "per_fold": [{"model": m, "head": h, "corpus": c, "condition": v,
-                          "macro_f1": [round(x, 4) for x in f]}
-                         for (m, h, c, v), f in sorted(scores.per_fold.items())]}, indent=1) + "\n",
-            encoding="utf-8")
-    print("\n".join(table(scores, models)))
-    print("\n".join(per_class(scores, models, heads=SECOND_HEADS)))
-    print()
-    print("\n".join(per_class(scores, models, heads=("behaviour",), corpus="esconv")[2:]))
-    print()
-    print("Conversation-level signal (AnnoMI client turns, clean test folds, pooled):")
-    print()
-    print("\n".join(diagnostics.lines()))
+    write_json(args.json, {"folds": args.folds, "inner": args.inner, "seed": args.seed,
+                           "only_folds": args.only_folds, "esconv_share": args.esconv_share},
+               chosen, timings, scores.per_fold,
+               chosen_without_fold={"variants": picked,
+                                    "talk_type_gain": [round(float(x), 4) for x in held_out]})
+    print_sections([*table(scores, models), *per_class(scores, models, heads=SECOND_HEADS)],
+                   per_class(scores, models, heads=("behaviour",), corpus="esconv")[2:],
+                   ["Conversation-level signal (AnnoMI client turns, clean test folds, pooled):"],
+                   diagnostics.lines())
     print()
     if chosen:
         d = gains(scores, chosen)

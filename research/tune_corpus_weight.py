@@ -29,22 +29,9 @@ from typing import Any
 import numpy as np
 
 from equipoise.label.data import Session
-from equipoise.label.train import (
-    TrainConfig,
-    _macro_f1,
-    featurise,
-    fit_head,
-    fit_space,
-    gold_column,
-    load_corpora,
-    perturb_sessions,
-    perturbed_copies,
-    row_weights,
-    video_folds,
-)
-from research.cli import cv_parser, progress_printer, sd
+from equipoise.label.train import TrainConfig, _macro_f1, fit_head, gold_column, load_corpora, row_weights
+from research.cli import NO_PUNCTUATION, cv_parser, outer_folds, progress_printer, sd
 
-NO_PUNCTUATION = "no_punctuation_case"
 #: ESConv's row weight in the tuned head, and C, per tuned head
 WEIGHTS = (0.0, 0.15, 0.3, 0.5)
 C_GRID = {"behaviour": (0.1, 0.2, 0.4), "stance": (0.1,)}
@@ -64,27 +51,19 @@ def tune(sessions: Sequence[Session], config: TrainConfig, heads: dict[str, Sequ
     """Per (head, ESConv weight, C): each corpus's macro-F1 per fold, clean and without punctuation."""
     heads = C_GRID if heads is None else heads
     out: dict[tuple[str, float, float], dict[str, Any]] = {}
-    for k, test_idx in enumerate(video_folds(sessions, config)):
-        test_set = set(test_idx.tolist())
-        train = [s for i, s in enumerate(sessions) if i not in test_set]
-        test = [sessions[i] for i in sorted(test_set)]
-        rows = [*train, *perturbed_copies(train, config)]
-        space = fit_space(rows, config)
-        features = featurise(space, rows)
-        shown = {"clean": test, NO_PUNCTUATION: perturb_sessions(test, NO_PUNCTUATION, config.seed)}
-        test_features = {v: featurise(space, s) for v, s in shown.items()}
-        corpus_of = np.array([s.corpus for s in test for _ in range(len(s))])
+    for fold in outer_folds(sessions, config):
+        features, rows, corpus_of = fold.features, fold.rows, fold.corpus_of
         if progress:
-            progress(f"fold {k + 1}/{config.folds}: features fitted")
+            progress(f"{fold.name}: features fitted")
         for head, cs in heads.items():
             y = gold_column(rows, head)
-            gold = gold_column(test, head)  # the perturbations keep the gold
+            gold = fold.gold[head]  # the perturbations keep the gold
             for esconv in weights:
                 for c in cs:
                     cell = cell_config(config, head, esconv, c)
                     fitted = fit_head(features, y, head, cell, row_weights(rows, cell, head))
                     scores = out.setdefault((head, esconv, c), {})
-                    for variant, x in test_features.items():
+                    for variant, x in fold.test_features.items():
                         pred = np.array(fitted.classes)[fitted.scores(x).argmax(axis=1)]
                         for corpus in sorted(set(corpus_of.tolist())):
                             mask = (gold != "") & (corpus_of == corpus)
@@ -92,7 +71,7 @@ def tune(sessions: Sequence[Session], config: TrainConfig, heads: dict[str, Sequ
                                 scores.setdefault((corpus, variant), []).append(
                                     _macro_f1(gold[mask].astype(str), pred[mask], head))
             if progress:
-                progress(f"fold {k + 1}/{config.folds}: {head} done")
+                progress(f"{fold.name}: {head} done")
     return out
 
 
