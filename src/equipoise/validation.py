@@ -130,6 +130,32 @@ def agreement(comparisons: Iterable[Comparison]) -> dict[str, tuple[int, int]]:
     return {k: (v[0], v[1]) for k, v in table.items()}
 
 
+def reader_agreement(first: Iterable[SessionJudgements],
+                     second: Iterable[SessionJudgements]) -> dict[str, tuple[int, int]]:
+    """Per dimension (and ``all``), how many of the judgements two readers both made (neither ``unsure``)
+    are the same side: the ceiling a model can be expected to reach against one reader.
+
+    >>> one = [SessionJudgements("a.txt", "", "", (Judgement("a.txt", "floor", "client", "r"),
+    ...                                             Judgement("a.txt", "agenda", "shared", "r")))]
+    >>> two = [SessionJudgements("a.txt", "", "", (Judgement("a.txt", "floor", "client", "r"),
+    ...                                             Judgement("a.txt", "agenda", "client", "r")))]
+    >>> reader_agreement(one, two)
+    {'floor': (1, 1), 'all': (1, 2), 'agenda': (0, 1)}
+    """
+    theirs = {(j.session, j.dimension): j.side for s in second for j in s.judgements}
+    table: dict[str, list[int]] = {}
+    for session in first:
+        for judgement in session.judgements:
+            other = theirs.get((judgement.session, judgement.dimension))
+            if other is None or "unsure" in (other, judgement.side):
+                continue
+            for key in (judgement.dimension, "all"):
+                row = table.setdefault(key, [0, 0])
+                row[0] += other == judgement.side
+                row[1] += 1
+    return {k: (v[0], v[1]) for k, v in table.items()}
+
+
 def describe(table: Mapping[str, tuple[int, int]]) -> str:
     """The agreement table as aligned text."""
     lines = [f"{'dimension':<16} {'agree':>5} / {'n':<3} share"]

@@ -10,7 +10,9 @@ import pytest
 MODULES = ["equipoise.analysers", "equipoise.analysers.base", "equipoise.analysers.registry",
            "equipoise.analysers.text", "equipoise.analysers.topics", "equipoise.pipeline",
            "equipoise.profile", "equipoise.summary", "equipoise.timeline", "equipoise.course",
-           "equipoise.norms", "equipoise.glossary", "equipoise.agreement"]
+           "equipoise.norms", "equipoise.glossary", "equipoise.agreement", "equipoise.validation",
+           "equipoise.analysers.agenda", "equipoise.analysers.responsiveness",
+           "equipoise.analysers.partnership"]
 
 
 @pytest.mark.parametrize("name", MODULES)
