@@ -66,11 +66,12 @@ def test_agreement_with_the_reader_stays_at_or_above_the_recorded_level(comparis
 # 96 (0.61) at its first run, with power model 2.1 and labeller 3; holdout3/ 75 of 128, holdout4/ 108 of 160,
 # holdout5/ 93 of 160, holdout6/ 120 of 160, holdout7/ 99, holdout8/ 107 and holdout9/ 108 of 160 at their
 # first runs, 108, 114 and 110 with client agency 2.3 and directiveness 1.1, written before any of the three
-# was run; holdout10/ 113 of 160 at the first run of agenda 2.1 and directiveness 1.2; holdout11/ 112 of 160
-# and holdout12/ 114 of 160 at their first runs (docs/power-model.md).
+# was run; holdout10/ 113 of 160 at the first run of agenda 2.1 and directiveness 1.2; holdout11/ 112,
+# holdout12/ 114 and holdout13/ 109 of 160 at their first runs (docs/power-model.md). holdout14/ has not been
+# run: it joins here at its first run, for the next change to the power model.
 HOLDOUTS = {"holdout": 0.55, "holdout2": 0.55, "holdout3": 0.55, "holdout4": 0.55, "holdout5": 0.55,
             "holdout6": 0.55, "holdout7": 0.55, "holdout8": 0.55, "holdout9": 0.55, "holdout10": 0.55,
-            "holdout11": 0.55, "holdout12": 0.55}
+            "holdout11": 0.55, "holdout12": 0.55, "holdout13": 0.55}
 
 
 @pytest.mark.parametrize("folder", sorted(HOLDOUTS))
