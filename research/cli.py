@@ -154,6 +154,25 @@ def write_json(path: Path | None, settings: Mapping[str, Any], chosen: Any, timi
                      for (m, h, c, v), f in sorted(per_fold.items())]}, indent=1) + "\n", encoding="utf-8")
 
 
+def stacking_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings of a stacking run (folds, inner folds, seed, quick-check options), for its JSON."""
+    return {"folds": args.folds, "inner": args.inner, "seed": args.seed, "only_folds": args.only_folds,
+            "esconv_share": args.esconv_share}
+
+
+def print_block_timings(timings: Sequence[dict[str, Any]], start: float, digits: int = 2) -> None:
+    """Print the seconds each timed block took over every clean test turn (with turns/s, seconds to
+    ``digits`` decimals), each fold's seconds and the whole run's, from :meth:`OuterFold.timing` records."""
+    turns = sum(t["test_turns"] for t in timings)
+    for key in [k for k in timings[0]["seconds"] if k != "fold"] if timings else []:
+        seconds = sum(t["seconds"][key] for t in timings)
+        print(f"timing: {key}: {seconds:.{digits}f} s for {turns} clean test turns "
+              f"({turns / seconds:.0f} turns/s)")
+    for t in timings:
+        print(f"timing: fold {t['fold']}: {t['seconds']['fold']:.0f} s")
+    print(f"timing: whole run {time.perf_counter() - start:.0f} s")
+
+
 def print_sections(*sections: Sequence[str]) -> None:
     """Print each section's lines, with a blank line between two sections."""
     print("\n\n".join("\n".join(lines) for lines in sections))

@@ -78,9 +78,11 @@ from research.cli import (
     NO_PUNCTUATION,
     cv_parser,
     outer_folds,
+    print_block_timings,
     print_sections,
     progress_printer,
     sd,
+    stacking_settings,
     write_json,
 )
 
@@ -366,19 +368,11 @@ def main() -> None:
     scores, timings = run(sessions, config, VARIANTS, args.inner, args.only_folds, progress)
     chosen = choose(scores, VARIANTS)
     models = [FIRST, *(v.name for v in VARIANTS)]
-    write_json(args.json, {"folds": args.folds, "inner": args.inner, "seed": args.seed,
-                           "only_folds": args.only_folds, "esconv_share": args.esconv_share},
-               chosen, timings, scores.per_fold)
+    write_json(args.json, stacking_settings(args), chosen, timings, scores.per_fold)
     print_sections(table(scores, models), per_class(scores, models),
                    [f"chosen: {chosen} (best of {len(VARIANTS)} by the mean paired gain of annomi behaviour "
                     "and talk_type, clean; chosen on these folds, so slightly optimistic)"])
-    turns = sum(t["test_turns"] for t in timings)
-    for key in [k for k in timings[0]["seconds"] if k != "fold"] if timings else []:
-        seconds = sum(t["seconds"][key] for t in timings)
-        print(f"timing: {key}: {seconds:.2f} s for {turns} clean test turns ({turns / seconds:.0f} turns/s)")
-    for t in timings:
-        print(f"timing: fold {t['fold']}: {t['seconds']['fold']:.0f} s")
-    print(f"timing: whole run {time.perf_counter() - start:.0f} s")
+    print_block_timings(timings, start)
 
 
 if __name__ == "__main__":

@@ -83,7 +83,16 @@ from scipy import sparse
 from equipoise.label.data import LABEL_CLASSES, Session
 from equipoise.label.train import TrainConfig, gold_column, load_corpora, row_weights
 from equipoise.model import Role
-from research.cli import cv_parser, outer_folds, print_sections, progress_printer, sd, write_json
+from research.cli import (
+    cv_parser,
+    outer_folds,
+    print_block_timings,
+    print_sections,
+    progress_printer,
+    sd,
+    stacking_settings,
+    write_json,
+)
 from research.stack_context import (
     FIRST,
     NO_PUNCTUATION,
@@ -437,9 +446,7 @@ def main() -> None:
     chosen = choose(scores, VARIANTS)
     picked, held_out = chosen_without_fold(scores, VARIANTS)
     models = [FIRST, *(v.name for v in VARIANTS)]
-    write_json(args.json, {"folds": args.folds, "inner": args.inner, "seed": args.seed,
-                           "only_folds": args.only_folds, "esconv_share": args.esconv_share},
-               chosen, timings, scores.per_fold,
+    write_json(args.json, stacking_settings(args), chosen, timings, scores.per_fold,
                chosen_without_fold={"variants": picked,
                                     "talk_type_gain": [round(float(x), 4) for x in held_out]})
     print_sections([*table(scores, models), *per_class(scores, models, heads=SECOND_HEADS)],
@@ -455,13 +462,7 @@ def main() -> None:
     if len(held_out):
         print(f"chosen on the other folds, scored on the fold left out: annomi talk_type "
               f"{held_out.mean():+.3f} ± {sd(held_out):.3f} ({', '.join(picked)})")
-    turns = sum(t["test_turns"] for t in timings)
-    for key in [k for k in timings[0]["seconds"] if k != "fold"] if timings else []:
-        seconds = sum(t["seconds"][key] for t in timings)
-        print(f"timing: {key}: {seconds:.3f} s for {turns} clean test turns ({turns / seconds:.0f} turns/s)")
-    for t in timings:
-        print(f"timing: fold {t['fold']}: {t['seconds']['fold']:.0f} s")
-    print(f"timing: whole run {time.perf_counter() - start:.0f} s")
+    print_block_timings(timings, start, 3)
 
 
 if __name__ == "__main__":
