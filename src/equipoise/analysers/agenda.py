@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Role
 from .base import BaseAnalyser, Config, DimensionResult, DimensionWords, balance, kinds, pick_evidence, ratio
-from .text import asks, content_words
+from .text import asks, overlap
 from .topics import opening_positions
 
 if TYPE_CHECKING:
@@ -207,7 +207,7 @@ def follows_up(text: str, previous: Turn | None, role: Role) -> bool:
     """
     if previous is None or previous.role is role:
         return False
-    return bool(content_words(text) & content_words(previous.text))
+    return overlap(text, previous.text) > 0
 
 
 ANALYSER = AgendaAnalyser()

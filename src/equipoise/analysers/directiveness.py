@@ -45,9 +45,9 @@ if TYPE_CHECKING:
 
 DIRECTIVE_MARKERS = frozenset({"directive", "advice", "confront"})
 AUTONOMY_MARKERS = frozenset({"permission", "autonomy", "options"})
-#: Asking the other's view or wishes: half an autonomy-supporting act (``COLLABORATION_WEIGHT``).
-COLLABORATION_MARKERS = frozenset({"collaboration", "feedback_request"})
-COLLABORATION_WEIGHT = 0.5
+#: Asking the other's view or wishes: half an autonomy-supporting act (``ASKING_VIEW_WEIGHT``).
+ASKING_VIEW_MARKERS = frozenset({"collaboration", "feedback_request"})
+ASKING_VIEW_WEIGHT = 0.5
 SCALE = 3.0
 #: Weight of a directive act seen only by the learned heads (no directive, advice or confront marker).
 LEARNED_ONLY = 0.25
@@ -160,7 +160,7 @@ def _acts(label: TurnLabels, asked: bool) -> tuple[float, float, list[str]]:
     if label.input_type == "options" or markers & AUTONOMY_MARKERS:
         autonomy = 1.0
     else:
-        autonomy = COLLABORATION_WEIGHT if markers & COLLABORATION_MARKERS else 0.0
+        autonomy = ASKING_VIEW_WEIGHT if markers & ASKING_VIEW_MARKERS else 0.0
     if "permission" in markers:
         kinds.append("permission")
     return directive, autonomy, kinds

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Role
 from .base import BaseAnalyser, Config, DimensionResult, DimensionWords, clip, kinds, pick_evidence, ratio
+from .directiveness import ASKING_VIEW_MARKERS, AUTONOMY_MARKERS
 
 if TYPE_CHECKING:
     from ..label.labels import Labels
@@ -50,8 +51,7 @@ if TYPE_CHECKING:
 
 #: Input subtypes that tell the client something (negotiation and options hand a choice over instead).
 TELLING = frozenset({"information", "advice"})
-COLLABORATION_MARKERS = frozenset({"affirmation", "permission", "options", "autonomy", "feedback_request",
-                                   "collaboration"})
+COLLABORATION_MARKERS = AUTONOMY_MARKERS | ASKING_VIEW_MARKERS | {"affirmation"}
 RS_GOOD, RQ_GOOD, COLLABORATION_GOOD = 0.4, 2.0, 0.2
 #: Share of therapist turns that tell (information or advice) at which the telling component is 0: our
 #: choice, twice AnnoMI's high-quality p90 (0.29).
