@@ -88,10 +88,42 @@ def test_partnership_scores_against_miti_thresholds() -> None:
     # telling (0 + 0.28) / (5 + 4) (the options turn hands a choice over; it does not tell)
     rs, rq, collaboration, telling = 3 / 9, 6 / 6, 2.4 / 9, 0.28 / 9
     assert result.metrics["telling_share"] == 0.0
+    # Version 3.0: the client opened both topics (turns 1 and 5; 2 + 4 x 0.556 of 2 + 4 openings) and
+    # the therapist made no directive act (0 + 4 x 0.056 of 5 + 4 turns)
+    assert result.metrics["client_topic_share"] == 1.0
+    assert result.metric_turns["client_topic_share"] == (1, 5)
+    assert result.metrics["directive_rate_therapist"] == 0.0
+    topics, direction = (2 + 4 * 0.556) / 6, 4 * 0.056 / 9
     expected = (2 * min(rs / 0.4, 1) + min(rq / 2, 1) + min(collaboration / 0.2, 1)
-                + 2 * (1 - min(telling / 0.6, 1))) / 6
+                + 2 * (1 - min(telling / 0.6, 1)) + 2 * min(topics / 0.75, 1)
+                + 3 * (1 - min(direction / 0.2, 1))) / 11
     assert result.metrics["score"] == pytest.approx(expected)
     assert result.lean == pytest.approx(1 - 2 * expected)
+
+
+def test_partnership_falls_when_the_therapist_directs_and_opens_the_topics() -> None:
+    # The same reflections, questions and collaboration; only who directs and who opens topics differs.
+    def session(directs: bool):  # type: ignore[no-untyped-def]
+        rows = []
+        for i in range(6):
+            if directs:
+                rows.append(("T", f"You need to start the evening walks on route {i} with your sister.",
+                             {"behaviour": "input", "input_type": "advice", "markers": ("directive",)}))
+                rows.append(("C", "Okay.", {"talk_type": "neutral"}))
+            else:
+                rows.append(("T", "Okay.", {"behaviour": "other"}))
+                rows.append(("C", f"I have been thinking about evening walks on route {i} with my sister.",
+                             {"talk_type": "change"}))
+            rows.append(("T", "It matters to you.", {"behaviour": "reflection", "reflection_type": "simple"}))
+            rows.append(("C", "Yes.", {"talk_type": "neutral"}))
+        return build(rows)
+
+    directed, led = run("partnership", session(True)), run("partnership", session(False))
+    assert directed.metrics["directive_rate_therapist"] == pytest.approx(0.5)
+    assert led.metrics["directive_rate_therapist"] == 0.0
+    assert directed.metrics["client_topic_share"] < led.metrics["client_topic_share"]
+    assert directed.metrics["reflection_share"] == led.metrics["reflection_share"]
+    assert directed.lean > led.lean + 0.3
 
 
 def test_partnership_without_reflections_or_questions_says_rq_is_undefined() -> None:

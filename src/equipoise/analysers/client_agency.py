@@ -113,7 +113,7 @@ class ClientAgencyAnalyser(BaseAnalyser):
             '{more} of the direction came from your own reasons and topics',
         ),
         course_name='client agency')
-    power_weight = 1.0
+    power_weight = 0.5
     shared_weight = 1.5
     metric_kinds = kinds({'change_talk_share': 'share', 'change_talk_rate': 'rate',
                     'client_topic_share': 'share', 'pushbacks': 'count',

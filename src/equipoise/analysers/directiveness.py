@@ -102,13 +102,10 @@ class DirectivenessAnalyser(BaseAnalyser):
         kind_turns: dict[str, list[int]] = {"advice": [], "confront": [], "unsolicited_information": [],
                                             "permission": []}
         contributions: dict[int, float] = {}
-        for pos, (turn, label) in enumerate(zip(turns, labels.turns, strict=True)):
+        for turn, (d, a, turn_kinds) in zip(turns, turn_acts(transcript, labels), strict=True):
             if turn.role not in n:
                 continue
             n[turn.role] += 1
-            asked = pos > 0 and turns[pos - 1].role is not turn.role and asks(turns[pos - 1].text,
-                                                                           labels.turns[pos - 1].behaviour)
-            d, a, kinds = _acts(label, asked)
             directive[turn.role] += d
             autonomy[turn.role] += a
             if d:
@@ -116,7 +113,7 @@ class DirectivenessAnalyser(BaseAnalyser):
             if a:
                 autonomy_turns[turn.role].append(turn.index)
             if turn.role is Role.THERAPIST:
-                for kind in kinds:
+                for kind in turn_kinds:
                     kind_turns[kind].append(turn.index)
             if d or a:
                 contributions[turn.index] = (d - a) * (1.0 if turn.role is Role.THERAPIST else -1.0)
@@ -141,6 +138,18 @@ def is_directive(label: TurnLabels) -> bool:
     directive) and responsiveness (a client's report on a directive takes it up)."""
     return (label.input_type == "advice" or label.stance == "directive"
             or not DIRECTIVE_MARKERS.isdisjoint(label.markers))
+
+
+def turn_acts(transcript: Transcript, labels: Labels) -> list[tuple[float, float, list[str]]]:
+    """Per turn: (directive weight, autonomy weight, kinds), by the rules in the module docstring. Shared
+    with partnership, whose direction component counts the therapist's directive weight."""
+    turns = transcript.turns
+    found = []
+    for pos, label in enumerate(labels.turns):
+        asked = pos > 0 and turns[pos - 1].role is not turns[pos].role and asks(
+            turns[pos - 1].text, labels.turns[pos - 1].behaviour)
+        found.append(_acts(label, asked))
+    return found
 
 
 def _acts(label: TurnLabels, asked: bool) -> tuple[float, float, list[str]]:

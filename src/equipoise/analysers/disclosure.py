@@ -58,7 +58,7 @@ class DisclosureAnalyser(BaseAnalyser):
             'your therapist shared {more} about themselves than you did',
         ),
         course_name='disclosure')
-    power_weight = 0.0
+    power_weight = 0.25
     shared_weight = 0.0
     metric_kinds = kinds({'disclosure_rate_<role>': 'rate', 'disclosures_<role>': 'count',
                     'first_person_rate_<role>': 'rate'})

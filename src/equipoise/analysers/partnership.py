@@ -11,13 +11,21 @@ Also reported, outside the score: ``open_question_share`` (MITI 3.1.1 had %OQ; M
 ``we_rate`` ("we" language: in AnnoMI it goes with low rather than high quality, AUC 0.35, because "we
 need to" is often directive), ``reflection_share`` of therapist turns and the counts.
 
-Score P in [0, 1] (version 2.1), a weighted mean of four components, each computed from counts shrunk
+Score P in [0, 1] (version 3.0), a weighted mean of six components, each computed from counts shrunk
 towards the reference range: ``PRIOR`` (4) pseudo-turns at the median of AnnoMI's high-quality sessions
 are added to every count, so a handful of turns cannot make a ratio extreme (x / n becomes
 (x + 4 m) / (n + 4)):
   2 x min(RS / 0.4, 1) + 1 x min(R:Q / 2, 1) + 1 x min(collaboration / 0.2, 1) + 2 x (1 - min(T / 0.6, 1))
-with RS the share of therapist turns that are reflections and T (``telling_share``) the share that tell:
-input labelled information or advice (medians: RS 0.25, R:Q 1.0, collaboration 0.1, T 0.07). Version
+  + 2 x min(topics / 0.75, 1) + 3 x (1 - min(direction / 0.2, 1)), over 11,
+with RS the share of therapist turns that are reflections, T (``telling_share``) the share that tell:
+input labelled information or advice, topics (``client_topic_share``) the client's share of topic
+openings and direction (``directive_rate_therapist``) the therapist's directive acts per therapist turn,
+weighed as directiveness weighs them (medians: RS 0.25, R:Q 1.0, collaboration 0.1, T 0.07, topics 0.556,
+direction 0.056). Version 3.0 added the last two, MITI 4.2.1's own definition of partnership (the
+client's ideas shape the session; the clinician does not take the expert role): readers of the
+validation sessions call a therapist who opens the topics and tells the client what to do "steering"
+however much they reflect (docs/power-model.md: read sessions 136 -> 174 of 264; hold-out 14, first run,
+8 -> 13 of 20; AnnoMI 0.890 -> 0.899). Version
 2.0 had no telling component, so a therapist who lectured, with an affirmation now and then and no
 question, scored R:Q at its prior and full collaboration, and read as "between" (docs/power-model.md).
 R:Q's "good" is MITI's 2:1; RS 0.4 (about AnnoMI's upper quartile), collaboration 0.2 and T 0.6 are our
@@ -34,7 +42,8 @@ Turns behind each metric (``metric_turns``), always the numerator: ``reflection_
 ``questions``), ``complex_reflection_share`` the complex reflections, ``open_question_share`` the open
 questions, ``collaboration_rate`` the collaborative turns, ``we_rate`` the turns with "we" language.
 ``telling_share`` the telling turns, ``therapist_turns`` the therapist's turns (the count the score
-rests on); ``score`` combines the components and links none.
+rests on), ``client_topic_share`` the client's topic openings, ``directive_rate_therapist`` the
+therapist's directive turns; ``score`` combines the components and links none.
 """
 
 from __future__ import annotations
@@ -43,7 +52,8 @@ from typing import TYPE_CHECKING
 
 from ..model import Role
 from .base import BaseAnalyser, Config, DimensionResult, DimensionWords, clip, kinds, pick_evidence, ratio
-from .directiveness import ASKING_VIEW_MARKERS, AUTONOMY_MARKERS
+from .directiveness import ASKING_VIEW_MARKERS, AUTONOMY_MARKERS, turn_acts
+from .topics import opening_positions
 
 if TYPE_CHECKING:
     from ..label.labels import Labels
@@ -56,11 +66,18 @@ RS_GOOD, RQ_GOOD, COLLABORATION_GOOD = 0.4, 2.0, 0.2
 #: Share of therapist turns that tell (information or advice) at which the telling component is 0: our
 #: choice, twice AnnoMI's high-quality p90 (0.29).
 TELLING_FULL = 0.6
-WEIGHTS = {"rs": 2.0, "rq": 1.0, "collaboration": 1.0, "telling": 2.0}
+WEIGHTS = {"rs": 2.0, "rq": 1.0, "collaboration": 1.0, "telling": 2.0, "topics": 2.0, "direction": 3.0}
+#: Client share of topic openings at which the topics component is full (version 3.0; our choice, about
+#: AnnoMI's high-quality p85, so the pseudo-openings alone never earn full marks).
+TOPICS_GOOD = 0.75
+#: Therapist directive acts per therapist turn (directiveness's weighting) at which the direction
+#: component is 0 (version 3.0; our choice, about AnnoMI's high-quality p95).
+DIRECTION_FULL = 0.2
 #: Pseudo-turns added to every count, at the reference medians below (shrinkage for small counts).
 PRIOR = 4.0
 #: Medians in AnnoMI's high-quality training sessions (out-of-fold labels; docs/power-model.md, Norms).
-REFERENCE = {"rs": 0.25, "rq": 1.0, "collaboration": 0.1, "telling": 0.07}
+REFERENCE = {"rs": 0.25, "rq": 1.0, "collaboration": 0.1, "telling": 0.07, "topics": 0.556,
+             "direction": 0.056}
 
 
 def shrunk(count: float, total: float, reference: float, prior: float = PRIOR) -> float:
@@ -76,14 +93,15 @@ class PartnershipAnalyser(BaseAnalyser):
     """Reflections against questions, complex reflections and collaborative acts, against MITI 4.2.1."""
 
     name = "partnership"
-    version = "2.1"
+    version = "3.0"
     requires = frozenset({"labels", "dyad"})
     antisymmetric = False
     description = ("Guiding with the client rather than steering: how much of the therapist's talk is "
                    "reflection and how much tells (information and advice), reflections against questions "
                    "(R:Q) scored against MITI 4.2.1 thresholds, with affirmations, asking permission and "
-                   "asking for the client's view; small counts are pulled towards the reference range. "
-                   "Complex reflections, open questions and 'we' language are shown beside them.")
+                   "asking for the client's view, who opens the topics and how often the therapist directs; "
+                   "small counts are pulled towards the reference range. Complex reflections, open "
+                   "questions and 'we' language are shown beside them.")
     cannot_know = ("Whether the client experienced the session as a partnership; the quality and accuracy "
                    "of each reflection; approaches other than motivational interviewing, whose good practice "
                    "may look different. The counts are only as good as the turn labels.")
@@ -91,8 +109,9 @@ class PartnershipAnalyser(BaseAnalyser):
     words = DimensionWords(
         title='Partnership', client_title='Working together',
         measures=('Reflections against questions (R:Q), how much of the therapist\'s talk tells (information '
-                  "and advice), affirmations and asking for the client's view; complex reflections, open "
-                  "questions and “we” language are shown beside them."),
+                  "and advice), affirmations and asking for the client's view, who opens the topics and how "
+                  "often the therapist directs; complex reflections, open questions and “we” language are "
+                  "shown beside them."),
         client_measures=('How much the conversation sounded like two people working '
                          'something out together.'),
         cannot_know='Warmth, tone and the relationship built outside this transcript.',
@@ -103,12 +122,13 @@ class PartnershipAnalyser(BaseAnalyser):
             '{more} working it out together than steering by your therapist',
         ),
         course_name='partnership')
-    power_weight = 1.0
+    power_weight = 0.5
     shared_weight = 2.0
     metric_kinds = kinds({'reflection_question_ratio': 'ratio', 'complex_reflection_share': 'share',
                     'open_question_share': 'share', 'collaboration_rate': 'rate', 'we_rate': 'rate',
                     'reflection_share': 'share', 'reflections': 'count', 'questions': 'count',
-                    'therapist_turns': 'count', 'score': 'score', 'telling_share': 'share'})
+                    'therapist_turns': 'count', 'score': 'score', 'telling_share': 'share',
+                    'client_topic_share': 'share', 'directive_rate_therapist': 'rate'})
 
     def analyse(self, transcript: Transcript, labels: Labels | None, config: Config) -> DimensionResult:
         """Compute MITI-style summary scores of the therapist's behaviour."""
@@ -144,6 +164,21 @@ class PartnershipAnalyser(BaseAnalyser):
                 push -= 0.5
             if push:
                 contributions[turn.index] = push
+        directive = 0.0
+        directive_turns: list[int] = []
+        for turn, (weight, _, _) in zip(transcript.turns, turn_acts(transcript, labels), strict=True):
+            if turn.role is Role.THERAPIST and weight:
+                directive += weight
+                directive_turns.append(turn.index)
+        openings = {Role.THERAPIST: 0, Role.CLIENT: 0}
+        client_openings: list[int] = []
+        for pos in opening_positions(transcript.turns, config, labels):
+            role = transcript.turns[pos].role
+            if role in openings:
+                openings[role] += 1
+                if role is Role.CLIENT:
+                    client_openings.append(transcript.turns[pos].index)
+        n_openings = openings[Role.THERAPIST] + openings[Role.CLIENT]
         reflections, questions = len(found["reflections"]), len(found["questions"])
         complex_, open_, collaborative, we = (len(found[k])
                                               for k in ("complex", "open", "collaborative", "we"))
@@ -173,6 +208,14 @@ class PartnershipAnalyser(BaseAnalyser):
                 shrunk(collaborative, n, REFERENCE["collaboration"]) / COLLABORATION_GOOD, 1.0)
             components["telling"] = 1.0 - min(
                 shrunk(len(found["telling"]), n, REFERENCE["telling"]) / TELLING_FULL, 1.0)
+            components["topics"] = min(
+                shrunk(len(client_openings), n_openings, REFERENCE["topics"]) / TOPICS_GOOD, 1.0)
+            components["direction"] = 1.0 - min(
+                shrunk(directive, n, REFERENCE["direction"]) / DIRECTION_FULL, 1.0)
+        metrics["client_topic_share"] = ratio(len(client_openings), n_openings)
+        linked["client_topic_share"] = tuple(client_openings)
+        metrics["directive_rate_therapist"] = ratio(directive, n)
+        linked["directive_rate_therapist"] = tuple(directive_turns)
         metrics["telling_share"] = ratio(len(found["telling"]), n)
         linked["telling_share"] = tuple(found["telling"])
         metrics["therapist_turns"] = float(n)

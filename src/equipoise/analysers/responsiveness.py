@@ -144,7 +144,7 @@ class ResponsivenessAnalyser(BaseAnalyser):
             'your therapist {more} often picked up what you had just said than moved on',
         ),
         course_name='responsiveness')
-    power_weight = 1.0
+    power_weight = 0.25
     shared_weight = 1.0
     metric_kinds = kinds({'uptake_<role>': 'mean', 'left_aside_<role>': 'share',
                     'lexical_uptake_therapist': 'mean',
