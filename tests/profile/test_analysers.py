@@ -143,7 +143,11 @@ def test_directiveness_counts_advice_and_confrontation_against_autonomy_support(
 def test_disclosure_lean_is_positive_when_only_the_client_discloses() -> None:
     result = run("disclosure", collaborative_session())
     assert result.metrics["disclosure_rate_client"] == pytest.approx(2 / 5)
-    assert result.lean == pytest.approx((2 / 5) / (2 / 5 + 0.1))
+    # Version 1.2: each side's rate adds twice its first-person rate (per word).
+    fp_c, fp_t = result.metrics["first_person_rate_client"], result.metrics["first_person_rate_therapist"]
+    assert fp_c > fp_t > 0      # the therapist's one "I" ("if I shared")
+    client, therapist = 2 / 5 + 2 * fp_c, 2 * fp_t
+    assert result.lean == pytest.approx((client - therapist) / (client + therapist + 0.1))
     assert result.evidence == (1, 3)
 
 
@@ -153,13 +157,26 @@ def test_disclosure_lean_grows_with_the_asymmetry_instead_of_jumping_to_one() ->
         for i in range(10):
             rows.append(("T", "What happened next?", {"behaviour": "question"}))
             markers = ("self_disclosure",) if i < disclosing else ()
-            rows.append(("C", "I told my sister about it.", {"markers": markers}))
+            rows.append(("C", "She told her sister about it.", {"markers": markers}))
         return build(rows)
 
     once, often = run("disclosure", session(1)), run("disclosure", session(3))
     assert once.lean == pytest.approx(0.5)      # 1 in 10 client turns, none by the therapist
     assert often.lean == pytest.approx(0.75)    # 3 in 10
     assert run("disclosure", session(0)).lean == 0.0
+
+
+def test_disclosure_reads_self_focus_when_no_turn_is_marked() -> None:
+    # Version 1.2: first-person words count (twice the rate per word) beside the marked disclosures.
+    def session(client_says: str, therapist_says: str):  # type: ignore[no-untyped-def]
+        return build([("T", therapist_says, {"behaviour": "other"}), ("C", client_says)] * 5)
+
+    own_week = "I think my week was hard for me."
+    client_self = run("disclosure", session(own_week, "What else happened then?"))
+    both_self = run("disclosure", session(own_week, "I know, my own week was hard too."))
+    assert client_self.metrics["disclosures_client"] == 0.0
+    assert client_self.lean > 0.4
+    assert abs(both_self.lean) < client_self.lean / 2
 
 
 def test_coordination_is_conditional_minus_base_rate() -> None:

@@ -359,3 +359,19 @@ def test_directiveness_1_2_asking_the_clients_view_counts_half_an_autonomy_suppo
     assert result.metrics["autonomy_rate_therapist"] == 0.5
     assert result.metric_turns["autonomy_rate_therapist"] == (0, 2, 4, 6)
     assert result.lean < -0.2
+
+
+def test_client_agency_2_4_a_client_who_hands_every_decision_over_gives_the_goals_away() -> None:
+    # The same session twice: the client either decides, or hands each decision to the therapist.
+    def rows(deciding: bool):  # type: ignore[no-untyped-def]
+        answers = (["I'll go on Wednesday, the art club.", "I'll sit by the door so I can leave."] if deciding
+                   else ["You decide. Whatever you think.", "Just tell me what to do, you know best."])
+        return [("T", "Which day would you like to try the club?", OPEN_Q),
+                ("C", answers[0]),
+                ("T", "And where would you like to sit when you get there?", OPEN_Q),
+                ("C", answers[1])]
+
+    deciding, deferring = analyse("client_agency", rows(True)), analyse("client_agency", rows(False))
+    assert deciding.metrics["goal_share_client"] == 1.0
+    assert deferring.metrics["goal_share_client"] == 0.0
+    assert deferring.lean > deciding.lean + 0.3

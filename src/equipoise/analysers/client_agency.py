@@ -17,7 +17,9 @@ Metrics:
     answer, not pushback, unless it asks the act away or refuses it (version 2.3).
 
   - ``goal_share_client`` = client goal proposals / all goal proposals (as in agenda: a turn labelled
-    negotiation or stating an intention or choosing the direction).
+    negotiation or stating an intention or choosing the direction). A client turn that hands the
+    decision to the therapist ("You decide", "Whatever you think", "Just tell me what to do") counts on
+    the therapist's side (version 2.4).
   - ``engagement``: the share of client turns with at least ``substantive_words`` content words, scored
     against one in four (``min(share / 0.25, 1)``; AnnoMI's clients mostly reach it): a client
     answering "dunno", "fine", "whatever" to everything is not exercising agency, however little sustain
@@ -81,11 +83,19 @@ _RESISTS = re.compile(
     r"i\s+won'?t|i'?m\s+not\s+(?:going\s+to|doing))\b", re.IGNORECASE)
 
 
+#: A client turn that hands a decision to the therapist ("You decide", "Whatever you think", "Just tell
+#: me what to do"): the therapist's side of the goals (version 2.4).
+_DEFERS = re.compile(
+    r"\b(?:you\s+(?:decide|choose|pick)|whatever\s+you\s+(?:think|say|want|suggest|reckon|decide)|"
+    r"tell\s+me\s+what\s+(?:to\s+do|i\s+should)|up\s+to\s+you|you\s+know\s+best|"
+    r"you'?re\s+the\s+(?:expert|professional|doctor|counsell?or|therapist))\b", re.IGNORECASE)
+
+
 class ClientAgencyAnalyser(BaseAnalyser):
     """Change talk, client-initiated topics, pushback and how the therapist meets it."""
 
     name = "client_agency"
-    version = "2.3"
+    version = "2.4"
     #: Share of substantive client turns that counts as full engagement.
     ENGAGED = 0.25
     requires = frozenset({"labels", "dyad"})
@@ -128,6 +138,7 @@ class ClientAgencyAnalyser(BaseAnalyser):
         substantive: list[int] = []
         goals: dict[Role, list[int]] = {Role.THERAPIST: [], Role.CLIENT: []}
         sustain = n_client = 0
+        deferrals: list[int] = []
         contributions: dict[int, float] = {}
         for turn, label in zip(turns, tl, strict=True):
             therapist_goal = label.input_type == "negotiation" or proposes_goal(turn.text)
@@ -140,7 +151,11 @@ class ClientAgencyAnalyser(BaseAnalyser):
                     substantive.append(turn.index)
                 else:
                     contributions[turn.index] = 0.25
-                if proposes_goal(turn.text):
+                if _DEFERS.search(turn.text):
+                    goals[Role.THERAPIST].append(turn.index)    # the client hands the decision over
+                    deferrals.append(turn.index)
+                    contributions[turn.index] = contributions.get(turn.index, 0.0) + 0.5
+                elif proposes_goal(turn.text):
                     goals[Role.CLIENT].append(turn.index)
                     contributions[turn.index] = contributions.get(turn.index, 0.0) - 0.5
                 if label.talk_type == "change":

@@ -8,7 +8,12 @@ Turns behind each metric (``metric_turns``): ``disclosures_<role>`` and ``disclo
 role's turns with the marker; ``first_person_rate_<role>`` is a share of all the role's words and links
 none.
 
-Lean: (d_C - d_T) / (d_C + d_T + k) with d the disclosure rates and k = ``KAPPA`` = 0.1. The party who
+Lean (version 1.2): (d_C - d_T) / (d_C + d_T + k) with d = disclosure rate + 2 x first-person rate
+(``FIRST_PERSON_WEIGHT``; "I", "me", "my" per word) and k = ``KAPPA`` = 0.1. Version 1.1 read the marked
+disclosures alone: the marker misses much of what readers call revealing oneself (a client's account of
+her own week in her own words; a counsellor's story of clearing her mother's house), and readers of the
+validation sessions disagreed with it on 61 of 264 sessions; adding each side's self-focus brought that
+to 47 (docs/power-model.md). The party who
 discloses less while the other discloses more holds the knowledge, and the lever: a client who discloses
 to a therapist who does not moves the lean toward +1; mutual disclosure gives 0. Knowledge asymmetry is
 part of therapy's frame, so a positive lean here is expected; the norms show how large it usually is.
@@ -33,13 +38,16 @@ if TYPE_CHECKING:
 FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself"})
 #: Pseudo-rate added to the denominator of the lean (see the module docstring).
 KAPPA = 0.1
+#: Weight of the first-person rate (per word) added to the disclosure rate (per turn) in the lean
+#: (version 1.2).
+FIRST_PERSON_WEIGHT = 2.0
 
 
 class DisclosureAnalyser(BaseAnalyser):
     """Self-disclosure by each party and the asymmetry between them."""
 
     name = "disclosure"
-    version = "1.1"
+    version = "1.2"
     requires = frozenset({"labels", "dyad"})
     antisymmetric = True
     description = ("Who reveals themselves: the rate of personal self-disclosure of each party and the "
@@ -90,8 +98,10 @@ class DisclosureAnalyser(BaseAnalyser):
             linked[f"disclosure_rate_{role.value}"] = linked[f"disclosures_{role.value}"] = tuple(
                 disclosures[role])
             metrics[f"first_person_rate_{role.value}"] = ratio(first[role], words[role])
-        rate_t = metrics["disclosure_rate_therapist"] or 0.0
-        rate_c = metrics["disclosure_rate_client"] or 0.0
+        # Version 1.2: each side's marked disclosures plus its self-focus (first-person words).
+        rate_t, rate_c = (
+            (metrics[f"disclosure_rate_{role.value}"] or 0.0)
+            + FIRST_PERSON_WEIGHT * (metrics[f"first_person_rate_{role.value}"] or 0.0) for role in roles)
         lean = clip((rate_c - rate_t) / (rate_c + rate_t + KAPPA))
         notes = () if disclosures[Role.THERAPIST] or disclosures[Role.CLIENT] else (
             "no self-disclosure found on either side",)
