@@ -375,3 +375,24 @@ def test_client_agency_2_4_a_client_who_hands_every_decision_over_gives_the_goal
     assert deciding.metrics["goal_share_client"] == 1.0
     assert deferring.metrics["goal_share_client"] == 0.0
     assert deferring.lean > deciding.lean + 0.3
+
+
+def test_client_agency_2_5_a_therapist_who_directs_leaves_the_client_less_of_their_own_direction() -> None:
+    # The same client turns; the therapist either directs each step or reflects.
+    def rows(directs: bool):  # type: ignore[no-untyped-def]
+        therapist = ({"behaviour": "input", "input_type": "advice", "markers": ("directive",)} if directs
+                     else REFLECT)
+        says = ("You need to keep the diary every night this week." if directs
+                else "The evenings matter to you.")
+        found = []
+        for _ in range(6):
+            found += [("T", says, therapist),
+                      ("C", "The evenings are when it gets bad, after the children are in bed.",
+                       {"talk_type": "change"})]
+        return found
+
+    directed, reflected = analyse("client_agency", rows(True)), analyse("client_agency", rows(False))
+    assert directed.metrics["directive_rate_therapist"] == 1.0
+    assert reflected.metrics["directive_rate_therapist"] == 0.0
+    assert directed.metric_turns["directive_rate_therapist"] == (0, 2, 4, 6, 8, 10)
+    assert directed.lean > reflected.lean + 0.3

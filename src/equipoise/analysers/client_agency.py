@@ -25,10 +25,17 @@ Metrics:
     answering "dunno", "fine", "whatever" to everything is not exercising agency, however little sustain
     talk or pushback there is.
 
-Agency A in [0, 1] is the mean of the defined shares among change_talk_share, client_topic_share,
-pushback_followed_share and goal_share_client, times engagement (a client who hardly takes part cannot
+  - ``directive_rate_therapist``: the therapist's directive acts per therapist turn (directiveness's
+    weighting and the same value; version 2.5).
+
+Agency A in [0, 1] is the weighted mean of the defined shares among change_talk_share, client_topic_share,
+pushback_followed_share and goal_share_client (weight 1 each) and, since version 2.5, the room the
+therapist's direction leaves, 1 - min(rate / 0.3, 1) with the rate shrunk towards AnnoMI's high-quality
+median (0.056) by 4 pseudo-turns (weight 2), times engagement (a client who hardly takes part cannot
 exercise much agency, whatever the shares say); lean = 1 - 2A (little client agency: the therapist holds
-the lever). Version 2.0 added engagement: version 1.0 read a disengaged teenager as strong agency (-0.33),
+the lever). Readers of the validation sessions judge a client who voices goals but is "overridden" and
+"works inside the therapist's plan" as mixed, which version 2.4 read as the client's (docs/power-model.md).
+Version 2.0 added engagement: version 1.0 read a disengaged teenager as strong agency (-0.33),
 because none of its shares measured how much the client took part. Version 2.2 counts who proposes the
 goals and the plan ("I'll ring Karen on Sunday", "What I want from these sessions is ..."): left out
 before because it did not separate AnnoMI's quality ratings (AUC 0.55), it is what readers of the
@@ -42,7 +49,8 @@ Turns behind each metric (``metric_turns``), always the numerator: ``change_talk
 ``pushbacks`` the pushback turns, ``pushback_followed_share`` and ``pushback_confronted_share`` the
 therapist replies that follow or confront a pushback (one reply answering two consecutive pushbacks is
 listed once), ``goal_share_client`` the client's goal proposals, ``engagement`` the substantive client
-turns. ``agency`` combines the shares and links none.
+turns, ``directive_rate_therapist`` the therapist's directive turns. ``agency`` combines the shares and
+links none.
 """
 
 from __future__ import annotations
@@ -59,11 +67,10 @@ from .base import (
     DimensionWords,
     clip,
     kinds,
-    mean,
     pick_evidence,
     ratio,
 )
-from .directiveness import is_directive
+from .directiveness import is_directive, therapist_direction
 from .text import content_words
 from .topics import opening_positions
 
@@ -75,6 +82,10 @@ if TYPE_CHECKING:
 #: The shares whose mean (times engagement) is the agency score (version 2.2 added the goal proposals).
 AGENCY_PARTS = frozenset({"change_talk_share", "client_topic_share", "pushback_followed_share",
                           "goal_share_client"})
+#: The therapist-direction component (version 2.5): its weight beside the shares (1 each), the directive
+#: rate at which it is 0 (our choice, above AnnoMI's high-quality p95 of 0.2), and the shrinkage towards
+#: the reference median (0.056) by PRIOR pseudo-turns, as partnership does.
+DIRECTION_WEIGHT, DIRECTION_FULL, DIRECTION_REFERENCE, PRIOR = 2.0, 0.3, 0.056, 4.0
 #: A client turn right after a therapist's directive act that asks it away or refuses it is pushback, even
 #: when it is not sustain talk ("Please don't tell my mum", "Can I at least ...").
 _RESISTS = re.compile(
@@ -95,7 +106,7 @@ class ClientAgencyAnalyser(BaseAnalyser):
     """Change talk, client-initiated topics, pushback and how the therapist meets it."""
 
     name = "client_agency"
-    version = "2.4"
+    version = "2.5"
     #: Share of substantive client turns that counts as full engagement.
     ENGAGED = 0.25
     requires = frozenset({"labels", "dyad"})
@@ -128,7 +139,8 @@ class ClientAgencyAnalyser(BaseAnalyser):
     metric_kinds = kinds({'change_talk_share': 'share', 'change_talk_rate': 'rate',
                     'client_topic_share': 'share', 'pushbacks': 'count',
                     'pushback_followed_share': 'share', 'pushback_confronted_share': 'share',
-                    'engagement': 'share', 'goal_share_client': 'share', 'agency': 'score'})
+                    'engagement': 'share', 'goal_share_client': 'share', 'agency': 'score',
+                    'directive_rate_therapist': 'rate'})
 
     def analyse(self, transcript: Transcript, labels: Labels | None, config: Config) -> DimensionResult:
         """Compute client agency for one transcript or window."""
@@ -205,7 +217,15 @@ class ClientAgencyAnalyser(BaseAnalyser):
                   "client_topic_share": tuple(openings[Role.CLIENT]), "pushbacks": tuple(pushbacks),
                   "pushback_followed_share": tuple(followed), "pushback_confronted_share": tuple(confronted),
                   "goal_share_client": tuple(goals[Role.CLIENT]), "engagement": tuple(substantive)}
-        agency = mean(v for k, v in metrics.items() if k in AGENCY_PARTS and v is not None)
+        # Version 2.5: the therapist's direction (directive acts per therapist turn, directiveness's
+        # weighting, shrunk towards the reference median) leaves the client less of their own.
+        directive, n_therapist, linked["directive_rate_therapist"] = therapist_direction(transcript, labels)
+        metrics["directive_rate_therapist"] = ratio(directive, n_therapist)
+        parts = [(1.0, v) for k, v in metrics.items() if k in AGENCY_PARTS and v is not None]
+        if parts and n_therapist:
+            rate = (directive + PRIOR * DIRECTION_REFERENCE) / (n_therapist + PRIOR)
+            parts.append((DIRECTION_WEIGHT, 1.0 - min(rate / DIRECTION_FULL, 1.0)))
+        agency = sum(w * v for w, v in parts) / sum(w for w, _ in parts) if parts else None
         engagement = metrics["engagement"]
         if agency is not None and engagement is not None:
             agency *= engagement

@@ -152,6 +152,19 @@ def turn_acts(transcript: Transcript, labels: Labels) -> list[tuple[float, float
     return found
 
 
+def therapist_direction(transcript: Transcript, labels: Labels) -> tuple[float, int, tuple[int, ...]]:
+    """(the therapist's directive acts, weighed as above; the therapist's turns; the turns with an act):
+    the direction that partnership and client agency read beside their own counts."""
+    directive, n, found = 0.0, 0, []
+    for turn, (weight, _, _) in zip(transcript.turns, turn_acts(transcript, labels), strict=True):
+        if turn.role is Role.THERAPIST:
+            n += 1
+            if weight:
+                directive += weight
+                found.append(turn.index)
+    return directive, n, tuple(found)
+
+
 def _acts(label: TurnLabels, asked: bool) -> tuple[float, float, list[str]]:
     """(directive weight, autonomy weight, kinds) of one turn."""
     markers = set(label.markers)

@@ -52,7 +52,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Role
 from .base import BaseAnalyser, Config, DimensionResult, DimensionWords, clip, kinds, pick_evidence, ratio
-from .directiveness import ASKING_VIEW_MARKERS, AUTONOMY_MARKERS, turn_acts
+from .directiveness import ASKING_VIEW_MARKERS, AUTONOMY_MARKERS, therapist_direction
 from .topics import opening_positions
 
 if TYPE_CHECKING:
@@ -164,12 +164,7 @@ class PartnershipAnalyser(BaseAnalyser):
                 push -= 0.5
             if push:
                 contributions[turn.index] = push
-        directive = 0.0
-        directive_turns: list[int] = []
-        for turn, (weight, _, _) in zip(transcript.turns, turn_acts(transcript, labels), strict=True):
-            if turn.role is Role.THERAPIST and weight:
-                directive += weight
-                directive_turns.append(turn.index)
+        directive, _, directive_turns = therapist_direction(transcript, labels)
         openings = {Role.THERAPIST: 0, Role.CLIENT: 0}
         client_openings: list[int] = []
         for pos in opening_positions(transcript.turns, config, labels):
@@ -215,7 +210,7 @@ class PartnershipAnalyser(BaseAnalyser):
         metrics["client_topic_share"] = ratio(len(client_openings), n_openings)
         linked["client_topic_share"] = tuple(client_openings)
         metrics["directive_rate_therapist"] = ratio(directive, n)
-        linked["directive_rate_therapist"] = tuple(directive_turns)
+        linked["directive_rate_therapist"] = directive_turns
         metrics["telling_share"] = ratio(len(found["telling"]), n)
         linked["telling_share"] = tuple(found["telling"])
         metrics["therapist_turns"] = float(n)
