@@ -396,3 +396,22 @@ def test_client_agency_2_5_a_therapist_who_directs_leaves_the_client_less_of_the
     assert reflected.metrics["directive_rate_therapist"] == 0.0
     assert directed.metric_turns["directive_rate_therapist"] == (0, 2, 4, 6, 8, 10)
     assert directed.lean > reflected.lean + 0.3
+
+
+def test_directiveness_1_3_a_client_who_decides_holds_the_lever_but_going_along_is_not_deciding() -> None:
+    advice = {"behaviour": "input", "input_type": "advice", "markers": ("directive",)}
+    deciding = analyse("directiveness", [
+        ("T", "What feels right to you about the visit?", OPEN_Q),
+        ("C", "I've decided to go on Sunday and I'll take my sister with me."),
+        ("T", "Sunday, with your sister.", REFLECT),
+        ("C", "And I'm going to ring the home first to check she's awake.")])
+    complying = analyse("directiveness", [
+        ("T", "You need to go on Sunday and take your sister.", advice),
+        ("C", "Okay, I'll go on Sunday then."),
+        ("T", "Ring the home first.", advice),
+        ("C", "Right, I'm going to ring them first.")])
+    assert deciding.metrics["decisions_client"] == 2.0
+    assert deciding.metric_turns["decisions_client"] == (1, 3)
+    assert deciding.lean <= -0.2                  # the client decides
+    assert complying.metrics["decisions_client"] == 0.0
+    assert complying.lean >= 0.2                  # the therapist directs; the client goes along

@@ -14,17 +14,23 @@ Per turn, read from the labels (any role, so the measure is symmetric):
     "Confront"); asking the other's view or wishes (a ``collaboration`` or ``feedback_request`` marker:
     "What would you like to do?", "What do you think?") counts half of one (version 1.2).
 
-Metrics per role: ``directive_rate_<role>`` and ``autonomy_rate_<role>`` (acts per turn), and counts of
-advice, confrontation, unsolicited information and permission for the therapist.
+  - a client's own decision or plan (agenda's goal phrases: "I'll ring her on Sunday", "I've decided to
+    ..."), when not itself a directive act and not answering a therapist's directive act (going along
+    with it is not deciding), counts half a directive act of the client (``CLIENT_DECISION``, version
+    1.3): readers judge this lever by who decides.
+
+Metrics per role: ``directive_rate_<role>`` and ``autonomy_rate_<role>`` (acts per turn), counts of
+advice, confrontation, unsolicited information and permission for the therapist, and ``decisions_client``
+(the client's own decisions).
 
 Turns behind each metric (``metric_turns``): ``directive_rate_<role>`` the turns with a directive act or
 unasked-for information (the rate's numerator weighs the latter half and a learned-only act a quarter),
-``autonomy_rate_<role>`` the autonomy-supporting turns, and each therapist count (``advice_therapist``,
+``autonomy_rate_<role>`` the autonomy-supporting turns, each therapist count (``advice_therapist``,
 ``confront_therapist``, ``unsolicited_information_therapist``, ``permission_therapist``) the turns it
-counts.
+counts, and ``decisions_client`` the client's decisions (also in ``directive_rate_client``).
 
 Version 1.1 was first run on the seventh validation hold-out (directiveness 13 -> 15 of 20 there;
-docs/power-model.md); version 1.2 on the tenth (7 -> 9 of 20).
+docs/power-model.md); version 1.2 on the tenth (7 -> 9 of 20); version 1.3 on the eighteenth (9 -> 13).
 
 Lean: tanh(3 * (net_T - net_C)) where net = (directive acts - autonomy-supporting acts) / turns. The
 factor 3 maps one net directive act in every three turns to a lean of about 0.76.
@@ -36,6 +42,7 @@ import math
 from typing import TYPE_CHECKING
 
 from ..model import Role
+from .agenda import proposes_goal
 from .base import BaseAnalyser, Config, DimensionResult, DimensionWords, kinds, pick_evidence, ratio
 from .text import asks
 
@@ -49,6 +56,8 @@ AUTONOMY_MARKERS = frozenset({"permission", "autonomy", "options"})
 ASKING_VIEW_MARKERS = frozenset({"collaboration", "feedback_request"})
 ASKING_VIEW_WEIGHT = 0.5
 SCALE = 3.0
+#: Weight of a client's own decision or plan (version 1.3): half a directive act of the client.
+CLIENT_DECISION = 0.5
 #: Weight of a directive act seen only by the learned heads (no directive, advice or confront marker).
 LEARNED_ONLY = 0.25
 
@@ -57,7 +66,7 @@ class DirectivenessAnalyser(BaseAnalyser):
     """Advice, directives, confrontation and unasked-for information against autonomy support."""
 
     name = "directiveness"
-    version = "1.2"
+    version = "1.3"
     requires = frozenset({"labels", "dyad"})
     antisymmetric = True
     description = ("Telling against guiding: advice, directives, confrontation and information given "
@@ -87,7 +96,8 @@ class DirectivenessAnalyser(BaseAnalyser):
     shared_weight = 2.0
     metric_kinds = kinds({'directive_rate_<role>': 'rate', 'autonomy_rate_<role>': 'rate',
                     'advice_therapist': 'count', 'confront_therapist': 'count',
-                    'unsolicited_information_therapist': 'count', 'permission_therapist': 'count'})
+                    'unsolicited_information_therapist': 'count', 'permission_therapist': 'count',
+                    'decisions_client': 'count'})
 
     def analyse(self, transcript: Transcript, labels: Labels | None, config: Config) -> DimensionResult:
         """Compute directive and autonomy-supporting acts for one transcript or window."""
@@ -101,6 +111,7 @@ class DirectivenessAnalyser(BaseAnalyser):
         autonomy_turns: dict[Role, list[int]] = {r: [] for r in roles}
         kind_turns: dict[str, list[int]] = {"advice": [], "confront": [], "unsolicited_information": [],
                                             "permission": []}
+        decisions: list[int] = []
         contributions: dict[int, float] = {}
         for turn, (d, a, turn_kinds) in zip(turns, turn_acts(transcript, labels), strict=True):
             if turn.role not in n:
@@ -115,6 +126,8 @@ class DirectivenessAnalyser(BaseAnalyser):
             if turn.role is Role.THERAPIST:
                 for kind in turn_kinds:
                     kind_turns[kind].append(turn.index)
+            elif "decision" in turn_kinds:
+                decisions.append(turn.index)
             if d or a:
                 contributions[turn.index] = (d - a) * (1.0 if turn.role is Role.THERAPIST else -1.0)
         metrics: dict[str, float | None] = {}
@@ -126,6 +139,8 @@ class DirectivenessAnalyser(BaseAnalyser):
             linked[f"autonomy_rate_{role.value}"] = tuple(autonomy_turns[role])
         metrics.update({f"{kind}_therapist": float(len(found)) for kind, found in kind_turns.items()})
         linked.update({f"{kind}_therapist": tuple(found) for kind, found in kind_turns.items()})
+        metrics["decisions_client"] = float(len(decisions))
+        linked["decisions_client"] = tuple(decisions)
         net = {r: (directive[r] - autonomy[r]) / n[r] if n[r] else 0.0 for r in roles}
         lean = math.tanh(SCALE * (net[Role.THERAPIST] - net[Role.CLIENT]))
         return DimensionResult(lean=lean, metrics=metrics, metric_turns=linked,
@@ -148,7 +163,12 @@ def turn_acts(transcript: Transcript, labels: Labels) -> list[tuple[float, float
     for pos, label in enumerate(labels.turns):
         asked = pos > 0 and turns[pos - 1].role is not turns[pos].role and asks(
             turns[pos - 1].text, labels.turns[pos - 1].behaviour)
-        found.append(_acts(label, asked))
+        directive, autonomy, turn_kinds = _acts(label, asked)
+        if not directive and turns[pos].role is Role.CLIENT and proposes_goal(turns[pos].text) and not (
+                pos > 0 and turns[pos - 1].role is not Role.CLIENT and is_directive(labels.turns[pos - 1])):
+            directive = CLIENT_DECISION     # the client decides (not complying with a directive act)
+            turn_kinds = [*turn_kinds, "decision"]
+        found.append((directive, autonomy, turn_kinds))
     return found
 
 
