@@ -4,14 +4,14 @@
   shared_power = sum_d v_d * c_d / sum_d v_d                    over available dimensions with a range
   c_d          = exp(-z_d^2 / 2),  z_d = distance of lean_d outside [p10_d, p90_d] / s_d
 
-``w`` (POWER_WEIGHTS, version 2.3) weighs the levers as readers of the validation sessions weigh them in
-their overall judgement of who holds the power: floor, agenda and directiveness 1, partnership and client
-agency 0.5, responsiveness and disclosure 0.25; the weighted mean is scaled by ``g`` (POWER_GAIN, 1.5) and
-clipped to [-1, 1], +1 when the therapist holds them all. The weights and the gain were chosen by
-leave-one-hold-out-out cross-validation on the 264 judged sessions whose misses had been read (power lean
-205 -> 215 of 264 held out; docs/power-model.md has every figure). Versions 2.1-2.2 weighed the six levers
-of the conversation's direction alike, with gain 1.25: the average of six levers that partly disagree
-sits nearer 0 than a reader's "who holds most of the levers".
+``w`` (POWER_WEIGHTS, version 2.4) weighs the levers as readers of the validation sessions weigh them in
+their overall judgement of who holds the power: agenda 1.5, floor and directiveness 1, client agency 0.5,
+responsiveness and disclosure 0.25, partnership 0 (since partnership 3.0 it reads who opens the topics
+and who directs, which agenda and directiveness already carry); the weighted mean is scaled by ``g``
+(POWER_GAIN, 1.25) and clipped to [-1, 1], +1 when the therapist holds them all. The weights and the gain
+were chosen by leave-one-hold-out-out cross-validation on the 364 judged sessions whose misses had been
+read (power lean 285 -> 293 held out; docs/power-model.md has every figure, and those of versions 2.1-2.3,
+which weighed the levers alike or as the 264 sessions read by then suggested).
 Accommodation weighs 0 in it (version 2.1): its lean in good sessions spans nearly the whole scale (-0.90
 to +0.82), so it says little about one session. Disclosure weighed 0 in versions 2.1-2.2, because every
 good reference session leans +0.07 to +0.74 on it; readers count the one-way disclosure as part of the
@@ -53,9 +53,9 @@ PARTNERSHIP_WEIGHTS = SHARED_WEIGHTS
 #: Both weight tables, printable: ``equipoise.profile.SUMMARY_WEIGHTS``.
 SUMMARY_WEIGHTS: dict[str, Mapping[str, float]] = {
     "power_lean": POWER_WEIGHTS, "shared_power": SHARED_WEIGHTS}
-SUMMARY_VERSION = "2.3"
+SUMMARY_VERSION = "2.4"
 #: The power lean is the weighted mean of the levers times this gain, clipped to [-1, 1] (version 2.2).
-POWER_GAIN = 1.5
+POWER_GAIN = 1.25
 #: Smallest spread of a reference range, so that a dimension whose good sessions all lean alike does not
 #: make every other value read as far away.
 MIN_SPREAD = 0.1
@@ -133,7 +133,7 @@ def summarise(leans: Mapping[str, float | None],
     most (furthest outside their reference range, and furthest from 0, weighted), in that order, up to
     ``size`` turns.
 
-    >>> summarise({"floor": 0.5, "agenda": -0.5}).power_lean
+    >>> summarise({"floor": 0.5, "directiveness": -0.5}).power_lean
     0.0
     >>> summarise({"floor": 0.2}, reference={"floor": (0.1, 0.3)}).shared_power
     1.0

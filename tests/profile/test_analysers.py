@@ -98,7 +98,8 @@ def test_partnership_scores_against_miti_thresholds() -> None:
                 + 2 * (1 - min(telling / 0.6, 1)) + 2 * min(topics / 0.75, 1)
                 + 3 * (1 - min(direction / 0.2, 1))) / 11
     assert result.metrics["score"] == pytest.approx(expected)
-    assert result.lean == pytest.approx(1 - 2 * expected)
+    raw = 1 - 2 * expected
+    assert result.lean == pytest.approx(math.copysign(abs(raw) ** 0.7, raw))   # version 3.1 stretches it
 
 
 def test_partnership_falls_when_the_therapist_directs_and_opens_the_topics() -> None:
@@ -136,7 +137,7 @@ def test_directiveness_counts_advice_and_confrontation_against_autonomy_support(
     result = run("directiveness", directive_session())
     assert result.metrics["advice_therapist"] == 3.0
     assert result.metrics["confront_therapist"] == 1.0
-    assert result.lean == pytest.approx(math.tanh(3 * 3 / 5))
+    assert result.lean == pytest.approx(math.tanh(3 * 3 / 5) ** 0.7)    # version 1.4 stretches the lean
     assert set(result.evidence) == {2, 6, 8}
 
 

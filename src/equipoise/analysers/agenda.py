@@ -111,7 +111,7 @@ class AgendaAnalyser(BaseAnalyser):
             'you chose the subject {more} often than your therapist',
         ),
         course_name='the agenda')
-    power_weight = 1.0
+    power_weight = 1.5
     shared_weight = 0.0
     metric_kinds = kinds({'topic_openings_<role>': 'count', 'topic_share_therapist': 'share',
                     'questions_<role>': 'count', 'question_density_therapist': 'rate',

@@ -197,6 +197,24 @@ def clip(value: float, low: float = -1.0, high: float = 1.0) -> float:
     return max(low, min(high, value))
 
 
+#: Exponent of :func:`stretch`: 0.1 becomes 0.2, 0.5 becomes 0.62, and 0 and +-1 stay put.
+STRETCH = 0.7
+
+
+def stretch(lean: float, power: float = STRETCH) -> float:
+    """sign(lean) x |lean| ** power: a lean spread away from 0, keeping its order and its ends.
+
+    Partnership and directiveness (since 3.1 and 1.4) pass their leans through it: their raw values sat
+    nearer 0 than the readers' three-way reading of the validation sessions (a session a reader called
+    the therapist's or the client's read "between" at +-0.1 to +-0.2), and a linear gain would have pushed
+    many sessions to +-1 and lost their grading (docs/power-model.md).
+
+    >>> round(stretch(0.1), 3), round(stretch(-0.5), 3), stretch(1.0), stretch(0.0)
+    (0.2, -0.616, 1.0, 0.0)
+    """
+    return math.copysign(abs(lean) ** power, lean)
+
+
 def balance(therapist: float, client: float) -> float:
     """(t - c) / (t + c): +1 when only the therapist has it, -1 when only the client does, 0 if neither."""
     total = therapist + client

@@ -32,7 +32,8 @@ counts, and ``decisions_client`` the client's decisions (also in ``directive_rat
 Version 1.1 was first run on the seventh validation hold-out (directiveness 13 -> 15 of 20 there;
 docs/power-model.md); version 1.2 on the tenth (7 -> 9 of 20); version 1.3 on the eighteenth (9 -> 13).
 
-Lean: tanh(3 * (net_T - net_C)) where net = (directive acts - autonomy-supporting acts) / turns. The
+Lean: stretch(tanh(3 * (net_T - net_C))) where net = (directive acts - autonomy-supporting acts) / turns
+and stretch spreads the lean away from 0 (:func:`~equipoise.analysers.base.stretch`, version 1.4). The
 factor 3 maps one net directive act in every three turns to a lean of about 0.76.
 """
 
@@ -43,7 +44,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Role
 from .agenda import proposes_goal
-from .base import BaseAnalyser, Config, DimensionResult, DimensionWords, kinds, pick_evidence, ratio
+from .base import BaseAnalyser, Config, DimensionResult, DimensionWords, kinds, pick_evidence, ratio, stretch
 from .text import asks
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ class DirectivenessAnalyser(BaseAnalyser):
     """Advice, directives, confrontation and unasked-for information against autonomy support."""
 
     name = "directiveness"
-    version = "1.3"
+    version = "1.4"
     requires = frozenset({"labels", "dyad"})
     antisymmetric = True
     description = ("Telling against guiding: advice, directives, confrontation and information given "
@@ -142,7 +143,7 @@ class DirectivenessAnalyser(BaseAnalyser):
         metrics["decisions_client"] = float(len(decisions))
         linked["decisions_client"] = tuple(decisions)
         net = {r: (directive[r] - autonomy[r]) / n[r] if n[r] else 0.0 for r in roles}
-        lean = math.tanh(SCALE * (net[Role.THERAPIST] - net[Role.CLIENT]))
+        lean = stretch(math.tanh(SCALE * (net[Role.THERAPIST] - net[Role.CLIENT])))   # 1.4: see stretch
         return DimensionResult(lean=lean, metrics=metrics, metric_turns=linked,
                                evidence=pick_evidence(contributions, lean, config.evidence_size))
 

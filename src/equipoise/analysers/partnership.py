@@ -29,7 +29,8 @@ however much they reflect (docs/power-model.md: read sessions 136 -> 174 of 264;
 2.0 had no telling component, so a therapist who lectured, with an affirmation now and then and no
 question, scored R:Q at its prior and full collaboration, and read as "between" (docs/power-model.md).
 R:Q's "good" is MITI's 2:1; RS 0.4 (about AnnoMI's upper quartile), collaboration 0.2 and T 0.6 are our
-choices, set above the medians so that the pseudo-turns alone never earn full marks. Lean = 1 - 2P: low
+choices, set above the medians so that the pseudo-turns alone never earn full marks. Lean = 1 - 2P,
+spread by :func:`~equipoise.analysers.base.stretch` (version 3.1; 0.1 becomes 0.2): low
 partnership means the therapist holds the lever. ``therapist_turns`` shows how many turns the score
 rests on. Version 1.1 scored 2 x R:Q + %CR + collaboration (good 0.1) from raw counts: three reflections
 (or three turns mislabelled as reflections) against three questions rated a fair R:Q however little the
@@ -51,7 +52,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..model import Role
-from .base import BaseAnalyser, Config, DimensionResult, DimensionWords, clip, kinds, pick_evidence, ratio
+from .base import (
+    BaseAnalyser,
+    Config,
+    DimensionResult,
+    DimensionWords,
+    clip,
+    kinds,
+    pick_evidence,
+    ratio,
+    stretch,
+)
 from .directiveness import ASKING_VIEW_MARKERS, AUTONOMY_MARKERS, therapist_direction
 from .topics import opening_positions
 
@@ -93,7 +104,7 @@ class PartnershipAnalyser(BaseAnalyser):
     """Reflections against questions, complex reflections and collaborative acts, against MITI 4.2.1."""
 
     name = "partnership"
-    version = "3.0"
+    version = "3.1"
     requires = frozenset({"labels", "dyad"})
     antisymmetric = False
     description = ("Guiding with the client rather than steering: how much of the therapist's talk is "
@@ -122,7 +133,7 @@ class PartnershipAnalyser(BaseAnalyser):
             '{more} working it out together than steering by your therapist',
         ),
         course_name='partnership')
-    power_weight = 0.5
+    power_weight = 0.0
     shared_weight = 2.0
     metric_kinds = kinds({'reflection_question_ratio': 'ratio', 'complex_reflection_share': 'share',
                     'open_question_share': 'share', 'collaboration_rate': 'rate', 'we_rate': 'rate',
@@ -219,7 +230,7 @@ class PartnershipAnalyser(BaseAnalyser):
             return DimensionResult.unavailable("no therapist turns to score", metrics, linked)
         score = sum(WEIGHTS[k] * v for k, v in components.items()) / sum(WEIGHTS[k] for k in components)
         metrics["score"] = score
-        lean = clip(1.0 - 2.0 * score)
+        lean = clip(stretch(1.0 - 2.0 * score))     # version 3.1: spread as readers read it
         notes = (f"scored on {n} therapist turns ({reflections} reflections, {questions} questions); "
                  f"each count is pulled towards the reference median by {PRIOR:g} pseudo-turns",)
         return DimensionResult(lean=lean, metrics=metrics, notes=notes, metric_turns=linked,
