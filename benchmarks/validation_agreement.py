@@ -1,6 +1,12 @@
 """Agreement of the profile with a reader's judgements on the validation suite (tests/validation/).
 
     .venv/bin/python benchmarks/validation_agreement.py [--judgements FILE] [--quiet]
+    .venv/bin/python benchmarks/validation_agreement.py --all
+
+``--all`` runs the development suite and every hold-out under tests/validation/ and prints one line per
+set (judgements agreed of those counted) and the pooled table per dimension. Every hold-out but the
+newest has been read while the model was developed, so the pooled figure is not a held-out one; each
+set's first-run figure is in tests/validation/README.md.
 
 Runs every session of the judgements file through the pipeline and prints, per dimension (and ``power``,
 the summary's power lean), how many of the reader's judgements the lean agrees with (rule in
@@ -24,6 +30,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--judgements", type=Path, default=SUITE)
     parser.add_argument("--quiet", action="store_true", help="only the table")
+    parser.add_argument("--all", action="store_true",
+                        help="every judgements file under tests/validation/, one line each, then pooled")
     args = parser.parse_args()
 
     import equipoise
@@ -33,6 +41,19 @@ def main() -> None:
     def analyse(path: Path, therapist: str | None) -> Profile:
         return equipoise.analyse(equipoise.load(path, therapist=(therapist,) if therapist else ()))
 
+    if args.all:
+        pooled = []
+        files = [SUITE, *sorted(SUITE.parent.glob("holdout*/judgements.toml"),
+                                key=lambda f: (len(f.parent.name), f.parent.name))]
+        for path in files:
+            found = run_suite(path, analyse)
+            agree = sum(item.agrees for item in found)
+            name = "suite" if path == SUITE else path.parent.name
+            print(f"{name:<12} {agree:>4} / {len(found):<4} {agree / len(found):.2f}", flush=True)
+            pooled.extend(found)
+        print()
+        print(describe(agreement(pooled)))
+        return
     comparisons = run_suite(args.judgements, analyse)
     print(describe(agreement(comparisons)))
     if args.quiet:
