@@ -54,7 +54,8 @@ PARTNERSHIP_WEIGHTS = SHARED_WEIGHTS
 SUMMARY_WEIGHTS: dict[str, Mapping[str, float]] = {
     "power_lean": POWER_WEIGHTS, "shared_power": SHARED_WEIGHTS}
 SUMMARY_VERSION = "2.4"
-#: The power lean is the weighted mean of the levers times this gain, clipped to [-1, 1] (version 2.2).
+#: The power lean is the weighted mean of the levers times this gain, clipped to [-1, 1] (1.25 since
+#: version 2.4; 2.2 introduced it at 1.25, 2.3 used 1.5).
 POWER_GAIN = 1.25
 #: Smallest spread of a reference range, so that a dimension whose good sessions all lean alike does not
 #: make every other value read as far away.

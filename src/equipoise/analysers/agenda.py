@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 from ..model import Role
 from .base import BaseAnalyser, Config, DimensionResult, DimensionWords, balance, kinds, pick_evidence, ratio
 from .text import asks, overlap
-from .topics import opening_positions
+from .topics import openings_by_role
 
 if TYPE_CHECKING:
     from ..label.labels import Labels
@@ -123,13 +123,11 @@ class AgendaAnalyser(BaseAnalyser):
         assert labels is not None
         turns = transcript.turns
         roles = (Role.THERAPIST, Role.CLIENT)
-        openings: dict[Role, list[int]] = {r: [] for r in roles}
-        contributions: dict[int, float] = {}
-        for pos in opening_positions(turns, config, labels):
-            role = turns[pos].role
-            if role in openings:
-                openings[role].append(turns[pos].index)
-                contributions[turns[pos].index] = 1.0 if role is Role.THERAPIST else -1.0
+        openings = openings_by_role(turns, config, labels)
+        therapist_openings = set(openings[Role.THERAPIST])
+        contributions: dict[int, float] = {
+            i: 1.0 if i in therapist_openings else -1.0
+            for i in sorted(openings[Role.THERAPIST] + openings[Role.CLIENT])}
         questions = {r: 0.0 for r in roles}
         asked: dict[Role, list[int]] = {r: [] for r in roles}
         closed: list[int] = []

@@ -197,6 +197,20 @@ def clip(value: float, low: float = -1.0, high: float = 1.0) -> float:
     return max(low, min(high, value))
 
 
+#: Pseudo-observations by which :func:`shrunk` pulls a share towards its reference (shrinkage for small
+#: counts; partnership and client agency).
+PRIOR = 4.0
+
+
+def shrunk(count: float, total: float, reference: float, prior: float = PRIOR) -> float:
+    """count / total pulled towards ``reference`` by ``prior`` pseudo-observations.
+
+    >>> round(shrunk(3, 3, 0.25), 3), round(shrunk(30, 30, 0.25), 3)
+    (0.571, 0.912)
+    """
+    return (count + prior * reference) / (total + prior)
+
+
 #: Exponent of :func:`stretch`: 0.1 becomes 0.2, 0.5 becomes 0.62, and 0 and +-1 stay put.
 STRETCH = 0.7
 

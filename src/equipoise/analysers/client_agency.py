@@ -69,10 +69,11 @@ from .base import (
     kinds,
     pick_evidence,
     ratio,
+    shrunk,
 )
-from .directiveness import is_directive, therapist_direction
+from .directiveness import DIRECTIVE_RATE_MEDIAN, is_directive, therapist_direction
 from .text import content_words
-from .topics import opening_positions
+from .topics import openings_by_role
 
 if TYPE_CHECKING:
     from ..label.labels import Labels, TurnLabels
@@ -82,10 +83,10 @@ if TYPE_CHECKING:
 #: The shares whose mean (times engagement) is the agency score (version 2.2 added the goal proposals).
 AGENCY_PARTS = frozenset({"change_talk_share", "client_topic_share", "pushback_followed_share",
                           "goal_share_client"})
-#: The therapist-direction component (version 2.5): its weight beside the shares (1 each), the directive
-#: rate at which it is 0 (our choice, above AnnoMI's high-quality p95 of 0.2), and the shrinkage towards
-#: the reference median (0.056) by PRIOR pseudo-turns, as partnership does.
-DIRECTION_WEIGHT, DIRECTION_FULL, DIRECTION_REFERENCE, PRIOR = 2.0, 0.3, 0.056, 4.0
+#: The therapist-direction component (version 2.5): its weight beside the shares (1 each) and the directive
+#: rate at which it is 0 (our choice, above AnnoMI's high-quality p95 of 0.2); the rate is shrunk towards
+#: the reference median as partnership shrinks it.
+DIRECTION_WEIGHT, DIRECTION_FULL = 2.0, 0.3
 #: A client turn right after a therapist's directive act that asks it away or refuses it is pushback, even
 #: when it is not sustain talk ("Please don't tell my mum", "Can I at least ...").
 _RESISTS = re.compile(
@@ -173,12 +174,9 @@ class ClientAgencyAnalyser(BaseAnalyser):
                 if label.talk_type == "change":
                     change.append(turn.index)
                     contributions[turn.index] = contributions.get(turn.index, 0.0) - 0.5
-        openings: dict[Role, list[int]] = {Role.THERAPIST: [], Role.CLIENT: []}
-        for pos in opening_positions(turns, config, labels):
-            if turns[pos].role in openings:
-                openings[turns[pos].role].append(turns[pos].index)
-                if turns[pos].role is Role.CLIENT:
-                    contributions[turns[pos].index] = contributions.get(turns[pos].index, 0.0) - 0.5
+        openings = openings_by_role(turns, config, labels)
+        for index in openings[Role.CLIENT]:
+            contributions[index] = contributions.get(index, 0.0) - 0.5
         pushbacks: list[int] = []
         followed: dict[int, None] = {}    # therapist replies, in order, each once
         confronted: dict[int, None] = {}
@@ -223,7 +221,7 @@ class ClientAgencyAnalyser(BaseAnalyser):
         metrics["directive_rate_therapist"] = ratio(directive, n_therapist)
         parts = [(1.0, v) for k, v in metrics.items() if k in AGENCY_PARTS and v is not None]
         if parts and n_therapist:
-            rate = (directive + PRIOR * DIRECTION_REFERENCE) / (n_therapist + PRIOR)
+            rate = shrunk(directive, n_therapist, DIRECTIVE_RATE_MEDIAN)
             parts.append((DIRECTION_WEIGHT, 1.0 - min(rate / DIRECTION_FULL, 1.0)))
         agency = sum(w * v for w, v in parts) / sum(w for w, _ in parts) if parts else None
         engagement = metrics["engagement"]

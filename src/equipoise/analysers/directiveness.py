@@ -57,6 +57,9 @@ AUTONOMY_MARKERS = frozenset({"permission", "autonomy", "options"})
 ASKING_VIEW_MARKERS = frozenset({"collaboration", "feedback_request"})
 ASKING_VIEW_WEIGHT = 0.5
 SCALE = 3.0
+#: Median of ``directive_rate_therapist`` in AnnoMI's high-quality sessions (docs/power-model.md, Norms):
+#: the reference partnership and client agency shrink the therapist's direction towards.
+DIRECTIVE_RATE_MEDIAN = 0.056
 #: Weight of a client's own decision or plan (version 1.3): half a directive act of the client.
 CLIENT_DECISION = 0.5
 #: Weight of a directive act seen only by the learned heads (no directive, advice or confront marker).

@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Role
 from .base import (
+    PRIOR,
     BaseAnalyser,
     Config,
     DimensionResult,
@@ -61,10 +62,11 @@ from .base import (
     kinds,
     pick_evidence,
     ratio,
+    shrunk,
     stretch,
 )
-from .directiveness import ASKING_VIEW_MARKERS, AUTONOMY_MARKERS, therapist_direction
-from .topics import opening_positions
+from .directiveness import ASKING_VIEW_MARKERS, AUTONOMY_MARKERS, DIRECTIVE_RATE_MEDIAN, therapist_direction
+from .topics import openings_by_role
 
 if TYPE_CHECKING:
     from ..label.labels import Labels
@@ -84,20 +86,10 @@ TOPICS_GOOD = 0.75
 #: Therapist directive acts per therapist turn (directiveness's weighting) at which the direction
 #: component is 0 (version 3.0; our choice, about AnnoMI's high-quality p95).
 DIRECTION_FULL = 0.2
-#: Pseudo-turns added to every count, at the reference medians below (shrinkage for small counts).
-PRIOR = 4.0
-#: Medians in AnnoMI's high-quality training sessions (out-of-fold labels; docs/power-model.md, Norms).
+#: Medians in AnnoMI's high-quality training sessions (out-of-fold labels; docs/power-model.md, Norms);
+#: every count is shrunk towards them by ``PRIOR`` pseudo-turns (:func:`~equipoise.analysers.base.shrunk`).
 REFERENCE = {"rs": 0.25, "rq": 1.0, "collaboration": 0.1, "telling": 0.07, "topics": 0.556,
-             "direction": 0.056}
-
-
-def shrunk(count: float, total: float, reference: float, prior: float = PRIOR) -> float:
-    """count / total pulled towards ``reference`` by ``prior`` pseudo-observations.
-
-    >>> round(shrunk(3, 3, 0.25), 3), round(shrunk(30, 30, 0.25), 3)
-    (0.571, 0.912)
-    """
-    return (count + prior * reference) / (total + prior)
+             "direction": DIRECTIVE_RATE_MEDIAN}
 
 
 class PartnershipAnalyser(BaseAnalyser):
@@ -176,15 +168,9 @@ class PartnershipAnalyser(BaseAnalyser):
             if push:
                 contributions[turn.index] = push
         directive, _, directive_turns = therapist_direction(transcript, labels)
-        openings = {Role.THERAPIST: 0, Role.CLIENT: 0}
-        client_openings: list[int] = []
-        for pos in opening_positions(transcript.turns, config, labels):
-            role = transcript.turns[pos].role
-            if role in openings:
-                openings[role] += 1
-                if role is Role.CLIENT:
-                    client_openings.append(transcript.turns[pos].index)
-        n_openings = openings[Role.THERAPIST] + openings[Role.CLIENT]
+        openings = openings_by_role(transcript.turns, config, labels)
+        client_openings = openings[Role.CLIENT]
+        n_openings = len(openings[Role.THERAPIST]) + len(client_openings)
         reflections, questions = len(found["reflections"]), len(found["questions"])
         complex_, open_, collaborative, we = (len(found[k])
                                               for k in ("complex", "open", "collaborative", "we"))

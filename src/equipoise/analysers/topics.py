@@ -1,4 +1,4 @@
-"""Topic openings: turns with little in common with the recent context (used by agenda and client agency).
+"""Topic openings: turns with little in common with the recent context (agenda, client agency, partnership).
 
 A turn opens a topic when it has at least ``topic_min_words`` content words and fewer than
 ``topic_threshold`` of them occur in the previous ``topic_context`` turns (lexical similarity; the
@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..model import Turn
+from ..model import Role, Turn
 from .base import Config
 from .text import content_words
 
@@ -41,4 +41,21 @@ def opening_positions(turns: Sequence[Turn], config: Config, labels: Labels | No
             context |= content_words(prev.text)
         if len(words & context) / len(words) < config.topic_threshold:
             found.append(pos)
+    return found
+
+
+def openings_by_role(turns: Sequence[Turn], config: Config,
+                     labels: Labels | None = None) -> dict[Role, list[int]]:
+    """The turn indices (``Turn.index``) of the therapist's and the client's topic openings, in order.
+
+    >>> from equipoise.model import Speaker
+    >>> t, c = Speaker("T", Role.THERAPIST), Speaker("C", Role.CLIENT)
+    >>> openings_by_role([Turn(0, t, "How has the week at work been?"),
+    ...                   Turn(1, c, "My sister moved away in March.")], Config())
+    {<Role.THERAPIST: 'therapist'>: [0], <Role.CLIENT: 'client'>: [1]}
+    """
+    found: dict[Role, list[int]] = {Role.THERAPIST: [], Role.CLIENT: []}
+    for pos in opening_positions(turns, config, labels):
+        if turns[pos].role in found:
+            found[turns[pos].role].append(turns[pos].index)
     return found
