@@ -121,11 +121,16 @@ def run_suite(path: Path, analyse: Callable[[Path, str | None], Profile]) -> lis
 
 def agreement(comparisons: Iterable[Comparison]) -> dict[str, tuple[int, int]]:
     """Per dimension (and ``all``), (agreeing, counted) judgements."""
+    return _tally((item.judgement.dimension, item.agrees) for item in comparisons)
+
+
+def _tally(rows: Iterable[tuple[str, bool]]) -> dict[str, tuple[int, int]]:
+    """(agreeing, counted) per dimension and for ``all`` from (dimension, agrees) rows, first seen first."""
     table: dict[str, list[int]] = {}
-    for item in comparisons:
-        for key in (item.judgement.dimension, "all"):
+    for dimension, agrees in rows:
+        for key in (dimension, "all"):
             row = table.setdefault(key, [0, 0])
-            row[0] += item.agrees
+            row[0] += agrees
             row[1] += 1
     return {k: (v[0], v[1]) for k, v in table.items()}
 
@@ -143,17 +148,9 @@ def reader_agreement(first: Iterable[SessionJudgements],
     {'floor': (1, 1), 'all': (1, 2), 'agenda': (0, 1)}
     """
     theirs = {(j.session, j.dimension): j.side for s in second for j in s.judgements}
-    table: dict[str, list[int]] = {}
-    for session in first:
-        for judgement in session.judgements:
-            other = theirs.get((judgement.session, judgement.dimension))
-            if other is None or "unsure" in (other, judgement.side):
-                continue
-            for key in (judgement.dimension, "all"):
-                row = table.setdefault(key, [0, 0])
-                row[0] += other == judgement.side
-                row[1] += 1
-    return {k: (v[0], v[1]) for k, v in table.items()}
+    both = ((j, theirs.get((j.session, j.dimension))) for session in first for j in session.judgements)
+    return _tally((j.dimension, other == j.side) for j, other in both
+                  if other is not None and "unsure" not in (other, j.side))
 
 
 def describe(table: Mapping[str, tuple[int, int]]) -> str:
