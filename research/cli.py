@@ -23,6 +23,7 @@ from equipoise.label.train import (
     featurise,
     fit_space,
     gold_column,
+    load_corpora,
     perturb_sessions,
     perturbed_copies,
     video_folds,
@@ -49,6 +50,17 @@ def cv_parser(description: str, *, inner: bool = True, quick: bool = True) -> ar
                             help="keep this share of ESConv's conversations (quick checks only)")
     parser.add_argument("--json", type=Path, default=None, help="also write the per-fold scores here")
     return parser
+
+
+def plain_cv_setup(description: str) -> tuple[argparse.Namespace, TrainConfig, list[Session],
+                                                Callable[[str], None]]:
+    """What a script without inner folds or quick checks starts with: its parsed arguments
+    (:func:`cv_parser`), the training config of those folds and seed, the sessions of ``--data`` and a
+    progress printer."""
+    args = cv_parser(description, inner=False, quick=False).parse_args()
+    progress = progress_printer()
+    sessions, _ = load_corpora(args.data)
+    return args, TrainConfig(folds=args.folds, seed=args.seed), sessions, progress
 
 
 def progress_printer(start: float | None = None) -> Callable[[str], None]:

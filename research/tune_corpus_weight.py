@@ -29,8 +29,8 @@ from typing import Any
 import numpy as np
 
 from equipoise.label.data import Session
-from equipoise.label.train import TrainConfig, _macro_f1, fit_head, gold_column, load_corpora, row_weights
-from research.cli import NO_PUNCTUATION, cv_parser, outer_folds, progress_printer, sd
+from equipoise.label.train import TrainConfig, _macro_f1, fit_head, gold_column, row_weights
+from research.cli import NO_PUNCTUATION, outer_folds, plain_cv_setup, sd
 
 #: ESConv's row weight in the tuned head, and C, per tuned head
 WEIGHTS = (0.0, 0.15, 0.3, 0.5)
@@ -103,12 +103,7 @@ def table(results: dict[tuple[str, float, float], dict[str, Any]],
 
 
 def main() -> None:
-    parser = cv_parser(__doc__.splitlines()[0], inner=False, quick=False)
-    args = parser.parse_args()
-    progress = progress_printer()
-
-    config = TrainConfig(folds=args.folds, seed=args.seed)
-    sessions, _ = load_corpora(args.data)
+    args, config, sessions, progress = plain_cv_setup(__doc__.splitlines()[0])
     results = tune(sessions, config, progress=progress)
     if args.json:
         args.json.write_text(json.dumps(

@@ -123,7 +123,7 @@ def test_swapping_roles_flips_every_antisymmetric_lean(session: tuple[Transcript
                                           "Sam": Speaker("Sam", Role.THERAPIST)})
     before, after = _leans(transcript, labels), _leans(swapped, labels)
     checked = [a.name for a in registry.all_analysers() if a.antisymmetric]
-    expected = {"floor", "agenda", "directiveness", "disclosure", "accommodation"}
+    expected = {"floor", "agenda", "disclosure", "accommodation"}
     assert expected <= set(checked)
     for name in checked:
         assert (before[name] is None) == (after[name] is None), name

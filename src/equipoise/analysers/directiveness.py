@@ -72,7 +72,10 @@ class DirectivenessAnalyser(BaseAnalyser):
     name = "directiveness"
     version = "1.4"
     requires = frozenset({"labels", "dyad"})
-    antisymmetric = True
+    #: Not since version 1.3: a client's own decision counts half a directive act of the client, while a
+    #: therapist stating a plan of their own directs no one, so swapping the roles does not flip the lean
+    #: exactly (it does for every other act).
+    antisymmetric = False
     description = ("Telling against guiding: advice, directives, confrontation and information given "
                    "without asking, set against asking permission, offering options, asking the client's "
                    "view and emphasising the client's autonomy.")

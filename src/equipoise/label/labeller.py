@@ -16,7 +16,7 @@ from ..model import Role, Transcript
 from .features import split_spans
 from .labels import Labels, TurnLabels, UtteranceLabels
 from .markers import MARKER_NAMES, RULES_VERSION, answers_closed_question, find_markers
-from .stance import derive_stance
+from .stance import derive_stance, stance_phrases
 
 if TYPE_CHECKING:  # numpy, scipy and the artifact load on first use, keeping `import equipoise.label` cheap
     import numpy as np
@@ -122,7 +122,7 @@ class TrainedLabeller:
                 if support != "none" and p_s >= 0.5 and support not in markers:
                     markers = tuple(m for m in MARKER_NAMES if m in markers or m == support)
             rule = derive_stance(markers, behaviour, sub["input_type"],
-                                 previous_permission=previous_permission)
+                                 previous_permission=previous_permission, phrases=stance_phrases(text))
             # The rule decides where it sees an explicit move (confronting, advice with or without
             # permission, asking permission, affirming, handing over the choice); the learned head decides
             # the rest, where phrase rules are silent. The corpora code such moves unevenly (AnnoMI's

@@ -41,8 +41,10 @@ class Marker:
 #: :mod:`equipoise.label.stance`. 2: suggestions and self-disclosure as support conversations phrase
 #: them, and options offered as "... or ...; which would you prefer?". 3: pushback as "I don't think I",
 #: "I don't want to ... yet", "I didn't like"; a bare "no" answering a closed question is not
-#: disagreement (:func:`answers_closed_question`); imperatives after "then"/"and".
-RULES_VERSION = "4"
+#: disagreement (:func:`answers_closed_question`); imperatives after "then"/"and". 5: the stance's phrase
+#: moves (:func:`equipoise.label.stance.stance_phrases`): support, affirmation, autonomy and permission in
+#: other words, imperatives of any common verb, confronting and warning, as support conversations say them.
+RULES_VERSION = "5"
 
 MARKERS: tuple[Marker, ...] = (
     Marker(
