@@ -89,8 +89,12 @@ class TrainedLabeller:
         previous_permission = False
         for i, (text, role) in enumerate(zip(texts, roles, strict=True)):
             previous = texts[i - 1] if i > 0 and roles[i - 1] is not role else None
+            # The stance's phrases are read in the whole turn and in each of its utterances, so that a
+            # sentence start the splitter finds in unpunctuated text counts as one.
+            phrases = stance_phrases(text).union(*(stance_phrases(text[a:b]) for a, b in spans[i]))
             values = self._one(text, role, {n: p[i] for n, p in turn_proba.items()},
-                               previous_permission=previous_permission, previous_text=previous)
+                               previous_permission=previous_permission, previous_text=previous,
+                               phrases=phrases)
             if role is Role.THERAPIST:
                 previous_permission = "permission" in values["markers"]
             rule = values.pop("stance_rule", None)
@@ -99,7 +103,7 @@ class TrainedLabeller:
         return Labels(tuple(turns), self.name, self.version)
 
     def _one(self, text: str, role: Role, proba: dict[str, np.ndarray], *, previous_permission: bool,
-             previous_text: str | None) -> dict[str, object]:
+             previous_text: str | None, phrases: frozenset[str] | None = None) -> dict[str, object]:
         """Labels of one turn or utterance from its probabilities, its markers and its context."""
         heads = self.artifact.heads
 
@@ -122,7 +126,8 @@ class TrainedLabeller:
                 if support != "none" and p_s >= 0.5 and support not in markers:
                     markers = tuple(m for m in MARKER_NAMES if m in markers or m == support)
             rule = derive_stance(markers, behaviour, sub["input_type"],
-                                 previous_permission=previous_permission, phrases=stance_phrases(text))
+                                 previous_permission=previous_permission,
+                                 phrases=stance_phrases(text) if phrases is None else phrases)
             # The rule decides where it sees an explicit move (confronting, advice with or without
             # permission, asking permission, affirming, handing over the choice); the learned head decides
             # the rest, where phrase rules are silent. The corpora code such moves unevenly (AnnoMI's

@@ -36,6 +36,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
+from .features import normalise
 from .labels import Stance
 
 STANCE_CLASSES: tuple[Stance, ...] = ("directive", "collaborative", "neutral")
@@ -153,7 +154,7 @@ def stance_phrases(text: str) -> frozenset[str]:
     ...  "It sounds like the nights are the hardest.", "Thank you for telling me.", "Take care x")]
     [[], [], [], [], []]
     """
-    text = text.replace("\u2019", "'")
+    text = normalise(text)      # lower case, straight apostrophes, no fillers or repeated words
     patterns = (("support", _SUPPORT), ("affirm", _AFFIRM), ("adhere", _ADHERE), ("direct", _DIRECT),
                 ("confront", _CONFRONT))
     return frozenset(name for name, pattern in patterns if pattern.search(text))
