@@ -62,11 +62,12 @@ def long_session(sources: Sequence, n_turns: int = 600):
 
 
 def _forget_texts() -> None:
-    """Empty the per-text caches (normalised text, utterance spans, markers), so that a repeat pays for
-    every text again, as a new session does; otherwise the best of the repeats measures the caches."""
-    from equipoise.label import features, markers
+    """Empty the per-text caches (normalised text, utterance spans, markers, stance phrases), so that a
+    repeat pays for every text again, as a new session does; otherwise the best of the repeats measures
+    the caches."""
+    from equipoise.label import features, markers, stance
 
-    for cached in (features.normalise, features.split_spans, markers.find_markers):
+    for cached in (features.normalise, features.split_spans, markers.find_markers, stance.stance_phrases):
         cached.cache_clear()
 
 

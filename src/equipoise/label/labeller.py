@@ -91,7 +91,8 @@ class TrainedLabeller:
             previous = texts[i - 1] if i > 0 and roles[i - 1] is not role else None
             # The stance's phrases are read in the whole turn and in each of its utterances, so that a
             # sentence start the splitter finds in unpunctuated text counts as one.
-            phrases = stance_phrases(text).union(*(stance_phrases(text[a:b]) for a, b in spans[i]))
+            phrases = (stance_phrases(text).union(*(stance_phrases(text[a:b]) for a, b in spans[i]))
+                       if role is Role.THERAPIST else None)
             values = self._one(text, role, {n: p[i] for n, p in turn_proba.items()},
                                previous_permission=previous_permission, previous_text=previous,
                                phrases=phrases)

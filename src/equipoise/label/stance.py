@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from functools import lru_cache
 
 from .features import normalise
 from .labels import Stance
@@ -140,6 +141,7 @@ _CONFRONT = re.compile(
     r")", _I)
 
 
+@lru_cache(maxsize=8192)
 def stance_phrases(text: str) -> frozenset[str]:
     """The stance's phrase moves in one turn: ``support``, ``affirm`` and ``adhere`` (MI-adherent),
     ``direct`` and ``confront`` (MI-non-adherent).
