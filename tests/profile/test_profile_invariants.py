@@ -158,3 +158,28 @@ def test_any_session_gives_a_valid_profile_or_says_why(session: tuple[Transcript
             assert dim.lean is None and dim.reason
     if profile.partnership is not None:
         assert 0.0 <= profile.partnership <= 1.0 and -1.0 <= profile.power_lean <= 1.0  # type: ignore[operator]
+
+
+def test_directiveness_is_antisymmetric_but_for_the_clients_own_decisions() -> None:
+    """Swapping roles flips directiveness exactly unless a client states a decision of their own, which
+    counts half a directive act of the client (version 1.3) while a therapist's own plan directs no one."""
+    from equipoise.analysers.base import Config
+    from equipoise.analysers.directiveness import ANALYSER
+    from equipoise.label.labels import Labels, TurnLabels
+
+    ana, sam = Speaker("Ana", Role.THERAPIST), Speaker("Sam", Role.CLIENT)
+    labels = Labels((TurnLabels(markers=("autonomy",)), TurnLabels(), TurnLabels(markers=("directive",)),
+                     TurnLabels()), "hand", "1")
+
+    def lean(texts: list[str], speakers: tuple[Speaker, Speaker]) -> float:
+        turns = [Turn(i, speakers[i % 2], text) for i, text in enumerate(texts)]
+        result = ANALYSER.analyse(Transcript.from_turns("d", turns), labels, Config())
+        assert result.lean is not None
+        return result.lean
+
+    swapped = (Speaker("Ana", Role.CLIENT), Speaker("Sam", Role.THERAPIST))
+    acts = ["It's up to you when.", "Okay.", "Write it down tonight.", "Right."]
+    assert math.isclose(lean(acts, (ana, sam)), -lean(acts, swapped), abs_tol=1e-9)
+    decided = ["It's up to you when.", "I'll ring my sister on Sunday.", "Write it down tonight.", "Right."]
+    assert lean(decided, (ana, sam)) < 0.0        # the therapist's acts net 0; the decision leans it
+    assert not math.isclose(lean(decided, (ana, sam)), -lean(decided, swapped), abs_tol=1e-9)
