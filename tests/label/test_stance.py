@@ -84,6 +84,12 @@ def test_stance_macro_f1_on_hand_labelled_sentences(split: str) -> None:
     ("why dont you just quit", {"direct"}),
     ("You're being really dramatic about this.", {"confront"}),
     ("Keep this up and you'll end up in hospital.", {"confront"}),
+    ("It's not your fault he left.", {"support"}),
+    ("you didnt deserve any of that", {"support"}),
+    ("You're stronger than you think.", {"affirm"}),
+    ("You did the right thing ringing us tonight.", {"affirm"}),
+    ("if you skip the meeting again they won't be there for you", {"confront"}),
+    ("Don't expect anyone to help you if you won't help yourself.", {"confront"}),
 ])
 def test_stance_phrases_find_the_move(text: str, moves: set[str]) -> None:
     assert moves <= stance_phrases(text)
@@ -101,6 +107,9 @@ def test_stance_phrases_find_the_move(text: str, moves: set[str]) -> None:
     "Did you try calling them?",
     "How long has this been going on?",
     "I hope you brought the forms.",
+    "If you keep the diary, we can look at it next week.",
+    "It's not your turn yet.",
+    "You did the forms already?",
 ])
 def test_stance_phrases_leave_other_turns_alone(text: str) -> None:
     assert not stance_phrases(text) & {"support", "direct", "confront"}
@@ -121,11 +130,13 @@ def test_phrase_moves_decide_the_rule_where_markers_are_silent() -> None:
 # labeller or read its rules. The first was run with rules 4 (0.696) and with the support phrases alone
 # (0.759), then read while the other phrases were written: it now measures nothing. The second was first
 # run with rules 5 (0.637 with rules 4, 0.782 with rules 5), then read. The third (chat and transcribed
-# speech) was first run with the final rules 5 (0.675 with rules 4, 0.802). Floors below the first runs.
+# speech) was first run with rules 5 (0.675 with rules 4, 0.802). The fourth was first run before and after
+# the last phrases (0.552 with rules 4, 0.715, 0.727). Floors below the first runs.
 @pytest.mark.parametrize(("name", "floor"), [("stance_support_dev.csv", 0.90),
                                              ("stance_peer_holdout.csv", 0.70),
                                              ("stance_peer_holdout2.csv", 0.72),
-                                             ("stance_peer_holdout3.csv", 0.72)])
+                                             ("stance_peer_holdout3.csv", 0.72),
+                                             ("stance_peer_holdout4.csv", 0.68)])
 def test_stance_on_peer_support_sentences(name: str, floor: float) -> None:
     result = evaluate_stance(load_labeller(), Path(__file__).with_name(name))
     assert result.n >= 40

@@ -75,6 +75,10 @@ _SUPPORT = re.compile(
     r"i\s+know\s+how\s+(?:much\s+|hard\s+|painful\s+)?(?:it|that|this)\s+(?:hurts|feels|is)|"
     r"(?:sending|big|virtual)\s+(?:you\s+)?(?:(?:a|an|some|lots\s+of)\s+)?(?:\w+\s+)?(?:hugs?|love|strength)\b|"
     r"(?:thinking\s+of|praying\s+for)\s+(?:you|u)\b|"
+    r"(?:you'?re|you\s+are|ur|u\s+r)\s+(?:not|never)\s+(?:a\s+burden|being\s+a\s+burden|weak|stupid|crazy|"
+    r"overreacting|a\s+failure|broken)|(?:it'?s|its|it\s+is|that'?s|thats|that\s+is)\s+(?:not|never)\s+(?:your|ur)\s+"
+    r"fault|(?:you|u)\s+(?:didn'?t|didnt|don'?t|dont|do\s+not|did\s+not)\s+deserve|"
+    r"(?:would\s+have|would'?ve|wouldve)\s+(?:hurt|upset|crushed|floored|scared)\s+me\s+too|"
     r"i\s+(?:really\s+|truly\s+)?hope\s+(?:things|it|you|u|tomorrow|today|this|the\s+\w+)\s+(?:get|gets|feel|go|goes|"
     r"find|turn|turns|work|works|start|starts|improve|improves|can)"
     r")", _I)
@@ -90,7 +94,11 @@ _AFFIRM = re.compile(
     r"(?:you|u)(?:'ve|\s+have|ve)?\s+(?:handled|managed|coped\s+with|dealt\s+with|done)\s+[^.?!]{0,40}?\b(?:well|better|"
     r"brilliantly|amazingly|so\s+well)\b|"
     r"(?:you|u)(?:'ve|\s+have|ve)\s+kept\s+(?:showing\s+up|going|trying|at\s+it)|"
-    r"proud\s+of\s+(?:you|u|yourself)\b"
+    r"proud\s+of\s+(?:you|u|yourself)\b|says\s+(?:a\s+lot|so\s+much|something)\s+(?:good\s+)?about\s+(?:you|u)\b|"
+    r"(?:stronger|braver|more\s+(?:resourceful|capable|resilient))\s+than\s+(?:you|u)\s+(?:think|give|realise|realize|know)|"
+    r"(?:you|u)\s+(?:did|made)\s+the\s+right\s+(?:thing|call|choice)|good\s+on\s+(?:you|u|ya)\b|"
+    r"(?:you'?re|you\s+are|ur|u\s+r)\s+doing\s+(?:really\s+|so\s+)?(?:great|amazing|brilliantly|so\s+well|really\s+well|"
+    r"the\s+best\s+(?:you|u)\s+can)"
     r")", _I)
 #: MISC "Emphasize autonomy", "Seek collaboration" and "Ask permission" in other words than the markers.
 _ADHERE = re.compile(
@@ -137,7 +145,11 @@ _CONFRONT = re.compile(
     r"if\s+(?:you|u)\s+(?:actually|really|truly)\s+(?:wanted|cared|meant)|"
     r"(?:carry\s+on|keep\s+(?:going|this\s+up|that\s+up|doing\s+(?:this|that)))\s+(?:like\s+(?:this|that)\s+)?"
     r"(?:and|or)\s+(?:you|u|your|ur)\b|"
-    r"(?:you'?ll|you\s+will|u\s+will|your\s+\w+\s+(?:will|'ll))\s+(?:end\s+up|regret|lose|stop|never|ruin|destroy|wreck)\b"
+    r"(?:you'?ll|you\s+will|u\s+will|your\s+\w+\s+(?:will|'ll))\s+(?:end\s+up|regret|lose|stop|never|ruin|destroy|wreck)\b|"
+    r"(?:don'?t|dont|do\s+not)\s+expect\s+(?:\w+\s+){0,3}to\b|\bor\s+else\b|before\s+it'?s\s+too\s+late|"
+    r"\bif\s+(?:you|u)\s+(?:don'?t|dont|do\s+not|keep|carry\s+on|continue|go\s+back|relapse|skip|ignore)\b[^.?!]{0,60}?"
+    r"\b(?:you'?re\s+(?:going|gonna)\s+to|(?:you|u|they|it)(?:'ll|\s+will)\s+(?:end|lose|never|get\s+worse|regret|be\s+(?:gone|"
+    r"back|sorry|dead|in\s+trouble))|won'?t\s+(?:be\s+(?:around|there)|last|have))"
     r")", _I)
 
 
