@@ -70,6 +70,10 @@ def test_stance_macro_f1_on_hand_labelled_sentences(split: str) -> None:
 # and counter-examples written before the rules were run on them.
 @pytest.mark.parametrize(("text", "moves"), [
     ("Oh hun, I'm really sorry you're dealing with all this.", {"support"}),
+    ("I'm so sorry you're going through this.", {"support"}),
+    ("That must be so hard for you.", {"support"}),
+    ("You're not alone in this.", {"support"}),
+    ("No wonder you're tired.", {"support"}),
     ("that must have been so scary for you", {"support"}),
     ("It's completely understandable to feel numb after a loss.", {"support"}),
     ("im here if u want to vent more", {"support"}),
@@ -97,6 +101,9 @@ def test_stance_phrases_find_the_move(text: str, moves: set[str]) -> None:
 
 @pytest.mark.parametrize("text", [
     "Sorry, I'm running a few minutes late.",
+    "Sorry, I interrupted you.",
+    "I'm sorry I'm late.",
+    "It's been a hard year for you.",
     "It sounds like mornings are the hardest part.",
     "That's hard to say without knowing more.",
     "Tell me more about your sister.",

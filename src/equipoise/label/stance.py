@@ -13,7 +13,8 @@ A documented rule over the rule-based markers of the turn, its phrase moves (:fu
 3. otherwise **collaborative** for MI-adherent moves: ``permission``, ``autonomy``, ``affirmation``,
    ``options``, ``feedback_request``, ``collaboration`` markers, learned ``input_type`` ``options`` or
    ``negotiation`` (offering choices, agreeing an agenda together), or a phrase of MISC's Support
-   (sympathy, compassion, understanding), Affirm or autonomy and collaboration in other words;
+   (sympathy, compassion, understanding), Affirm or autonomy and collaboration in other words (a turn
+   the heads call a question keeps only the last two: "I'm sorry to hear that. How long ...?" asks);
 4. otherwise **neutral** (plain questions, reflections, information, small talk).
 
 The phrases (rules 5) were written for peer-support conversations, where a hand-labelled hold-out of
@@ -172,20 +173,6 @@ def stance_phrases(text: str) -> frozenset[str]:
     patterns = (("support", _SUPPORT), ("affirm", _AFFIRM), ("adhere", _ADHERE), ("direct", _DIRECT),
                 ("confront", _CONFRONT))
     return frozenset(name for name, pattern in patterns if pattern.search(text))
-
-
-def supports(text: str) -> bool:
-    """Whether a turn says support as MISC codes it: sympathy, compassion or understanding.
-
-    >>> [supports(t) for t in ("I'm so sorry you're going through this.", "That must be so hard for you.",
-    ...                        "You're not alone in this.", "I'm here for you.", "No wonder you're tired.")]
-    [True, True, True, True, True]
-    >>> [supports(t) for t in ("Sorry, I interrupted you.", "I'm sorry I'm late.",
-    ...                        "It sounds like the nights are the hardest.", "It's been a hard year for you.",
-    ...                        "That's hard to say without more detail.")]
-    [False, False, False, False, False]
-    """
-    return "support" in stance_phrases(text)
 
 
 def derive_stance(markers: Collection[str], behaviour: str | None, input_type: str | None, *,
