@@ -117,6 +117,8 @@ def test_stance_phrases_find_the_move(text: str, moves: set[str]) -> None:
     "If you keep the diary, we can look at it next week.",
     "It's not your turn yet.",
     "You did the forms already?",
+    "The thought was that everyone knows you're stupid.",
+    "Knowing isn't enough on its own, and I don't expect it to be.",
 ])
 def test_stance_phrases_leave_other_turns_alone(text: str) -> None:
     assert not stance_phrases(text) & {"support", "direct", "confront"}

@@ -139,6 +139,7 @@ _DIRECT = re.compile(
 #: arguing, shaming; a bad consequence if the person carries on.
 _CONFRONT = re.compile(
     r"\b(?:"
+    r"(?<!knows\s)(?<!thinks\s)(?<!think\s)(?<!says\s)(?<!said\s)(?<!that\s)(?<!feel\s)(?<!feels\s)"
     r"(?:you|u)(?:'re|\s+are|r)\s+(?:(?:just|being|so|really|totally|honestly|literally)\s+)*(?:selfish|dramatic|"
     r"ridiculous|lazy|stupid|pathetic|childish|overreacting|paranoid|ungrateful|attention\s+seeking|weak|naive|"
     r"an\s+idiot|a\s+mess|delusional|exaggerating|over\s*thinking\s+it)|"
@@ -147,7 +148,8 @@ _CONFRONT = re.compile(
     r"(?:carry\s+on|keep\s+(?:going|this\s+up|that\s+up|doing\s+(?:this|that)))\s+(?:like\s+(?:this|that)\s+)?"
     r"(?:and|or)\s+(?:you|u|your|ur)\b|"
     r"(?:you'?ll|you\s+will|u\s+will|your\s+\w+\s+(?:will|'ll))\s+(?:end\s+up|regret|lose|stop|never|ruin|destroy|wreck)\b|"
-    r"(?:don'?t|dont|do\s+not)\s+expect\s+(?:\w+\s+){0,3}to\b|\bor\s+else\b|before\s+it'?s\s+too\s+late|"
+    r"(?<!\bi\s)(?<!\bwe\s)(?<!\bthey\s)(?:don'?t|dont|do\s+not)\s+expect\s+(?:\w+\s+){0,3}to\b|\bor\s+else\b|"
+    r"before\s+it'?s\s+too\s+late|"
     r"\bif\s+(?:you|u)\s+(?:don'?t|dont|do\s+not|keep|carry\s+on|continue|go\s+back|relapse|skip|ignore)\b[^.?!]{0,60}?"
     r"\b(?:you'?re\s+(?:going|gonna)\s+to|(?:you|u|they|it)(?:'ll|\s+will)\s+(?:end|lose|never|get\s+worse|regret|be\s+(?:gone|"
     r"back|sorry|dead|in\s+trouble))|won'?t\s+(?:be\s+(?:around|there)|last|have))"
