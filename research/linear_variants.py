@@ -39,9 +39,10 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
+from sklearn.metrics import f1_score
 
 from equipoise.label.data import Session
-from equipoise.label.train import TrainConfig, _macro_f1, corpus_weights, fit_head, gold_column
+from equipoise.label.train import TrainConfig, _macro_f1, fit_head, gold_column, row_weights
 from research.cli import NO_PUNCTUATION, OuterFold, outer_folds, plain_cv_setup, sd
 
 #: the heads compared, and the variants run for each
@@ -96,11 +97,11 @@ class Setup:
     test: Callable[[str, sparse.csr_matrix, np.ndarray], sparse.csr_matrix]  # (condition, x, corpus) -> x
 
 
-def setup(variant: str, head: str, fold: OuterFold, config: TrainConfig) -> Setup:
-    """The training features, rows and config of ``variant`` for ``head`` on ``fold``."""
+def setup(variant: str, head: str, fold: OuterFold, config: TrainConfig, y: np.ndarray,
+          corpus: np.ndarray) -> Setup:
+    """The training features, rows and config of ``variant`` for ``head`` on ``fold``, whose training rows
+    have the gold ``y`` of that head and come from the corpora ``corpus``."""
     x = fold.features
-    y = gold_column(fold.rows, head)
-    corpus = np.array([s.corpus for s in fold.rows for _ in range(len(s))])
     rows = y != ""
 
     def same(_condition: str, shown: sparse.csr_matrix, _corpus: np.ndarray) -> sparse.csr_matrix:
@@ -121,8 +122,7 @@ def setup(variant: str, head: str, fold: OuterFold, config: TrainConfig) -> Setu
     if variant == "clean_only":
         return Setup(x, rows & fold.clean_rows, config, same)
     if variant == "nb_scaled":
-        weights = np.array([corpus_weights(config, head).get(c, 1.0) for c in corpus])
-        learn = rows & (weights > 0)
+        learn = rows & (row_weights(fold.rows, config, head) > 0)
         scale = sparse.diags(nb_scale(x[np.flatnonzero(learn)], y[learn].astype(str)))
         return Setup((x @ scale).tocsr(), rows, config, lambda _c, t, _k: (t @ scale).tocsr())
     if variant == "logistic":
@@ -147,9 +147,8 @@ def compare(sessions: Sequence[Session], config: TrainConfig,
             corpus = np.array([s.corpus for s in fold.rows for _ in range(len(s))])
             gold = fold.gold[head]
             for name in names:
-                s = setup(name, head, fold, config)
-                weights = np.array([corpus_weights(s.config, head).get(c, 1.0) for c in corpus])
-                weights = np.where(s.rows, weights, 0.0)
+                s = setup(name, head, fold, config, y, corpus)
+                weights = np.where(s.rows, row_weights(fold.rows, s.config, head), 0.0)
                 fitted = fit_head(s.train, y, head, s.config, weights)
                 scores = out.setdefault((head, name), {})
                 for condition, x in fold.test_features.items():
@@ -162,17 +161,11 @@ def compare(sessions: Sequence[Session], config: TrainConfig,
                         key = f"{corpus_name}/{condition}"
                         scores.setdefault(key, []).append(_macro_f1(gold[mask].astype(str), pred[mask], head))
                         if head in ACT:
-                            scores.setdefault(f"{key}/{ACT[head]}", []).append(
-                                _f1(gold[mask] == ACT[head], pred[mask] == ACT[head]))
+                            scores.setdefault(f"{key}/{ACT[head]}", []).append(float(f1_score(
+                                gold[mask] == ACT[head], pred[mask] == ACT[head], zero_division=0)))
                 if progress:
                     progress(f"{fold.name}: {head} {name} done")
     return out
-
-
-def _f1(gold: np.ndarray, pred: np.ndarray) -> float:
-    tp = float(np.sum(gold & pred))
-    wrong = float(np.sum(gold != pred))
-    return 2 * tp / (2 * tp + wrong) if tp or wrong else 0.0
 
 
 def table(results: dict[tuple[str, str], dict[str, list[float]]]) -> list[str]:
