@@ -19,11 +19,12 @@ Requirement names: ``labels`` (turn labels from a labeller), ``timestamps`` (eve
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from types import MappingProxyType
-from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, runtime_checkable
 
 if TYPE_CHECKING:
     from ..label.labels import Labels
@@ -188,6 +189,37 @@ class BaseAnalyser:
 
     def __repr__(self) -> str:
         return f"<analyser {self.name} {self.version}>"
+
+
+_T = TypeVar("_T")
+
+
+def last_call(fn: Callable[..., _T]) -> Callable[..., _T]:
+    """``fn`` remembering its last call: called again with the very same argument objects (by identity),
+    it returns the same result without recomputing it. Several analysers read one per-turn pass of a
+    transcript or timeline window (directiveness's acts, the topic openings), and the pipeline hands
+    them all the same objects, so the pass runs once instead of once per analyser. The result is shared:
+    ``fn`` must return something immutable. Only the last arguments are kept, until the next call.
+
+    >>> calls = []
+    >>> double = last_call(lambda xs: calls.append(1) or tuple(2 * x for x in xs))
+    >>> data = (1, 2)
+    >>> double(data), double(data), len(calls), double((1, 2)), len(calls)
+    ((2, 4), (2, 4), 1, (2, 4), 2)
+    """
+    last: list[tuple[tuple[Any, ...], _T] | None] = [None]
+
+    @functools.wraps(fn)
+    def remembered(*args: Any) -> _T:
+        hit = last[0]       # one read: another thread may replace it meanwhile, never half-way
+        if hit is not None and len(hit[0]) == len(args) and all(
+                a is b for a, b in zip(hit[0], args, strict=True)):
+            return hit[1]
+        result = fn(*args)
+        last[0] = (args, result)
+        return result
+
+    return remembered
 
 
 def clip(value: float, low: float = -1.0, high: float = 1.0) -> float:

@@ -44,7 +44,17 @@ from typing import TYPE_CHECKING
 
 from ..model import Role
 from .agenda import proposes_goal
-from .base import BaseAnalyser, Config, DimensionResult, DimensionWords, kinds, pick_evidence, ratio, stretch
+from .base import (
+    BaseAnalyser,
+    Config,
+    DimensionResult,
+    DimensionWords,
+    kinds,
+    last_call,
+    pick_evidence,
+    ratio,
+    stretch,
+)
 from .text import asks
 
 if TYPE_CHECKING:
@@ -162,9 +172,10 @@ def is_directive(label: TurnLabels) -> bool:
             or not DIRECTIVE_MARKERS.isdisjoint(label.markers))
 
 
-def turn_acts(transcript: Transcript, labels: Labels) -> list[tuple[float, float, list[str]]]:
+@last_call
+def turn_acts(transcript: Transcript, labels: Labels) -> tuple[tuple[float, float, tuple[str, ...]], ...]:
     """Per turn: (directive weight, autonomy weight, kinds), by the rules in the module docstring. Shared
-    with partnership, whose direction component counts the therapist's directive weight."""
+    with partnership and client agency (:func:`therapist_direction`), so computed once for all three."""
     turns = transcript.turns
     found = []
     for pos, label in enumerate(labels.turns):
@@ -175,8 +186,8 @@ def turn_acts(transcript: Transcript, labels: Labels) -> list[tuple[float, float
                 pos > 0 and turns[pos - 1].role is not Role.CLIENT and is_directive(labels.turns[pos - 1])):
             directive = CLIENT_DECISION     # the client decides (not complying with a directive act)
             turn_kinds = [*turn_kinds, "decision"]
-        found.append((directive, autonomy, turn_kinds))
-    return found
+        found.append((directive, autonomy, tuple(turn_kinds)))
+    return tuple(found)
 
 
 def therapist_direction(transcript: Transcript, labels: Labels) -> tuple[float, int, tuple[int, ...]]:

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..model import Role, Turn
-from .base import Config
+from .base import Config, last_call
 from .text import content_words
 
 if TYPE_CHECKING:
@@ -29,6 +29,12 @@ if TYPE_CHECKING:
 
 def opening_positions(turns: Sequence[Turn], config: Config, labels: Labels | None = None) -> list[int]:
     """Positions (within ``turns``) of the turns that open a new topic."""
+    return list(_opening_positions(turns, config, labels))
+
+
+@last_call
+def _opening_positions(turns: Sequence[Turn], config: Config, labels: Labels | None) -> tuple[int, ...]:
+    """:func:`opening_positions`, computed once for agenda, client agency and partnership together."""
     found: list[int] = []
     for pos, turn in enumerate(turns):
         if labels is not None and labels.turns[pos].behaviour == "reflection":
@@ -41,7 +47,7 @@ def opening_positions(turns: Sequence[Turn], config: Config, labels: Labels | No
             context |= content_words(prev.text)
         if len(words & context) / len(words) < config.topic_threshold:
             found.append(pos)
-    return found
+    return tuple(found)
 
 
 def openings_by_role(turns: Sequence[Turn], config: Config,
