@@ -125,12 +125,12 @@ _VERBS = (
     "pack|change|switch|set|turn|pull|push|stay|avoid|ignore|forget|focus|accept|hold|hand|send|report|contact|"
     "reach|seek|grab|pick|plan|schedule|limit|reduce|use|wear|note|list|track|count|practise|practice|meditate|"
     "rest|relax|treat|reward|forgive|apologise|apologize|dump|break|end|cancel|skip|consider|remember|"
-    "go\\s+easy|sort|fix|deal|face|confront|drink|bin|chuck|flush|pour|lay|open|close|shut|clean|tidy"
+    "sort|fix|deal|face|confront|bin|chuck|flush|pour|lay|open|close|shut|clean|tidy"
 )
 _DIRECT = re.compile(
     r"(?:^|[.!?;:]\s+|\bthen\s+)"
     r"(?:(?:just|please|so|maybe|honestly|seriously|definitely|really|now|then|ok|okay|mate|hun),?\s+)*"
-    rf"(?:{_VERBS})\b(?!,|\s+(?:to\s+)?me\b|\s+(?:you|u)\b|\s+care\b|\s+me\s+know\b|\s+it\s+easy\b|\s+on\b|\s+ahead\b|\s+your\s+time\b|\s+soon\b|"
+    rf"(?:{_VERBS})\b(?!,|\s+(?:to\s+)?me\b|\s+(?:you|u)\b|\s+care\b|\s+it\s+easy\b|\s+on\b|\s+ahead\b|\s+your\s+time\b|\s+soon\b|"
     r"\s+going\b|\s+in\s+there\b)(?![^.!?]*\?)|"
     r"\bwhy\s+(?:(?:don'?t|dont)\s+(?:you|u)\s+(?:just\s+)?(?!tell\b|talk\b|say\b|share\b)\w+|not\s+just\b)|"
     r"\b(?:have|did)\s+(?:you|u)\s+(?:thought\s+about|considered|tried)\s+just\b|"
