@@ -82,3 +82,98 @@ def test_empty_text_has_no_markers() -> None:
 
 def test_docs_table_is_generated_from_the_rules() -> None:
     assert markers_table() in DOCS.read_text(encoding="utf-8")
+
+
+def _disfluent(text: str) -> str:
+    """A filler after the first word and the second word said twice, as a transcriber writes speech."""
+    words = text.split()
+    if len(words) < 3:
+        return f"Um, {text}"
+    return " ".join([words[0], "um,", words[1], words[1], *words[2:]])
+
+
+@pytest.mark.parametrize(("name", "text"), POSITIVE)
+def test_marker_survives_fillers_and_repeated_words(name: str, text: str) -> None:
+    assert name in find_markers(_disfluent(text)), _disfluent(text)
+
+
+@pytest.mark.parametrize(("text", "present"), [
+    ("you need need to stop drinking", "advice"),
+    ("I, I don't think I want to do that yet", "disagreement"),
+    ("is it okay if I, you know, share an idea", "permission"),
+    ("uh what do you think would help", "feedback_request"),
+    ("it's completely up to you, I mean, whatever you decide", "autonomy"),
+])
+def test_markers_read_speech_without_its_disfluencies(text: str, present: str) -> None:
+    assert present in find_markers(text)
+
+
+def test_unpunctuated_text_is_read_as_the_utterances_the_boundary_model_finds(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import equipoise.label.markers as markers
+
+    text = "that sounds really hard do you want to talk about what happened"
+    cut = text.index(" do ")
+    monkeypatch.setattr(markers, "unpunctuated_spans", lambda t: [(0, cut), (cut + 1, len(t))])
+    markers.find_markers.cache_clear()
+    try:
+        assert "question" in markers.find_markers(text)
+        monkeypatch.setattr(markers, "unpunctuated_spans", lambda t: [(0, len(t))])
+        markers.find_markers.cache_clear()
+        assert "question" not in markers.find_markers(text)  # no sentence start before "do you"
+    finally:
+        markers.find_markers.cache_clear()
+
+
+def test_punctuated_text_is_not_split_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    import equipoise.label.markers as markers
+
+    def fail(text: str) -> list[tuple[int, int]]:
+        raise AssertionError("the boundary model ran on punctuated text")
+
+    monkeypatch.setattr(markers, "unpunctuated_spans", fail)
+    markers.find_markers.cache_clear()
+    try:
+        assert "question" in markers.find_markers("That sounds hard. Do you want to talk about it?")
+    finally:
+        markers.find_markers.cache_clear()
+
+
+@pytest.mark.parametrize(("text", "absent"), [
+    ("I'm so sorry to hear about your dad.", "apology"),
+    ("I'm sorry that happened to you.", "apology"),
+    ("You need to pull yourself together.", "we"),
+    ("Get it together, honestly.", "collaboration"),
+])
+def test_sympathy_is_no_apology_and_an_idiom_is_no_joint_work(text: str, absent: str) -> None:
+    assert absent not in find_markers(text)
+
+
+@pytest.mark.parametrize(("text", "present", "absent"), [
+    ("Sleep's better. I'm getting six hours now.", set(), {"directive"}),
+    ("Drink was the problem, not the job.", set(), {"directive"}),
+    ("Don't wanna be back here again.", set(), {"directive"}),
+    ("Don't think about it tonight. Just go to bed.", {"directive"}, set()),
+    ("I'd also recommend a stress risk assessment in your first week.", {"advice"}, set()),
+    ("I'd be recommending a four-week phased return.", {"advice"}, set()),
+])
+def test_nouns_and_dropped_subjects_are_no_imperative_and_recommending_is_advice(
+        text: str, present: set[str], absent: set[str]) -> None:
+    found = set(find_markers(text))
+    assert present <= found and not absent & found
+
+
+@pytest.mark.parametrize(("text", "present", "absent"), [
+    ("Take your time. Then stop drinking.", {"directive"}, set()),
+    ("Take care going home, Stuart.", set(), {"directive"}),
+    ("Part of you might want to let it go, and part of you wants to hold on.", set(), {"advice"}),
+    ("Is there anything you need to tell me?", set(), {"advice", "directive"}),
+    ("You can step back up to full hours if you need to.", set(), {"advice", "directive"}),
+    ("And if you need to relax, go for a walk.", {"advice"}, set()),
+    ("You have to face it: you're drinking every day.", {"confront"}, set()),
+    ("You couldn't face it after the funeral.", set(), {"confront"}),
+])
+def test_kindness_and_reflected_ambivalence_are_no_direction(text: str, present: set[str],
+                                                             absent: set[str]) -> None:
+    found = set(find_markers(text))
+    assert present <= found and not absent & found

@@ -73,7 +73,8 @@ HOLDOUTS = {"holdout": 0.55, "holdout2": 0.55, "holdout3": 0.55, "holdout4": 0.5
             "holdout6": 0.55, "holdout7": 0.55, "holdout8": 0.55, "holdout9": 0.55, "holdout10": 0.55,
             "holdout11": 0.55, "holdout12": 0.55, "holdout13": 0.55, "holdout14": 0.55,
             "holdout15": 0.55, "holdout16": 0.55, "holdout17": 0.55,
-            "holdout18": 0.55, "holdout19": 0.55, "holdout20": 0.55}
+            "holdout18": 0.55, "holdout19": 0.55, "holdout20": 0.55, "holdout21": 0.55,
+            "holdout22": 0.55}
 
 
 @pytest.mark.parametrize("folder", sorted(HOLDOUTS))

@@ -16,7 +16,18 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .sentences import unpunctuated_spans
+
 _I = r"(?:i|i'm|i've|i'd|i'll)"
+#: Before "you need to", "you should" ...: the need is asked about, supposed, felt or reported, not urged
+#: ("Is there anything you need to ...", "if you need to", "it feels like you need to", "you said you
+#: might want to", "part of you might want to").
+_NOT_URGED = (r"(?<!anything )(?<!nothing )(?<!part of )(?<!would )(?<!like )(?<!said )"
+              r"(?<!understand )(?<!feel )(?<!feels )"
+              # "... if you need to." ends the clause; "if you need to relax, go for a walk" advises
+              r"(?!(?<=if )you need to\s*(?:[.,;!?]|$))(?!(?<=when )you need to\s*(?:[.,;!?]|$))")
+_TOGETHER = (r"(?<!yourself )(?<!themselves )(?<!himself )(?<!herself )(?<!it )(?<!your act )"
+             r"(?<!your life )\btogether\b")  # "pull yourself together" is no joint work
 
 
 @dataclass(frozen=True)
@@ -44,7 +55,14 @@ class Marker:
 #: disagreement (:func:`answers_closed_question`); imperatives after "then"/"and". 5: the stance's phrase
 #: moves (:func:`equipoise.label.stance.stance_phrases`): support, affirmation, autonomy and permission in
 #: other words, imperatives of any common verb, confronting and warning, as support conversations say them.
-RULES_VERSION = "5"
+#: 6: the markers read text without fillers, word repeats or asides ("you need need to", "I, I think"), and
+#: unpunctuated text as the utterances the boundary model finds; sympathy ("sorry to hear that") is no
+#: apology, and "pull yourself together" no "we" language; no direction in kindness ("take your time",
+#: "take care"), in a need asked about, felt or reported ("anything you need to", "if you need to", "part of
+#: you might want to") or in a noun ("Sleep's better"); "I'd also recommend" is advice; a "no" opening an
+#: answer to a closed question is no pushback unless the rest pushes back, and a "no" to a proposal
+#: ("Would you like to ...?") is.
+RULES_VERSION = "6"
 
 MARKERS: tuple[Marker, ...] = (
     Marker(
@@ -129,12 +147,13 @@ MARKERS: tuple[Marker, ...] = (
     ),
     Marker(
         "advice", "recommends what the other person should do",
-        (r"\byou (?:really |definitely |probably |just )?(?:should|ought to|need to|have to|must|"
+        (_NOT_URGED + r"\byou (?:really |definitely |probably |just )?"
+         r"(?:should|ought to|need to|have to|must|"
          r"might want to|may want to|could try|might try|had better|'d better)\b",
          r"\byou'd better\b",
-         r"\b(?:i|we|i'd|we'd|i would|we would) (?:strongly |really |would |do )?(?:suggest|recommend|"
-         r"advise|urge|"
-         r"encourage you)\b",
+         r"\b(?:i|we|i'd|we'd|i would|we would|i'll|we'll) (?:(?:strongly|really|would|do|also|just|"
+         r"definitely|certainly|still) )*(?:be )?(?:suggest|recommend|advise|urge)(?:ing)?\b",
+         r"\b(?:i|we|i'd|we'd|i would|we would) (?:strongly |really |would |do |also )?encourage you\b",
          r"\b(?:i'm|i am|we're|we are) (?:gonna|going to) (?:recommend|suggest|advise)\b",
          r"\b(?:a|one|the) (?:good|better|best) (?:option|idea|thing|step) (?:would be|is|might be) to\b",
          r"\byou can (?:try|avoid|start by)\b", r"\b(?:you|they|it|this|that|drinking|"
@@ -144,7 +163,9 @@ MARKERS: tuple[Marker, ...] = (
          r"\bit(?:'s| is| would be) (?:really |very )?(?:important|better|best|a good idea|"
          r"wise) (?:for you |that "
          r"you |to )",
-         r"\bwhat (?:you need|you should|i'd do)\b", r"\bmake sure (?:you|to)\b", r"\btry (?:to|and|not)\b",
+         r"\bwhat (?:you need (?:to|is)|you should|i'd do)\b", r"\bmake sure (?:you|to)\b",
+         # "try to" urged, not described ("if you try to", "we try to notice")
+         r"(?<!you )(?<!we )(?<!they )(?<!i )(?<!people )\btry (?:to|and|not)\b",
          r"(?:^|[.!?]\s+)(?:(?:maybe|perhaps|just|so),?\s+)*try (?:a|an|some|it|this|that|doing|going|"
          r"talking)\b",
          # Suggestions as support conversations phrase them ("it might help to ...", "you could call ...").
@@ -152,6 +173,7 @@ MARKERS: tuple[Marker, ...] = (
          r"\byou (?:could|might|may) (?:also |always )?(?:try|consider|reach out|call|talk to|speak to|"
          r"write|look into|join|ask (?:for|someone|a|your)|sign up|book)\b"),
         ("You should cut down on drinking.", "I'd suggest writing it down each night.",
+         "I'd also be recommending a phased return.",
          "Why don't you call your sister?", "It's important to take your medication every day.",
          "If I were you, I'd leave.", "You might want to talk to your doctor.",
          "We strongly recommend that people finish the whole course.", "One good option would be to walk.",
@@ -165,25 +187,35 @@ MARKERS: tuple[Marker, ...] = (
         (r"(?:^|[.!?:;]\s+|whatever you do,?\s+)(?:(?:so|now|okay|ok|well|just|please|then|and),?\s+)*"
          r"(?:stop|quit|don't|do not|go|get|take|buy|set|tell|ask|turn|limit|switch|book|throw out|"
          r"call|cut|start|put|throw|give up|make|avoid|remember|write|keep|listen|drink|eat|sleep|leave|"
-         r"pour|use|never|always)\b(?! (?:me|on|ahead)\b)",
-         r"\bi (?:want|need|expect) you to\b", r"\bi(?:'d| would) like you to\b", r"\byou (?:have to|"
+         r"pour|use|never|always)\b(?! (?:me|on|ahead)\b)"
+         # kindness, not instruction: "take your time", "take care", "keep going", "don't worry"
+         r"(?!(?<=take) (?:your time|care|it easy)\b)(?!(?<=keep) going\b)(?!(?<=don't) worry\b)"
+         # a noun ("Sleep's better", "Drink was the problem") or a dropped "I" ("Don't wanna go back")
+         r"(?!'|\s*\?|\s+(?:is|was|has|had|isn't|wasn't|seems|feels|gets)\b)"
+         r"(?<!don't(?= (?:wanna|know|like|care|mind)\b))",
+         r"\bi (?:want|need|expect) you to\b", r"\bi(?:'d| would) like you to\b",
+         _NOT_URGED + r"\byou (?:have to|"
          r"must|need to|are going to have to)\b",
          r"\byou(?:'re| are) (?:going to|gonna) have to\b", r"\byou can't (?:keep|go on|continue)\b"),
         ("Stop drinking before it kills you.", "Just call them tomorrow.", "I want you to write it down.",
          "You have to take the pills.", "Don't go back to him.", "You can't keep doing this.",
          "Then buy an alarm clock."),
-        ("Go on.", "Let's take a look together.", "I had to stop.", "You don't have to decide now."),
-        unless=(r"\byou don't have to\b", r"^\s*(?:go on|keep going|take your time|don't worry)\b"),
+        ("Go on.", "Let's take a look together.", "I had to stop.", "You don't have to decide now.",
+         "Sleep's better.", "Drink was the problem.", "Don't wanna go back there.",
+         "Thanks for today. Take care going home.", "There isn't anything you need to do with it."),
+        unless=(r"\byou don't have to\b",),
     ),
     Marker(
         "confront", "confronts, labels, warns or argues against what the person says",
         (r"\byou(?:'re| are) (?:just |only |clearly |obviously )?(?:in denial|making excuses|"
          r"kidding yourself|"
-         r"fooling yourself|lying|an alcoholic|an addict|wrong|being (?:ridiculous|unreasonable|stubborn))\b",
+         r"fooling yourself|lying(?! (?:there|awake|in|on|down|still|back)\b)|"
+         r"an alcoholic|an addict|wrong|being (?:ridiculous|unreasonable|stubborn))\b",
          r"\b(?:that's|that is|it's) (?:just |only )?(?:an excuse|not true|nonsense|ridiculous|denial)\b",
-         r"\b(?:face (?:it|the facts|reality)|be honest with yourself|admit (?:it|that you))\b",
+         r"(?<!able to )(?<!n't )(?<!not )\bface (?:it|the facts|reality)\b",
+         r"\b(?:be honest with yourself|admit (?:it|that you))\b",
          r"\byou(?:'ve got| have got| have| got) (?:a (?:serious |real |drinking |"
-         r"big )?problem)\b", r"\bcome on\b",
+         r"big )?problem)\b", r"\bcome on\b(?! (?:in|over|through|back|up|down)\b)",
          r"\bhow (?:can|could) you (?:say|think|not|do)\b", r"\byou know (?:full well|perfectly well)\b",
          r"\byou(?:'re| are| will|'ll) (?:going to |gonna )?(?:end up|die|kill yourself|lose (?:your|"
          r"everything))\b",
@@ -192,7 +224,8 @@ MARKERS: tuple[Marker, ...] = (
         ("You're just making excuses.", "That's not true and you know it.", "Face it, you have a problem.",
          "If you keep drinking like this you'll lose your job.", "Do you really think that will work?"),
         ("I'm wondering what you make of the results.", "That's true for a lot of people.",
-         "You're doing great.", "If you want, we could look at it."),
+         "You're doing great.", "If you want, we could look at it.",
+         "The beds went to seed while you were not able to face it."),
     ),
     Marker(
         "self_disclosure", "shares something personal about oneself: own feelings, history, family, habits",
@@ -245,9 +278,9 @@ MARKERS: tuple[Marker, ...] = (
     ),
     Marker(
         "we", "'we' language: we, us, our, let's, together",
-        (r"\b(?:we|we're|we've|we'll|we'd|let's|let us|us|our|ours|ourselves|together)\b",),
+        (r"\b(?:we|we're|we've|we'll|we'd|let's|let us|us|our|ours|ourselves)\b", _TOGETHER),
         ("Let's look at this together.", "What could we try next?", "Our time is nearly up."),
-        ("You and your husband.", "They said no.", "Weekends are hard."),
+        ("You and your husband.", "They said no.", "Weekends are hard.", "Pull yourself together."),
     ),
     Marker(
         "hedge", "softens a claim: maybe, perhaps, might, I wonder, kind of, it seems",
@@ -305,7 +338,7 @@ MARKERS: tuple[Marker, ...] = (
     ),
     Marker(
         "collaboration", "seeks collaboration: works together, hands the agenda or the ideas to the person",
-        (r"\btogether\b", r"\blet's (?:figure|work|think|look|talk|put|find|plan|decide)\b",
+        (_TOGETHER, r"\blet's (?:figure|work|think|look|talk|put|find|plan|decide)\b",
          r"\b(?:what|how) would you like to (?:focus|talk|work|do|use|cover|start|spend|go)\b",
          r"\bwhat ideas do you have\b", r"\bwhat (?:might|would|could) (?:work|"
          r"help) (?:best )?(?:for you)?\b",
@@ -313,7 +346,8 @@ MARKERS: tuple[Marker, ...] = (
          r"\bwhat (?:would|do) you want to (?:focus|talk|work)\b"),
         ("Let's figure out the next step together.", "What would you like to focus on today?",
          "What ideas do you have about that?", "We can go at your own pace."),
-        ("Let's be clear: you need to stop.", "What would you like to drink?", "I'll do it myself."),
+        ("Let's be clear: you need to stop.", "What would you like to drink?", "I'll do it myself.",
+         "You need to get it together."),
     ),
     Marker(
         "feedback_request", "asks for the other person's view of what was just said or proposed",
@@ -327,9 +361,13 @@ MARKERS: tuple[Marker, ...] = (
     ),
     Marker(
         "apology", "apologises",
-        (r"\b(?:sorry|i apologi[sz]e|my apologies|i didn't mean to|forgive me)\b",),
-        ("Sorry, I interrupted you.", "I apologise for being late.", "I didn't mean to upset you."),
-        ("I'm not sorry.", "That's a sorry state."),
+        # "I'm sorry to hear that" is sympathy (MISC's Support), not an apology.
+        (r"\b(?:sorry(?! (?:to hear|for (?:your|the) loss|for what you|about your|(?:that|this) happened|"
+         r"you\b|you're\b))|i apologi[sz]e|my apologies|i didn't mean to|forgive me)\b",),
+        ("Sorry, I interrupted you.", "I apologise for being late.", "I didn't mean to upset you.",
+         "Sorry about that, I lost track of time."),
+        ("I'm not sorry.", "That's a sorry state.", "I'm so sorry to hear that.", "I'm sorry you're going "
+         "through this.", "Sorry for your loss."),
         unless=(r"\bnot sorry\b", r"\bsorry (?:state|excuse)\b"),
     ),
 )
@@ -342,17 +380,37 @@ _CHAT = {"u": "you", "ur": "you're", "r": "are", "im": "i'm", "ive": "i've", "do
          "wont": "won't", "youre": "you're", "thats": "that's", "lets": "let's", "idk": "i don't know",
          "pls": "please", "plz": "please"}
 _CHAT_WORD = re.compile(r"\b(?:" + "|".join(_CHAT) + r")\b")
+# Disfluencies, which a speech recogniser or a careful transcriber writes and which would break a phrase.
+_FILLER = re.compile(r"\b(?:um+|uh+|erm|er|hmm+)\b[,.]?\s*")
+_ASIDE = re.compile(r",\s*(?:you know|i mean)\s*,")
+_REPEAT = re.compile(r"\b([a-z']+)(?:(?:,|-)?\s+\1\b)+")
+_SENTENCE_PUNCT = re.compile(r"[.?!]")
 
 
 def normalise(text: str) -> str:
-    """Lower case, straight apostrophes, common chat spellings spelled out, single spaces: the form every
-    rule is written against.
+    """Lower case, straight apostrophes, common chat spellings spelled out, no fillers ("um", "uh"), no
+    immediate word repeats ("you need need to", "I, I think") and no "you know" or "I mean" set off by
+    commas, single spaces: the form every rule is written against.
 
     >>> normalise("Ur  doing GREAT, u know")
     "you're doing great, you know"
+    >>> normalise("Um, I I think you, you know, should should try it")
+    'i think you, should try it'
     """
     low = text.translate(_APOSTROPHES).lower()
-    return " ".join(_CHAT_WORD.sub(lambda m: _CHAT[m.group(0)], low).split())
+    low = _CHAT_WORD.sub(lambda m: _CHAT[m.group(0)], low)
+    low = _REPEAT.sub(r"\1", _ASIDE.sub(",", _FILLER.sub("", low)))
+    return " ".join(low.split())
+
+
+def _sentences(text: str) -> str:
+    """``text`` itself when it has sentence punctuation; otherwise its utterances (found by the learned
+    boundary model of :mod:`equipoise.label.sentences`) joined by full stops, so that the rules written
+    for a sentence's opening ("Do you ...", "Good.") also find it in unpunctuated speech-recogniser text."""
+    if _SENTENCE_PUNCT.search(text):
+        return text
+    spans = unpunctuated_spans(text)
+    return ". ".join(text[start:end] for start, end in spans) if len(spans) > 1 else text
 
 
 @lru_cache(maxsize=4096)
@@ -363,28 +421,45 @@ def find_markers(text: str) -> tuple[str, ...]:
     >>> find_markers("Let's see. You should stop.")
     ('advice', 'we')
     """
-    low = normalise(text)
+    low = normalise(_sentences(text))
     return tuple(name for name, found, unless in _COMPILED
                  if found.search(low) and not (unless is not None and unless.search(low)))
 
 
-_BARE_NO = re.compile(r"^(?:no|nope|nah|no no|not really)[.!]?$")
+_NO_OPENING = re.compile(r"^(?:(?:no|nope|nah|not really)\b[\s,.!-]*)+")
 _CLOSED_OPENING = re.compile(r"(?:^|[.!?]\s+)(?:(?:so|and|okay|ok|well|now|but|um|uh),?\s+)*(?:do|does|did|"
                              r"are|is|was|were|have|has|had|can|could|would|will|should|shall|may|might|"
                              r"any|anything|how (?:many|much|often|long|old))\b[^.?!]*\??\s*$")
+#: A closed question that proposes something ("Would you like to ...?", "Shall we ...?"): "no" declines it.
+_PROPOSAL = re.compile(r"(?:^|[.!?]\s+)(?:(?:so|and|okay|ok|well|now|but),?\s+)*(?:would you (?:like|want|be "
+                       r"(?:willing|up for|open))|shall (?:i|we)|should (?:i|we)|can (?:i|we)|could (?:i|we)|"
+                       r"could you (?:try|start)|will you (?:try|do)|do you want (?:me|to try)|how about|"
+                       r"why (?:don't|not))\b[^.?!]*\??\s*$")
 
 
 def answers_closed_question(text: str, previous: str) -> bool:
-    """True when ``text`` is a bare "no" (or "not really") and ``previous``, the other speaker's turn just
-    before, ends in a closed question ("Do you ...?", "Any ...?", "How many ...?"): then "no" answers it
-    and is not pushback.
+    """True when ``text`` opens with "no" (or "not really") and ``previous``, the other speaker's turn just
+    before, ends in a closed question ("Do you ...?", "Any ...?", "How many ...?") that proposes nothing:
+    then "no" answers it and is not pushback, unless the rest of ``text`` pushes back in other words.
+    A "no" to a proposal ("Would you like to try ...?", "Shall we ...?") declines it (rules 6).
 
     >>> answers_closed_question("No.", "Did you drink last night?")
     True
+    >>> answers_closed_question("No. Not since the winter.", "Have you had any thoughts of ending your life?")
+    True
+    >>> answers_closed_question("No. I don't want to do that.", "Have you tried the diary?")
+    False
+    >>> answers_closed_question("No.", "Would you like to try the diary this week?")
+    False
     >>> answers_closed_question("No.", "You should stop drinking.")
     False
     """
-    return bool(_BARE_NO.match(normalise(text))) and bool(_CLOSED_OPENING.search(normalise(previous)))
+    low, asked = normalise(text), normalise(previous)
+    opening = _NO_OPENING.match(low)
+    if not opening or not _CLOSED_OPENING.search(asked) or _PROPOSAL.search(asked):
+        return False
+    rest = low[opening.end():]
+    return not rest.strip() or "disagreement" not in find_markers(rest)
 
 
 def markers_table() -> str:
