@@ -22,11 +22,11 @@ _I = r"(?:i|i'm|i've|i'd|i'll)"
 #: Before "you need to", "you should" ...: the need is asked about, supposed, felt or reported, not urged
 #: ("Is there anything you need to ...", "if you need to", "it feels like you need to", "you said you
 #: might want to", "part of you might want to").
-_NOT_URGED = (r"(?<!anything )(?<!nothing )(?<!part of )(?<!would )(?<!like )(?<!said )"
+_NOT_URGED = (r"\b(?=you )(?<!anything )(?<!nothing )(?<!part of )(?<!would )(?<!like )(?<!said )"
               r"(?<!understand )(?<!feel )(?<!feels )"
               # "... if you need to." ends the clause; "if you need to relax, go for a walk" advises
               r"(?!(?<=if )you need to\s*(?:[.,;!?]|$))(?!(?<=when )you need to\s*(?:[.,;!?]|$))")
-_TOGETHER = (r"(?<!yourself )(?<!themselves )(?<!himself )(?<!herself )(?<!it )(?<!your act )"
+_TOGETHER = (r"\b(?=together\b)(?<!yourself )(?<!themselves )(?<!himself )(?<!herself )(?<!it )(?<!your act )"
              r"(?<!your life )\btogether\b")  # "pull yourself together" is no joint work
 
 
@@ -212,7 +212,7 @@ MARKERS: tuple[Marker, ...] = (
          r"fooling yourself|lying(?! (?:there|awake|in|on|down|still|back)\b)|"
          r"an alcoholic|an addict|wrong|being (?:ridiculous|unreasonable|stubborn))\b",
          r"\b(?:that's|that is|it's) (?:just |only )?(?:an excuse|not true|nonsense|ridiculous|denial)\b",
-         r"(?<!able to )(?<!n't )(?<!not )\bface (?:it|the facts|reality)\b",
+         r"\b(?=face )(?<!able to )(?<!n't )(?<!not )face (?:it|the facts|reality)\b",
          r"\b(?:be honest with yourself|admit (?:it|that you))\b",
          r"\byou(?:'ve got| have got| have| got) (?:a (?:serious |real |drinking |"
          r"big )?problem)\b", r"\bcome on\b(?! (?:in|over|through|back|up|down)\b)",
