@@ -3,10 +3,13 @@
     .venv/bin/python benchmarks/validation_agreement.py [--judgements FILE] [--quiet]
     .venv/bin/python benchmarks/validation_agreement.py --all
 
-``--all`` runs the development suite and every hold-out under tests/validation/ and prints one line per
-set (judgements agreed of those counted) and the pooled table per dimension. Every hold-out but the
-newest has been read while the model was developed, so the pooled figure is not a held-out one; each
-set's first-run figure is in tests/validation/README.md.
+``--all`` runs the development suite and every hold-out under tests/validation/ that has been run, and
+prints one line per set (judgements agreed of those counted) and the pooled table per dimension. A
+hold-out folder holding a ``NOT_RUN`` file is skipped: its first run is the clean measure of the next
+change, so it is run on purpose (``--judgements`` on its file, before and after the change), then the
+file is deleted and the folder joins ``HOLDOUTS`` in tests/validation/test_validation_suite.py. Every
+run hold-out has been read while the model was developed, so the pooled figure is not a held-out one;
+each set's first-run figure is in tests/validation/README.md.
 
 Runs every session of the judgements file through the pipeline and prints, per dimension (and ``power``,
 the summary's power lean), how many of the reader's judgements the lean agrees with (rule in
@@ -24,6 +27,8 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 SUITE = Path(__file__).resolve().parent.parent / "tests" / "validation" / "judgements.toml"
+#: A hold-out folder with this file has not been run yet; ``--all`` leaves it alone.
+NOT_RUN = "NOT_RUN"
 
 
 def main() -> None:
@@ -46,6 +51,10 @@ def main() -> None:
         files = [SUITE, *sorted(SUITE.parent.glob("holdout*/judgements.toml"),
                                 key=lambda f: (len(f.parent.name), f.parent.name))]
         for path in files:
+            if (path.parent / NOT_RUN).is_file():
+                print(f"{path.parent.name:<12} not run: skipped (its first run measures the next change)",
+                      flush=True)
+                continue
             found = run_suite(path, analyse)
             agree = sum(item.agrees for item in found)
             name = "suite" if path == SUITE else path.parent.name
