@@ -16,8 +16,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .sentences import unpunctuated_spans
-
 _I = r"(?:i|i'm|i've|i'd|i'll)"
 #: Before "you need to", "you should" ...: the need is asked about, supposed, felt or reported, not urged
 #: ("Is there anything you need to ...", "if you need to", "it feels like you need to", "you said you
@@ -409,7 +407,9 @@ def _sentences(text: str) -> str:
     for a sentence's opening ("Do you ...", "Good.") also find it in unpunctuated speech-recogniser text."""
     if _SENTENCE_PUNCT.search(text):
         return text
-    spans = unpunctuated_spans(text)
+    from .features import split_spans  # cached and shared with the feature blocks (features imports us)
+
+    spans = split_spans(text)
     return ". ".join(text[start:end] for start, end in spans) if len(spans) > 1 else text
 
 
