@@ -65,9 +65,9 @@ def _forget_texts() -> None:
     """Empty the per-text caches (normalised text, utterance spans, markers, stance phrases), so that a
     repeat pays for every text again, as a new session does; otherwise the best of the repeats measures
     the caches."""
-    from equipoise.label import features, markers, stance
+    from equipoise.label import features, markers, sentences, stance
 
-    for cached in (features.normalise, features.split_spans, markers.find_markers, stance.stance_phrases):
+    for cached in (features.normalise, sentences.split_spans, markers.find_markers, stance.stance_phrases):
         cached.cache_clear()
 
 

@@ -110,16 +110,15 @@ def test_markers_read_speech_without_its_disfluencies(text: str, present: str) -
 
 def test_unpunctuated_text_is_read_as_the_utterances_the_boundary_model_finds(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    import equipoise.label.features as features
     import equipoise.label.markers as markers
 
     text = "that sounds really hard do you want to talk about what happened"
     cut = text.index(" do ")
-    monkeypatch.setattr(features, "split_spans", lambda t: ((0, cut), (cut + 1, len(t))))
+    monkeypatch.setattr(markers, "split_spans", lambda t: ((0, cut), (cut + 1, len(t))))
     markers.find_markers.cache_clear()
     try:
         assert "question" in markers.find_markers(text)
-        monkeypatch.setattr(features, "split_spans", lambda t: ((0, len(t)),))
+        monkeypatch.setattr(markers, "split_spans", lambda t: ((0, len(t)),))
         markers.find_markers.cache_clear()
         assert "question" not in markers.find_markers(text)  # no sentence start before "do you"
     finally:
@@ -127,13 +126,12 @@ def test_unpunctuated_text_is_read_as_the_utterances_the_boundary_model_finds(
 
 
 def test_punctuated_text_is_not_split_again(monkeypatch: pytest.MonkeyPatch) -> None:
-    import equipoise.label.features as features
     import equipoise.label.markers as markers
 
     def fail(text: str) -> tuple[tuple[int, int], ...]:
         raise AssertionError("the boundary model ran on punctuated text")
 
-    monkeypatch.setattr(features, "split_spans", fail)
+    monkeypatch.setattr(markers, "split_spans", fail)
     markers.find_markers.cache_clear()
     try:
         assert "question" in markers.find_markers("That sounds hard. Do you want to talk about it?")

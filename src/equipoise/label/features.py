@@ -25,7 +25,7 @@ from scipy import sparse
 from ..model import Role
 from .markers import MARKER_NAMES, find_markers
 from .perturb import to_american
-from .sentences import split
+from .sentences import split_spans
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[?!]")
 _SPACES = re.compile(r"\s+")
@@ -220,12 +220,6 @@ _LEAD = re.compile(r"^(?:(?:so|and|okay|ok|well|now|but|alright|right|yeah|mm-hm
 def _opening(text: str) -> str:
     """The opening words of the last utterance of a turn, normalised, without discourse particles."""
     return _LEAD.sub("", _SPACES.sub(" ", normalise(sentence_part(text, "last"))).strip())
-
-
-@lru_cache(maxsize=4096)
-def split_spans(text: str) -> tuple[tuple[int, int], ...]:
-    """Utterance spans of a text (:func:`equipoise.label.sentences.split`), cached for the feature blocks."""
-    return tuple(split(text))
 
 
 def sentence_part(text: str, part: str) -> str:

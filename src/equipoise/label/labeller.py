@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Protocol
 
 from ..errors import UsageError
 from ..model import Role, Transcript
-from .features import split_spans
 from .labels import Labels, TurnLabels, UtteranceLabels
 from .markers import MARKER_NAMES, RULES_VERSION, answers_closed_question, find_markers
+from .sentences import split_spans
 from .stance import derive_stance, stance_phrases
 
 if TYPE_CHECKING:  # numpy, scipy and the artifact load on first use, keeping `import equipoise.label` cheap

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .sentences import has_sentence_punctuation, split_spans
+
 _I = r"(?:i|i'm|i've|i'd|i'll)"
 #: Before "you need to", "you should" ...: the need is asked about, supposed, felt or reported, not urged
 #: ("Is there anything you need to ...", "if you need to", "it feels like you need to", "you said you
@@ -382,7 +384,6 @@ _CHAT_WORD = re.compile(r"\b(?:" + "|".join(_CHAT) + r")\b")
 _FILLER = re.compile(r"\b(?:um+|uh+|erm|er|hmm+)\b[,.]?\s*")
 _ASIDE = re.compile(r",\s*(?:you know|i mean)\s*,")
 _REPEAT = re.compile(r"\b([a-z']+)(?:(?:,|-)?\s+\1\b)+")
-_SENTENCE_PUNCT = re.compile(r"[.?!]")
 
 
 def normalise(text: str) -> str:
@@ -405,10 +406,8 @@ def _sentences(text: str) -> str:
     """``text`` itself when it has sentence punctuation; otherwise its utterances (found by the learned
     boundary model of :mod:`equipoise.label.sentences`) joined by full stops, so that the rules written
     for a sentence's opening ("Do you ...", "Good.") also find it in unpunctuated speech-recogniser text."""
-    if _SENTENCE_PUNCT.search(text):
+    if has_sentence_punctuation(text):
         return text
-    from .features import split_spans  # cached and shared with the feature blocks (features imports us)
-
     spans = split_spans(text)
     return ". ".join(text[start:end] for start, end in spans) if len(spans) > 1 else text
 

@@ -150,13 +150,26 @@ def unpunctuated_spans(text: str, model: BoundaryModel | None = None) -> list[Sp
     return spans
 
 
+def has_sentence_punctuation(text: str) -> bool:
+    """Whether ``text`` has a sentence end (``.``, ``?``, ``!``): :func:`split` then reads it with nupunkt,
+    otherwise with the learned boundary model."""
+    return bool(_SENTENCE_PUNCT.search(text))
+
+
 def split(text: str, model: BoundaryModel | None = None) -> list[Span]:
     """Utterance spans of one turn: nupunkt where it has sentence punctuation, else the learned model."""
     if not text.strip():
         return []
-    if _SENTENCE_PUNCT.search(text):
+    if has_sentence_punctuation(text):
         return _punctuated(text)
     return unpunctuated_spans(text, model)
+
+
+@lru_cache(maxsize=4096)
+def split_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """:func:`split` with the shipped model, cached: the feature blocks, the markers and the labeller all
+    read a turn's utterance spans."""
+    return tuple(split(text))
 
 
 def _punctuated(text: str) -> list[Span]:
