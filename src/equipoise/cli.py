@@ -504,7 +504,8 @@ def agreement() -> None:
               show_default=True, help="Whose words the document speaks in.")
 def agreement_export(client_id: str, database_url: str | None, fmt: str, out: Path, audience: str) -> None:
     """Write the practice agreement of CLIENT_ID (the id in the address of the client's page) as HTML or
-    PDF: its items, the client's marks and answers, and every version with what changed."""
+    PDF: its items, the client's marks and answers, and every version with what changed. An older id that
+    starts with "-" goes after "--" (agreement export -- -Uq3...); ids made now never start so."""
     from .files import make_private, open_private
     from .web.frame import export_html
 

@@ -61,3 +61,13 @@ def test_store_operations_behave_the_same_on_every_database(database_url: str) -
             assert remaining[0].reflection is not None
     finally:
         engine.dispose()
+
+
+def test_public_ids_never_start_like_a_command_line_option() -> None:
+    # One in 32 random url-safe ids would start with "-" or "_"; "equipoise agreement export -Uq..." then
+    # reads the id as an unknown option.
+    from equipoise.store.models import new_public_id
+
+    ids = {new_public_id() for _ in range(2000)}
+    assert len(ids) == 2000
+    assert all(i[0] not in "-_" and len(i) == 16 for i in ids)

@@ -39,8 +39,13 @@ def utcnow() -> dt.datetime:
 
 
 def new_public_id() -> str:
-    """A random id for links and addresses: never guessable from another, never reused after a deletion."""
-    return secrets.token_urlsafe(12)
+    """A random id for links and addresses: never guessable from another, never reused after a deletion.
+    It never starts with "-" or "_", so that it can be typed as a command-line argument
+    (``equipoise agreement export <id>``) without being read as an option."""
+    while True:
+        found = secrets.token_urlsafe(12)
+        if found[0] not in "-_":
+            return found
 
 
 class UserRole(enum.StrEnum):
