@@ -39,7 +39,7 @@ test: $(VENV)/.installed-test
 fuzz: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -m slow tests
 
-# Rebuild the shipped models from ../shared/data: the sentence boundary model, then the turn labeller
+# Rebuild the shipped models from ../shared/data: the sentence boundary and question models, then the turn labeller
 train: $(VENV)/.installed-demo
 	$(BIN)/python scripts/build_sentence_model.py --data ../shared/data
 	$(BIN)/equipoise train --data ../shared/data

@@ -2,7 +2,9 @@
 
 Measures, for the shipped labeller: the time to load the artifact, turns per second on the example
 sessions (``examples/``), on the AnnoMI training transcripts (``$EQUIPOISE_DATA`` or ``../shared/data``,
-skipped when absent) and on one long 600-turn session, and the peak memory (Python allocations traced by
+skipped when absent), on the same transcripts without punctuation or case (as a speech recogniser may write
+them: the boundary and question models then run on every turn) and on one long 600-turn session, and the
+peak memory (Python allocations traced by
 ``tracemalloc`` while labelling, and the process's maximum resident set size).
 
     .venv/bin/python benchmarks/labeller_throughput.py            # best of 3 repeats
@@ -61,13 +63,23 @@ def long_session(sources: Sequence, n_turns: int = 600):
     return Transcript.from_turns("long", [Turn(i, t.speaker, t.text) for i, t in enumerate(turns[:n_turns])])
 
 
+def unpunctuated(session):
+    """The session with every turn's punctuation and case removed (:mod:`equipoise.label.perturb`)."""
+    from equipoise.label.perturb import strip_punctuation_case
+    from equipoise.model import Transcript, Turn
+
+    return Transcript.from_turns(session.id, [Turn(t.index, t.speaker, strip_punctuation_case(t.text))
+                                                      for t in session.turns])
+
+
 def _forget_texts() -> None:
     """Empty the per-text caches (normalised text, utterance spans, markers, stance phrases), so that a
     repeat pays for every text again, as a new session does; otherwise the best of the repeats measures
     the caches."""
     from equipoise.label import features, markers, sentences, stance
 
-    for cached in (features.normalise, sentences.split_spans, markers.find_markers, stance.stance_phrases):
+    for cached in (features.normalise, sentences.split_spans, sentences.restore, markers.find_markers,
+                   stance.stance_phrases):
         cached.cache_clear()
 
 
@@ -108,6 +120,7 @@ def main() -> None:
     annomi = annomi_sessions()
     if annomi:
         corpora.append(("AnnoMI training transcripts", annomi))
+        corpora.append(("AnnoMI, no punctuation or case", [unpunctuated(s) for s in annomi]))
     else:
         print("AnnoMI data not found (set EQUIPOISE_DATA): skipping it")
     corpora.append(("one 600-turn session", [long_session(annomi or examples)]))

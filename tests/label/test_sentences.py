@@ -54,3 +54,60 @@ def test_spans_are_ordered_disjoint_and_cover_every_word(text: str) -> None:
     assert all(spans[k][1] <= spans[k + 1][0] for k in range(len(spans) - 1))
     covered = " ".join(text[a:b] for a, b in spans)
     assert re.findall(r"[a-z]+", covered) == re.findall(r"[a-z]+", text)
+
+
+def test_restore_leaves_punctuated_and_empty_text_alone() -> None:
+    assert sentences.restore("Okay. So what happened next?") == "Okay. So what happened next?"
+    assert sentences.restore("Fine, thanks!") == "Fine, thanks!"
+    assert sentences.restore("") == ""
+
+
+def test_the_question_model_learns_what_asks() -> None:
+    texts = ["Do you drink at night?", "I drink at night.", "Did you sleep?", "I slept well.",
+             "Are you okay?", "I am okay."] * 20
+    utterances, gold = sentences.question_examples(texts)
+    assert len(utterances) == len(gold) == 120 and sum(gold) == 60
+    assert sentences.question_examples(["Well, I see. Do you sleep?"]) == (
+        [((), ("well", "i", "see")), (("i", "see"), ("do", "you", "sleep"))], [0, 1])
+    model = sentences.fit_questions(utterances, gold, c=10.0)
+    assert model.asks(["do", "you", "sleep"]) and not model.asks(["i", "sleep"])
+    assert not model.asks([])
+
+
+@pytest.mark.skipif(sentences.question_model() is None, reason="the question model is not built "
+                    "(python scripts/build_sentence_model.py)")
+def test_the_shipped_question_model_restores_question_marks() -> None:
+    assert sentences.restore("do you drink most nights").endswith("?")
+    assert sentences.restore("what would you like to talk about today").endswith("?")
+    assert sentences.restore("i drink most nights and it helps me sleep").endswith(".")
+    long_turn = "okay so you feel stuck at work what would you like to do about it"
+    assert sentences.restore(long_turn).endswith("?")
+
+
+@pytest.mark.skipif(sentences.question_model() is None, reason="the question model is not built")
+def test_a_question_without_punctuation_is_a_question_for_the_rules_and_the_analysers() -> None:
+    from equipoise.analysers.text import looks_like_question
+    from equipoise.label.markers import find_markers
+
+    assert "question" in find_markers("any thoughts of hurting yourself")
+    assert "question" in find_markers("anything else on your mind today")
+    assert looks_like_question("is there anything you want to ask me")
+    assert not looks_like_question("i went to the shop and then i came home")
+
+
+@given(st.text(alphabet=st.sampled_from(list("abc def '\n")), max_size=120))
+def test_restore_only_adds_punctuation(text: str) -> None:
+    restored = sentences.restore(text)
+    assert re.findall(r"[a-z']+", restored) == re.findall(r"[a-z']+", text)
+    assert set(restored) - set(text) <= {".", "?", " "}
+
+
+def test_train_questions_cross_validates_on_the_splits_met_at_run_time() -> None:
+    texts = ["I see. Do you sleep well at night?", "That sounds hard. What did you do then?",
+             "You felt alone. I went home early.", "It was late. Are you tired now?"]
+    groups = [(f"g{k}", texts) for k in range(6)]
+    model, report = sentences.train_questions(groups, folds=3, baseline=lambda text: text.startswith("do"))
+    assert report["threshold"] in sentences.QUESTION_THRESHOLDS and report["folds"] == 3
+    assert report["utterances"] == 48 and report["questions"] == 18
+    assert 0.0 <= report["baseline"]["precision"] <= 1.0 and report["f1"] > report["baseline"]["f1"]
+    assert model.threshold == report["threshold"]

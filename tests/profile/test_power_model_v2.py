@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from profile_builders import build
 
 from equipoise.analysers.base import Config
 from equipoise.analysers.registry import get
+from equipoise.label.sentences import question_model
 from equipoise.profile import TimelineWindow
 from equipoise.report.texts import client_lean_phrase
 from equipoise.summary import closeness, summarise
@@ -415,3 +417,21 @@ def test_directiveness_1_3_a_client_who_decides_holds_the_lever_but_going_along_
     assert deciding.lean <= -0.2                  # the client decides
     assert complying.metrics["decisions_client"] == 0.0
     assert complying.lean >= 0.2                  # the therapist directs; the client goes along
+
+
+@pytest.mark.skipif(question_model() is None, reason="the question model is not built")
+def test_agenda_counts_a_clients_questions_in_a_transcript_without_punctuation() -> None:
+    """Rules 7: a speech-recogniser transcript has no question marks, and client turns have no behaviour
+    label, so before the question model a client who asked every question asked none."""
+    rows = [("C", "can i ask you something first what happens if i miss a session", {}),
+            ("T", "nothing happens we just book another one", {"behaviour": "input"}),
+            ("C", "do you write down everything i say", {}),
+            ("T", "only a few notes for myself", {"behaviour": "input"}),
+            ("C", "and who gets to read them", {}),
+            ("T", "only me unless you are at risk", {"behaviour": "input"})]
+    result = analyse("agenda", rows)
+    # "and who gets to read them" is below the model's threshold (0.7, chosen for precision): at least the
+    # two questions that open with their asking words count, each linked to its turn.
+    assert result.metrics["questions_client"] >= 2.0
+    assert {0, 2} <= set(result.metric_turns["questions_client"])
+    assert result.lean < -0.2

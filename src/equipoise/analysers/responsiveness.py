@@ -59,6 +59,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ..label.sentences import restore
 from ..model import Role
 from .base import (
     BaseAnalyser,
@@ -291,8 +292,9 @@ def _answers(text: str) -> bool:
 
 
 def _opens(turn: Turn, label: TurnLabels) -> bool:
-    """Whether ``turn`` ends in an open question (labelled so, or a wh-question before its last ``?``)."""
-    return label.question_type == "open" or bool(_OPEN_QUESTION.search(turn.text))
+    """Whether ``turn`` ends in an open question (labelled so, or a wh-question before its last ``?``, which
+    an unpunctuated turn gets from the question model: :func:`~equipoise.label.sentences.restore`)."""
+    return label.question_type == "open" or bool(_OPEN_QUESTION.search(restore(turn.text)))
 
 
 ANALYSER = ResponsivenessAnalyser()

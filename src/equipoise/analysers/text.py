@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..label.sentences import has_sentence_punctuation, restore
+
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _SUFFIXES = {"'m": "am", "'re": "are", "'s": "is", "'ve": "have", "'ll": "will", "'d": "would"}
 _NEGATED_BASES = {"ca": "can", "wo": "will", "sha": "shall", "ai": "am"}
@@ -113,14 +115,20 @@ def overlap(taker: str, source: str) -> float:
 
 
 def looks_like_question(text: str) -> bool:
-    """A turn that ends a sentence with a question mark."""
-    return "?" in text
+    """A turn with a question mark; without any sentence punctuation (as a speech recogniser may write it),
+    a turn with an utterance that the learned question model reads as a question
+    (:func:`equipoise.label.sentences.restore`).
+
+    >>> looks_like_question("Any plans?"), looks_like_question("I went home.")
+    (True, False)
+    """
+    return "?" in text or (not has_sentence_punctuation(text) and "?" in restore(text))
 
 
 def asks(text: str, behaviour: str | None) -> bool:
     """Whether a turn asks a question, for agenda and directiveness: the labeller's behaviour decides when
-    it gave one (a speech-recognition transcript has no question marks), a question mark otherwise (turns
-    it does not label).
+    it gave one, :func:`looks_like_question` otherwise (turns it does not label: a question mark, or
+    without any punctuation the question model).
 
     >>> asks("You feel stuck?", "reflection"), asks("Any plans?", None)
     (False, True)
@@ -133,9 +141,9 @@ def asks(text: str, behaviour: str | None) -> bool:
 def asks_or_marks(text: str, behaviour: str | None) -> bool:
     """Whether a turn asks a question, for responsiveness: labelled a question, or holding a question mark
     whatever the label (the labeller calls some questions "input", and a question asked is a question to
-    answer); without punctuation the label alone decides.
+    answer); without punctuation, one the question model reads as a question (:func:`looks_like_question`).
 
-    >>> asks_or_marks("You feel stuck?", "reflection"), asks_or_marks("what brings you here", "input")
+    >>> asks_or_marks("You feel stuck?", "reflection"), asks_or_marks("I went home.", "input")
     (True, False)
     """
     return behaviour == "question" or looks_like_question(text)

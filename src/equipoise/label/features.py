@@ -25,7 +25,7 @@ from scipy import sparse
 from ..model import Role
 from .markers import MARKER_NAMES, find_markers
 from .perturb import to_american
-from .sentences import split_spans
+from .sentences import restore, split_spans
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[?!]")
 _SPACES = re.compile(r"\s+")
@@ -172,11 +172,14 @@ _BARE = re.compile(r"^(?:no|nope|nah|yes|yeah|yep|not really|sure|okay|ok|right)
 def cue_features(texts: Sequence[str], roles: Sequence[Role]) -> np.ndarray:
     """Dense cue features per turn (question marks, question openings, reflection stems, length, position).
 
-    Context cues look at the neighbouring turns of the same sequence.
+    A turn without sentence punctuation is read with its punctuation restored by the learned models of
+    :mod:`equipoise.label.sentences` (:func:`~equipoise.label.sentences.restore`), so its question-mark and
+    sentence-count cues mean what they mean in punctuated text. Context cues look at the neighbouring
+    turns of the same sequence.
     """
     n = len(texts)
     out = np.zeros((n, len(CUE_NAMES)), dtype=np.float64)
-    lowered = [_SPACES.sub(" ", normalise(t)).strip() for t in texts]
+    lowered = [_SPACES.sub(" ", normalise(restore(t))).strip() for t in texts]
     openings = [_opening(t) for t in texts]
     column = {name: k for k, name in enumerate(CUE_NAMES)}
     for i, low in enumerate(lowered):

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .sentences import has_sentence_punctuation, split_spans
+from .sentences import restore
 
 _I = r"(?:i|i'm|i've|i'd|i'll)"
 #: Before "you need to", "you should" ...: the need is asked about, supposed, felt or reported, not urged
@@ -61,8 +61,10 @@ class Marker:
 #: "take care"), in a need asked about, felt or reported ("anything you need to", "if you need to", "part of
 #: you might want to") or in a noun ("Sleep's better"); "I'd also recommend" is advice; a "no" opening an
 #: answer to a closed question is no pushback unless the rest pushes back, and a "no" to a proposal
-#: ("Would you like to ...?") is.
-RULES_VERSION = "6"
+#: ("Would you like to ...?") is. 7: an unpunctuated turn's utterances end with a question mark where the
+#: learned question model of :mod:`equipoise.label.sentences` reads a question, so the rules that read a
+#: question mark (the ``question`` marker, a "no" to a proposal) work on speech-recogniser text.
+RULES_VERSION = "7"
 
 MARKERS: tuple[Marker, ...] = (
     Marker(
@@ -404,12 +406,11 @@ def normalise(text: str) -> str:
 
 def _sentences(text: str) -> str:
     """``text`` itself when it has sentence punctuation; otherwise its utterances (found by the learned
-    boundary model of :mod:`equipoise.label.sentences`) joined by full stops, so that the rules written
-    for a sentence's opening ("Do you ...", "Good.") also find it in unpunctuated speech-recogniser text."""
-    if has_sentence_punctuation(text):
-        return text
-    spans = split_spans(text)
-    return ". ".join(text[start:end] for start, end in spans) if len(spans) > 1 else text
+    boundary model of :mod:`equipoise.label.sentences`) each ended by a question mark or a full stop as
+    the learned question model reads it (:func:`~equipoise.label.sentences.restore`), so that the rules
+    written for a sentence's opening ("Do you ...", "Good.") or its question mark also work on
+    unpunctuated speech-recogniser text (rules 7)."""
+    return restore(text)
 
 
 @lru_cache(maxsize=4096)
@@ -423,6 +424,18 @@ def find_markers(text: str) -> tuple[str, ...]:
     low = normalise(_sentences(text))
     return tuple(name for name, found, unless in _COMPILED
                  if found.search(low) and not (unless is not None and unless.search(low)))
+
+
+def rules_find(name: str, text: str) -> bool:
+    """Whether one marker's rules find it in ``text`` read as it is, without the utterances of an
+    unpunctuated turn or their restored punctuation (what the question model is compared with).
+
+    >>> rules_find("question", "do you drink"), rules_find("question", "you drink")
+    (True, False)
+    """
+    low = normalise(text)
+    return any(found.search(low) and not (unless is not None and unless.search(low))
+               for marker, found, unless in _COMPILED if marker == name)
 
 
 _NO_OPENING = re.compile(r"^(?:(?:no|nope|nah|not really)\b[\s,.!-]*)+")
@@ -453,7 +466,7 @@ def answers_closed_question(text: str, previous: str) -> bool:
     >>> answers_closed_question("No.", "You should stop drinking.")
     False
     """
-    low, asked = normalise(text), normalise(previous)
+    low, asked = normalise(text), normalise(_sentences(previous))
     opening = _NO_OPENING.match(low)
     if not opening or not _CLOSED_OPENING.search(asked) or _PROPOSAL.search(asked):
         return False
