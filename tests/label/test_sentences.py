@@ -111,3 +111,24 @@ def test_train_questions_cross_validates_on_the_splits_met_at_run_time() -> None
     assert report["utterances"] == 48 and report["questions"] == 18
     assert 0.0 <= report["baseline"]["precision"] <= 1.0 and report["f1"] > report["baseline"]["f1"]
     assert model.threshold == report["threshold"]
+
+
+def test_an_opener_may_stand_alone_before_a_learned_boundary() -> None:
+    model = sentences.BoundaryModel(weights=None, threshold=0.5)  # type: ignore[arg-type]
+    always = [1.0] * 5  # a boundary is likely at every gap of six words
+
+    def first(text: str) -> int:
+        return model.boundaries(text.split(" "), always)[0]
+
+    assert first("great it sounds like a plan") == 0  # "great" stands alone
+    assert first("it sounds like a good plan") == 1  # any other utterance keeps two words
+    assert first("sounds great like a fine plan") == 1
+
+
+@pytest.mark.skipif(sentences.boundary_model() is None, reason="the sentence boundary model is not built")
+def test_a_spoken_affirmation_opening_an_unpunctuated_turn_is_found() -> None:
+    from equipoise.label.markers import find_markers
+
+    assert "affirmation" in find_markers("great it sounds like you have a plan for the weekend")
+    assert "affirmation" in find_markers("excellent well done for getting to the meeting on your own")
+    assert "affirmation" not in find_markers("good morning how are you doing today")

@@ -63,8 +63,10 @@ class Marker:
 #: answer to a closed question is no pushback unless the rest pushes back, and a "no" to a proposal
 #: ("Would you like to ...?") is. 7: an unpunctuated turn's utterances end with a question mark where the
 #: learned question model of :mod:`equipoise.label.sentences` reads a question, so the rules that read a
-#: question mark (the ``question`` marker, a "no" to a proposal) work on speech-recogniser text.
-RULES_VERSION = "7"
+#: question mark (the ``question`` marker, a "no" to a proposal) work on speech-recogniser text. 8: one of
+#: :data:`equipoise.label.sentences.OPENERS` ("great", "okay", "no" ...) may be an unpunctuated utterance
+#: of its own, so "great it sounds like you have a plan" reads "Great. It sounds ..." (affirmation).
+RULES_VERSION = "8"
 
 MARKERS: tuple[Marker, ...] = (
     Marker(

@@ -41,6 +41,11 @@ QUESTION_DIR = Path(__file__).parent / "models" / "questions"
 N_BUCKETS = 1 << 18
 MIN_WORDS = 6  # an unpunctuated turn shorter than this is one utterance
 MIN_SIDE = 2  # a learned boundary leaves at least this many words on each side
+#: Words that may stand alone before a learned boundary, as "Great." or "Okay." open a spoken turn ("great
+#: it sounds like you have a plan"); any other utterance keeps at least ``MIN_SIDE`` words (rules 8).
+OPENERS = frozenset({"okay", "ok", "right", "great", "good", "excellent", "fantastic", "wonderful",
+                     "brilliant", "perfect", "yeah", "yes", "no", "sure", "alright", "mm", "hmm", "wow",
+                     "awesome", "cool", "nice", "thanks", "so", "well"})
 _SENTENCE_PUNCT = re.compile(r"[.?!]")
 # A sentence end with more text after it; without one, a punctuated turn is one sentence and nupunkt (the
 # slower part of labelling) need not run.
@@ -97,12 +102,15 @@ class BoundaryModel:
         return out
 
     def boundaries(self, words: Sequence[str], probabilities: Sequence[float] | None = None) -> list[int]:
-        """Indices i such that a sentence ends after ``words[i]`` (never the last word)."""
+        """Indices i such that a sentence ends after ``words[i]`` (never the last word): where the
+        probability reaches the threshold and both sides keep ``MIN_SIDE`` words, or the left side is one
+        of the :data:`OPENERS` on its own."""
         probabilities = self.probabilities(words) if probabilities is None else probabilities
         out: list[int] = []
         last = -1
         for i, p in enumerate(probabilities):
-            if p >= self.threshold and i - last >= MIN_SIDE and len(words) - 1 - i >= MIN_SIDE:
+            left = i - last >= MIN_SIDE or (i == last + 1 and words[i] in OPENERS)
+            if p >= self.threshold and left and len(words) - 1 - i >= MIN_SIDE:
                 out.append(i)
                 last = i
         return out

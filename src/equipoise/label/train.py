@@ -38,7 +38,7 @@ from .features import NgramVectoriser
 from .perturb import PERTURBATIONS, perturb
 
 ARTIFACT_NAME = "counselling-linear"
-ARTIFACT_VERSION = "5"
+ARTIFACT_VERSION = "6"
 
 
 @dataclass(frozen=True)
