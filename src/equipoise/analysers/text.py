@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..label.sentences import has_sentence_punctuation, restore
+from ..label.sentences import restore
 
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _SUFFIXES = {"'m": "am", "'re": "are", "'s": "is", "'ve": "have", "'ll": "will", "'d": "would"}
@@ -122,7 +122,7 @@ def looks_like_question(text: str) -> bool:
     >>> looks_like_question("Any plans?"), looks_like_question("I went home.")
     (True, False)
     """
-    return "?" in text or (not has_sentence_punctuation(text) and "?" in restore(text))
+    return "?" in restore(text)  # a punctuated text comes back as it is
 
 
 def asks(text: str, behaviour: str | None) -> bool:

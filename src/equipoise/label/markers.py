@@ -13,6 +13,7 @@ The rules are deliberately phrase-level and role-independent so that they transf
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -423,9 +424,7 @@ def find_markers(text: str) -> tuple[str, ...]:
     >>> find_markers("Let's see. You should stop.")
     ('advice', 'we')
     """
-    low = normalise(_sentences(text))
-    return tuple(name for name, found, unless in _COMPILED
-                 if found.search(low) and not (unless is not None and unless.search(low)))
+    return tuple(_found_in(normalise(_sentences(text))))
 
 
 def rules_find(name: str, text: str) -> bool:
@@ -435,9 +434,15 @@ def rules_find(name: str, text: str) -> bool:
     >>> rules_find("question", "do you drink"), rules_find("question", "you drink")
     (True, False)
     """
-    low = normalise(text)
-    return any(found.search(low) and not (unless is not None and unless.search(low))
-               for marker, found, unless in _COMPILED if marker == name)
+    return name in _found_in(normalise(text), only=name)
+
+
+def _found_in(low: str, only: str | None = None) -> Iterator[str]:
+    """The markers whose rules match the normal form ``low`` (``only``: that marker's rules alone)."""
+    for name, found, unless in _COMPILED:
+        if (only is None or name == only) and found.search(low) and not (
+                unless is not None and unless.search(low)):
+            yield name
 
 
 _NO_OPENING = re.compile(r"^(?:(?:no|nope|nah|not really)\b[\s,.!-]*)+")

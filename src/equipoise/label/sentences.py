@@ -295,7 +295,7 @@ def question_examples(texts: Iterable[str], boundaries: BoundaryModel | None = N
     utterances: list[Utterance] = []
     gold: list[int] = []
     for text in texts:
-        if not _SENTENCE_PUNCT.search(text):
+        if not has_sentence_punctuation(text):
             continue
         words: list[str] = []
         asked: set[int] = set()
@@ -323,21 +323,8 @@ def question_examples(texts: Iterable[str], boundaries: BoundaryModel | None = N
 
 def fit_questions(utterances: Sequence[Utterance], gold: Sequence[int], c: float = 1.0) -> QuestionModel:
     """Fit the question model on utterances (scikit-learn, training only)."""
-    import numpy as np
-    from scipy import sparse
-    from sklearn.linear_model import LogisticRegression
-
-    rows, cols = [], []
-    for r, (before, words) in enumerate(utterances):
-        for f in question_features(words, before):
-            rows.append(r)
-            cols.append(_hash(f))
-    x = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(utterances), N_BUCKETS))
-    x.sum_duplicates()
-    x.data[:] = 1.0
-    model = LogisticRegression(C=c, max_iter=2000, solver="liblinear", fit_intercept=False)
-    model.fit(x, np.asarray(gold))
-    return QuestionModel(model.coef_.ravel().astype(np.float64))
+    return QuestionModel(_fit_hashed((question_features(words, before) for before, words in utterances),
+                                     gold, c))
 
 
 QUESTION_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
@@ -347,6 +334,11 @@ def _scores(predicted: Sequence[bool], gold: Sequence[int]) -> dict[str, float]:
     tp = sum(1 for p, g in zip(predicted, gold, strict=True) if p and g)
     fp = sum(1 for p, g in zip(predicted, gold, strict=True) if p and not g)
     fn = sum(1 for p, g in zip(predicted, gold, strict=True) if g and not p)
+    return _rates(tp, fp, fn)
+
+
+def _rates(tp: int, fp: int, fn: int) -> dict[str, float]:
+    """Precision, recall, F1 and F0.5 from counts of true positives, false positives and false negatives."""
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -364,15 +356,14 @@ def train_questions(groups: Sequence[tuple[str, Sequence[str]]], folds: int = 3,
     mark the text did not have invents a question in the evidence, a missed one leaves the turn as it
     was), then one fit on everything. ``baseline`` (an utterance's unpunctuated text -> asks) is scored
     on the same test utterances for comparison."""
-
     import numpy as np
 
     fold_of = _fold_of(groups, folds, seed)
-    examples: list[tuple[int, list[list[str]], list[int]]] = []
+    gaps = [(fold_of[g], *training_examples(texts)) for g, texts in groups]
+    examples: list[tuple[int, list[Utterance], list[int]]] = []
     for k in range(folds):
         # the utterances of fold k as a boundary model trained without it splits them
-        train_w = [w for g, texts in groups if fold_of[g] != k for w in training_examples(texts)[0]]
-        train_b = [e for g, texts in groups if fold_of[g] != k for e in training_examples(texts)[1]]
+        train_w, train_b, _, _ = _fold_split(gaps, k)
         splitter = replace(fit_boundaries(train_w, train_b), threshold=boundary_threshold)
         examples += [(k, *question_examples(texts, splitter)) for g, texts in groups if fold_of[g] == k]
         if progress:
@@ -423,7 +414,7 @@ def training_examples(texts: Iterable[str]) -> tuple[list[list[str]], list[list[
     are left out: their boundaries are unknown."""
     word_lists, gold = [], []
     for text in texts:
-        if not _SENTENCE_PUNCT.search(text):
+        if not has_sentence_punctuation(text):
             continue
         words: list[str] = []
         ends: list[int] = []
@@ -441,26 +432,34 @@ def training_examples(texts: Iterable[str]) -> tuple[list[list[str]], list[list[
 def fit_boundaries(word_lists: Sequence[Sequence[str]], gold: Sequence[Sequence[int]],
                    c: float = 0.5) -> BoundaryModel:
     """Fit the hashed logistic regression on gaps of the given texts (scikit-learn, training only)."""
+    features, y = [], []
+    for words, ends in zip(word_lists, gold, strict=True):
+        ends_set = set(ends)
+        for i in range(len(words) - 1):
+            features.append(gap_features(words, i))
+            y.append(int(i in ends_set))
+    return BoundaryModel(_fit_hashed(features, y, c))
+
+
+def _fit_hashed(features: Iterable[Sequence[str]], y: Sequence[int], c: float) -> np.ndarray:
+    """Weights of an L2 logistic regression (liblinear, no intercept: each row has a bias feature) over
+    binary hashed features, one row of feature names per example."""
     import numpy as np
     from scipy import sparse
     from sklearn.linear_model import LogisticRegression
 
-    rows, cols, y = [], [], []
-    r = 0
-    for words, ends in zip(word_lists, gold, strict=True):
-        ends_set = set(ends)
-        for i in range(len(words) - 1):
-            for f in gap_features(words, i):
-                rows.append(r)
-                cols.append(_hash(f))
-            y.append(int(i in ends_set))
-            r += 1
-    x = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(r, N_BUCKETS))
+    rows, cols = [], []
+    n = 0
+    for n, names in enumerate(features, start=1):
+        for f in names:
+            rows.append(n - 1)
+            cols.append(_hash(f))
+    x = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, N_BUCKETS))
     x.sum_duplicates()
     x.data[:] = 1.0
     model = LogisticRegression(C=c, max_iter=2000, solver="liblinear", fit_intercept=False)
     model.fit(x, np.asarray(y))
-    return BoundaryModel(model.coef_.ravel().astype(np.float64))
+    return model.coef_.ravel().astype(np.float64)
 
 
 def boundary_f1(model: BoundaryModel, word_lists: Sequence[Sequence[str]], gold: Sequence[Sequence[int]],
@@ -480,10 +479,8 @@ def boundary_f1(model: BoundaryModel, word_lists: Sequence[Sequence[str]], gold:
             c[2] += len(truth - predicted)
     out = {}
     for t, (tp, fp, fn) in counts.items():
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        out[t] = {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+        rates = _rates(tp, fp, fn)
+        out[t] = {name: round(rates[name], 4) for name in ("precision", "recall", "f1")}
     return out
 
 
@@ -513,7 +510,6 @@ def train_boundaries(groups: Sequence[tuple[str, Sequence[str]]], folds: int = 3
                      progress: Callable[[str], None] | None = None) -> tuple[BoundaryModel, dict[str, Any]]:
     """Grouped k-fold CV of the boundary model over (group, texts) pairs, choosing the decision threshold
     with the best mean F1 over the folds among :data:`THRESHOLDS`, then one fit on everything."""
-
     import numpy as np
 
     fold_of = _fold_of(groups, folds, seed)
