@@ -99,7 +99,12 @@ def test_partnership_scores_against_miti_thresholds() -> None:
                 + 3 * (1 - min(direction / 0.2, 1))) / 11
     assert result.metrics["score"] == pytest.approx(expected)
     raw = 1 - 2 * expected
-    assert result.lean == pytest.approx(math.copysign(abs(raw) ** 0.7, raw))   # version 3.1 stretches it
+    own = math.copysign(abs(raw) ** 0.7, raw)   # version 3.1 stretches it
+    # Version 3.2 blends it with the steering levers' leans: 0.3 own, 0.3 agenda, 0.4 directiveness, x 1.25
+    steering = run("agenda", collaborative_session()).lean, run("directiveness", collaborative_session()).lean
+    assert result.lean == pytest.approx(max(-1.0, min(1.0, 1.25 * (0.3 * own + 0.3 * steering[0]
+                                                                    + 0.4 * steering[1]))))
+    assert any("own lean" in note and "agenda" in note for note in result.notes)
 
 
 def test_partnership_falls_when_the_therapist_directs_and_opens_the_topics() -> None:
@@ -208,3 +213,30 @@ def test_balance_and_evidence_helpers() -> None:
     assert balance(3, 1) == 0.5 and balance(0, 0) == 0.0
     assert pick_evidence({1: 0.2, 2: -0.9, 3: 0.7}, 0.4, 1) == (3,)
     assert pick_evidence({1: 0.2, 2: -0.9, 3: 0.7}, 0.0, 1) == (2,)
+
+
+def test_client_agency_and_partnership_read_the_steering_levers() -> None:
+    # Version 2.6 / 3.2: each lean blends the dimension's own lean with agenda's and directiveness's.
+    from equipoise.analysers import client_agency, partnership, steering
+
+    for session in (collaborative_session(), directive_session()):
+        levers = {name: run(name, session).lean for name in ("agenda", "directiveness")}
+        assert dict(steering.steering_leans(session[0], session[1], Config())) == levers
+        agency = run("client_agency", session)
+        own = 1 - 2 * agency.metrics["agency"]
+        mixed = (0.5 * own + 0.3 * levers["agenda"] + 0.2 * levers["directiveness"]) / 1.0
+        assert agency.lean == pytest.approx(max(-1.0, min(1.0, 1.5 * mixed - 0.2)))
+        assert client_agency.OWN + sum(client_agency.STEERING.values()) == pytest.approx(1.0)
+        assert partnership.OWN + sum(partnership.STEERING.values()) == pytest.approx(1.0)
+        note = next(n for n in agency.notes if "steering levers" in n)
+        assert f"agenda {levers['agenda']:+.2f}" in note and "shifted by -0.2" in note
+    # The therapist who directs and opens the topics holds both levers more than the one who guides.
+    assert run("client_agency", directive_session()).lean > run("client_agency", collaborative_session()).lean
+    assert run("partnership", directive_session()).lean > run("partnership", collaborative_session()).lean
+
+
+def test_a_steering_lever_that_is_unavailable_drops_out_of_the_blend() -> None:
+    from equipoise.analysers.steering import blend
+
+    assert blend(0.4, {}, 0.5, {"agenda": 0.3, "directiveness": 0.2}) == pytest.approx(0.4)
+    assert blend(0.4, {"agenda": -0.4}, 0.5, {"agenda": 0.5, "directiveness": 0.2}) == pytest.approx(0.0)

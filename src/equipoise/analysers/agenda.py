@@ -40,7 +40,17 @@ import re
 from typing import TYPE_CHECKING
 
 from ..model import Role
-from .base import BaseAnalyser, Config, DimensionResult, DimensionWords, balance, kinds, pick_evidence, ratio
+from .base import (
+    BaseAnalyser,
+    Config,
+    DimensionResult,
+    DimensionWords,
+    balance,
+    kinds,
+    last_call,
+    pick_evidence,
+    ratio,
+)
 from .text import asks, overlap
 from .topics import openings_by_role
 
@@ -118,6 +128,7 @@ class AgendaAnalyser(BaseAnalyser):
                     'closed_question_share': 'share', 'goal_proposals_<role>': 'count',
                     'agenda_offers_therapist': 'count', 'follow_up_questions_<role>': 'count'})
 
+    @last_call  # partnership and client agency read this lean too (:mod:`equipoise.analysers.steering`)
     def analyse(self, transcript: Transcript, labels: Labels | None, config: Config) -> DimensionResult:
         """Compute the agenda metrics of one transcript or window."""
         assert labels is not None

@@ -32,8 +32,12 @@ Agency A in [0, 1] is the weighted mean of the defined shares among change_talk_
 pushback_followed_share and goal_share_client (weight 1 each) and, since version 2.5, the room the
 therapist's direction leaves, 1 - min(rate / 0.3, 1) with the rate shrunk towards AnnoMI's high-quality
 median (0.056) by 4 pseudo-turns (weight 2), times engagement (a client who hardly takes part cannot
-exercise much agency, whatever the shares say); lean = 1 - 2A (little client agency: the therapist holds
-the lever). Readers of the validation sessions judge a client who voices goals but is "overridden" and
+exercise much agency, whatever the shares say); its own lean is 1 - 2A (little client agency: the
+therapist holds the lever). Version 2.6 blends it with the steering levers' leans
+(:mod:`~equipoise.analysers.steering`): lean = clip(1.5 x (0.5 own + 0.3 agenda + 0.2 directiveness) -
+0.2), chosen by leave-one-hold-out-out cross-validation on the 484 judged validation sessions (client
+agency 351 -> 382; AnnoMI client agency alone 0.816 -> 0.838; docs/power-model.md); a note gives the
+numbers. Readers of the validation sessions judge a client who voices goals but is "overridden" and
 "works inside the therapist's plan" as mixed, which version 2.4 read as the client's (docs/power-model.md).
 Version 2.0 added engagement: version 1.0 read a disengaged teenager as strong agency (-0.33),
 because none of its shares measured how much the client took part. Version 2.2 counts who proposes the
@@ -72,6 +76,7 @@ from .base import (
     shrunk,
 )
 from .directiveness import DIRECTIVE_RATE_MEDIAN, is_directive, therapist_direction
+from .steering import blend, describe, steering_leans
 from .text import content_words
 from .topics import openings_by_role
 
@@ -87,6 +92,12 @@ AGENCY_PARTS = frozenset({"change_talk_share", "client_topic_share", "pushback_f
 #: rate at which it is 0 (our choice, above AnnoMI's high-quality p95 of 0.2); the rate is shrunk towards
 #: the reference median as partnership shrinks it.
 DIRECTION_WEIGHT, DIRECTION_FULL = 2.0, 0.3
+#: Version 2.6: the lean 1 - 2A (weight ``OWN``) blended with the steering levers' leans
+#: (:mod:`equipoise.analysers.steering`), times ``BLEND_GAIN``, shifted by ``OFFSET``: readers call a
+#: client who takes part the holder of their own direction unless the session shows otherwise.
+OWN = 0.5
+STEERING = {"agenda": 0.3, "directiveness": 0.2}
+BLEND_GAIN, OFFSET = 1.5, -0.2
 #: A client turn right after a therapist's directive act that asks it away or refuses it is pushback, even
 #: when it is not sustain talk ("Please don't tell my mum", "Can I at least ...").
 _RESISTS = re.compile(
@@ -107,14 +118,15 @@ class ClientAgencyAnalyser(BaseAnalyser):
     """Change talk, client-initiated topics, pushback and how the therapist meets it."""
 
     name = "client_agency"
-    version = "2.5"
+    version = "2.6"
     #: Share of substantive client turns that counts as full engagement.
     ENGAGED = 0.25
     requires = frozenset({"labels", "dyad"})
     antisymmetric = False
     description = ("The client's own direction: change talk against sustain talk, topics and goals the "
                    "client proposes, how much the client takes part, and client pushback with how the next "
-                   "therapist turn meets it (follows or confronts).")
+                   "therapist turn meets it (follows or confronts); the lean also reads who steers the "
+                   "session (the agenda and directiveness leans), as readers judge this lever.")
     cannot_know = ("Goals the client holds but does not voice; disagreement kept silent, which is what a "
                    "client with little power often does; agency exercised between sessions.")
 
@@ -122,7 +134,7 @@ class ClientAgencyAnalyser(BaseAnalyser):
         title='Client agency', client_title='Your own voice',
         measures=('Client change talk against sustain talk, client-initiated topics, who proposes the '
                   'goals and the plan, client disagreement and whether the next therapist turn follows '
-                  'or confronts it.'),
+                  'or confronts it; the lean also reads who set the agenda and who directed.'),
         client_measures=('How often you spoke about your own reasons and plans, raised your '
                          'own topics, proposed what to do, or disagreed, and how that was met.'),
         cannot_know=('Sustain talk is not a failure: it can be an honest and important part '
@@ -135,7 +147,7 @@ class ClientAgencyAnalyser(BaseAnalyser):
             '{more} of the direction came from your own reasons and topics',
         ),
         course_name='client agency')
-    power_weight = 0.5
+    power_weight = 0.0
     shared_weight = 1.5
     metric_kinds = kinds({'change_talk_share': 'share', 'change_talk_rate': 'rate',
                     'client_topic_share': 'share', 'pushbacks': 'count',
@@ -232,8 +244,11 @@ class ClientAgencyAnalyser(BaseAnalyser):
                 "no client change or sustain talk, no topic openings and no pushback to measure", metrics,
                 linked)
         metrics["agency"] = agency
-        lean = clip(1.0 - 2.0 * agency)
+        own = clip(1.0 - 2.0 * agency)
+        levers = steering_leans(transcript, labels, config)
+        lean = blend(own, levers, OWN, STEERING, BLEND_GAIN, OFFSET)
         return DimensionResult(lean=lean, metrics=metrics, metric_turns=linked,
+                               notes=(describe(own, levers, OWN, STEERING, BLEND_GAIN, OFFSET),),
                                evidence=pick_evidence(contributions, lean, config.evidence_size))
 
 

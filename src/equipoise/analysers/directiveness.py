@@ -116,6 +116,7 @@ class DirectivenessAnalyser(BaseAnalyser):
                     'unsolicited_information_therapist': 'count', 'permission_therapist': 'count',
                     'decisions_client': 'count'})
 
+    @last_call  # partnership and client agency read this lean too (:mod:`equipoise.analysers.steering`)
     def analyse(self, transcript: Transcript, labels: Labels | None, config: Config) -> DimensionResult:
         """Compute directive and autonomy-supporting acts for one transcript or window."""
         assert labels is not None

@@ -29,9 +29,13 @@ however much they reflect (docs/power-model.md: read sessions 136 -> 174 of 264;
 2.0 had no telling component, so a therapist who lectured, with an affirmation now and then and no
 question, scored R:Q at its prior and full collaboration, and read as "between" (docs/power-model.md).
 R:Q's "good" is MITI's 2:1; RS 0.4 (about AnnoMI's upper quartile), collaboration 0.2 and T 0.6 are our
-choices, set above the medians so that the pseudo-turns alone never earn full marks. Lean = 1 - 2P,
+choices, set above the medians so that the pseudo-turns alone never earn full marks. Its own lean is 1 - 2P,
 spread by :func:`~equipoise.analysers.base.stretch` (version 3.1; 0.1 becomes 0.2): low
-partnership means the therapist holds the lever. ``therapist_turns`` shows how many turns the score
+partnership means the therapist holds the lever. Version 3.2 blends it with the steering levers' leans
+(:mod:`~equipoise.analysers.steering`): lean = clip(1.25 x (0.3 own + 0.3 agenda + 0.4 directiveness)),
+chosen by leave-one-hold-out-out cross-validation on the 484 judged validation sessions (partnership
+325 -> 354; AnnoMI's shared-power index 0.848 -> 0.846; docs/power-model.md); a note gives the numbers.
+``therapist_turns`` shows how many turns the score
 rests on. Version 1.1 scored 2 x R:Q + %CR + collaboration (good 0.1) from raw counts: three reflections
 (or three turns mislabelled as reflections) against three questions rated a fair R:Q however little the
 therapist reflected, and one complex reflection scored %CR 100%. The reflection share is the strongest
@@ -66,6 +70,7 @@ from .base import (
     stretch,
 )
 from .directiveness import ASKING_VIEW_MARKERS, AUTONOMY_MARKERS, DIRECTIVE_RATE_MEDIAN, therapist_direction
+from .steering import blend, describe, steering_leans
 from .topics import openings_by_role
 
 if TYPE_CHECKING:
@@ -90,21 +95,30 @@ DIRECTION_FULL = 0.2
 #: every count is shrunk towards them by ``PRIOR`` pseudo-turns (:func:`~equipoise.analysers.base.shrunk`).
 REFERENCE = {"rs": 0.25, "rq": 1.0, "collaboration": 0.1, "telling": 0.07, "topics": 0.556,
              "direction": DIRECTIVE_RATE_MEDIAN}
+#: Version 3.2: the lean blends the score's own lean (weight ``OWN``) with the steering levers' leans,
+#: agenda (who opens the topics, asks the steering questions and proposes the goals, both parties) and
+#: directiveness (who tells whom what to do, net of autonomy support and the client's own decisions),
+#: times ``BLEND_GAIN``. Chosen by leave-one-hold-out-out cross-validation on the judged validation
+#: sessions (docs/power-model.md, "Partnership 3.2").
+OWN = 0.3
+STEERING = {"agenda": 0.3, "directiveness": 0.4}
+BLEND_GAIN = 1.25
 
 
 class PartnershipAnalyser(BaseAnalyser):
     """Reflections against questions, complex reflections and collaborative acts, against MITI 4.2.1."""
 
     name = "partnership"
-    version = "3.1"
+    version = "3.2"
     requires = frozenset({"labels", "dyad"})
     antisymmetric = False
     description = ("Guiding with the client rather than steering: how much of the therapist's talk is "
                    "reflection and how much tells (information and advice), reflections against questions "
                    "(R:Q) scored against MITI 4.2.1 thresholds, with affirmations, asking permission and "
                    "asking for the client's view, who opens the topics and how often the therapist directs; "
-                   "small counts are pulled towards the reference range. Complex reflections, open "
-                   "questions and 'we' language are shown beside them.")
+                   "small counts are pulled towards the reference range; the lean also reads who steers the "
+                   "session (the agenda and directiveness leans), as readers judge this lever. Complex "
+                   "reflections, open questions and 'we' language are shown beside them.")
     cannot_know = ("Whether the client experienced the session as a partnership; the quality and accuracy "
                    "of each reflection; approaches other than motivational interviewing, whose good practice "
                    "may look different. The counts are only as good as the turn labels.")
@@ -113,8 +127,8 @@ class PartnershipAnalyser(BaseAnalyser):
         title='Partnership', client_title='Working together',
         measures=('Reflections against questions (R:Q), how much of the therapist\'s talk tells (information '
                   "and advice), affirmations and asking for the client's view, who opens the topics and how "
-                  "often the therapist directs; complex reflections, open questions and “we” language are "
-                  "shown beside them."),
+                  "often the therapist directs; the lean also reads who set the agenda and who directed. "
+                  "Complex reflections, open questions and “we” language are shown beside them."),
         client_measures=('How much the conversation sounded like two people working '
                          'something out together.'),
         cannot_know='Warmth, tone and the relationship built outside this transcript.',
@@ -216,9 +230,12 @@ class PartnershipAnalyser(BaseAnalyser):
             return DimensionResult.unavailable("no therapist turns to score", metrics, linked)
         score = sum(WEIGHTS[k] * v for k, v in components.items()) / sum(WEIGHTS[k] for k in components)
         metrics["score"] = score
-        lean = clip(stretch(1.0 - 2.0 * score))     # version 3.1: spread as readers read it
+        own = clip(stretch(1.0 - 2.0 * score))     # version 3.1: spread as readers read it
+        levers = steering_leans(transcript, labels, config)
+        lean = blend(own, levers, OWN, STEERING, BLEND_GAIN)
         notes = (f"scored on {n} therapist turns ({reflections} reflections, {questions} questions); "
-                 f"each count is pulled towards the reference median by {PRIOR:g} pseudo-turns",)
+                 f"each count is pulled towards the reference median by {PRIOR:g} pseudo-turns",
+                 describe(own, levers, OWN, STEERING, BLEND_GAIN))
         return DimensionResult(lean=lean, metrics=metrics, notes=notes, metric_turns=linked,
                                evidence=pick_evidence(contributions, lean, config.evidence_size))
 
