@@ -226,8 +226,8 @@ def test_client_agency_and_partnership_read_the_steering_levers() -> None:
         own = 1 - 2 * agency.metrics["agency"]
         mixed = (0.5 * own + 0.3 * levers["agenda"] + 0.2 * levers["directiveness"]) / 1.0
         assert agency.lean == pytest.approx(max(-1.0, min(1.0, 1.5 * mixed - 0.2)))
-        assert client_agency.OWN + sum(client_agency.STEERING.values()) == pytest.approx(1.0)
-        assert partnership.OWN + sum(partnership.STEERING.values()) == pytest.approx(1.0)
+        for blend in (client_agency.BLEND, partnership.BLEND):
+            assert blend.own_weight + sum(blend.weights.values()) == pytest.approx(1.0)
         note = next(n for n in agency.notes if "steering levers" in n)
         assert f"agenda {levers['agenda']:+.2f}" in note and "shifted by -0.2" in note
     # The therapist who directs and opens the topics holds both levers more than the one who guides.
@@ -236,7 +236,7 @@ def test_client_agency_and_partnership_read_the_steering_levers() -> None:
 
 
 def test_a_steering_lever_that_is_unavailable_drops_out_of_the_blend() -> None:
-    from equipoise.analysers.steering import blend
+    from equipoise.analysers.steering import Blend
 
-    assert blend(0.4, {}, 0.5, {"agenda": 0.3, "directiveness": 0.2}) == pytest.approx(0.4)
-    assert blend(0.4, {"agenda": -0.4}, 0.5, {"agenda": 0.5, "directiveness": 0.2}) == pytest.approx(0.0)
+    assert Blend(0.5, {"agenda": 0.3, "directiveness": 0.2}).lean(0.4, {}) == pytest.approx(0.4)
+    assert Blend(0.5, {"agenda": 0.5, "directiveness": 0.2}).lean(0.4, {"agenda": -0.4}) == pytest.approx(0.0)

@@ -76,7 +76,7 @@ from .base import (
     shrunk,
 )
 from .directiveness import DIRECTIVE_RATE_MEDIAN, is_directive, therapist_direction
-from .steering import blend, describe, steering_leans
+from .steering import Blend
 from .text import content_words
 from .topics import openings_by_role
 
@@ -92,12 +92,10 @@ AGENCY_PARTS = frozenset({"change_talk_share", "client_topic_share", "pushback_f
 #: rate at which it is 0 (our choice, above AnnoMI's high-quality p95 of 0.2); the rate is shrunk towards
 #: the reference median as partnership shrinks it.
 DIRECTION_WEIGHT, DIRECTION_FULL = 2.0, 0.3
-#: Version 2.6: the lean 1 - 2A (weight ``OWN``) blended with the steering levers' leans
-#: (:mod:`equipoise.analysers.steering`), times ``BLEND_GAIN``, shifted by ``OFFSET``: readers call a
-#: client who takes part the holder of their own direction unless the session shows otherwise.
-OWN = 0.5
-STEERING = {"agenda": 0.3, "directiveness": 0.2}
-BLEND_GAIN, OFFSET = 1.5, -0.2
+#: Version 2.6: the lean 1 - 2A (weight 0.5) blended with the steering levers' leans
+#: (:mod:`equipoise.analysers.steering`), times 1.5, shifted by -0.2: readers call a client who takes
+#: part the holder of their own direction unless the session shows otherwise.
+BLEND = Blend(0.5, {"agenda": 0.3, "directiveness": 0.2}, gain=1.5, offset=-0.2)
 #: A client turn right after a therapist's directive act that asks it away or refuses it is pushback, even
 #: when it is not sustain talk ("Please don't tell my mum", "Can I at least ...").
 _RESISTS = re.compile(
@@ -245,10 +243,8 @@ class ClientAgencyAnalyser(BaseAnalyser):
                 linked)
         metrics["agency"] = agency
         own = clip(1.0 - 2.0 * agency)
-        levers = steering_leans(transcript, labels, config)
-        lean = blend(own, levers, OWN, STEERING, BLEND_GAIN, OFFSET)
-        return DimensionResult(lean=lean, metrics=metrics, metric_turns=linked,
-                               notes=(describe(own, levers, OWN, STEERING, BLEND_GAIN, OFFSET),),
+        lean, blended = BLEND.apply(own, transcript, labels, config)
+        return DimensionResult(lean=lean, metrics=metrics, metric_turns=linked, notes=(blended,),
                                evidence=pick_evidence(contributions, lean, config.evidence_size))
 
 

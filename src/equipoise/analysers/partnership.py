@@ -70,7 +70,7 @@ from .base import (
     stretch,
 )
 from .directiveness import ASKING_VIEW_MARKERS, AUTONOMY_MARKERS, DIRECTIVE_RATE_MEDIAN, therapist_direction
-from .steering import blend, describe, steering_leans
+from .steering import Blend
 from .topics import openings_by_role
 
 if TYPE_CHECKING:
@@ -95,14 +95,12 @@ DIRECTION_FULL = 0.2
 #: every count is shrunk towards them by ``PRIOR`` pseudo-turns (:func:`~equipoise.analysers.base.shrunk`).
 REFERENCE = {"rs": 0.25, "rq": 1.0, "collaboration": 0.1, "telling": 0.07, "topics": 0.556,
              "direction": DIRECTIVE_RATE_MEDIAN}
-#: Version 3.2: the lean blends the score's own lean (weight ``OWN``) with the steering levers' leans,
+#: Version 3.2: the lean blends the score's own lean (weight 0.3) with the steering levers' leans,
 #: agenda (who opens the topics, asks the steering questions and proposes the goals, both parties) and
 #: directiveness (who tells whom what to do, net of autonomy support and the client's own decisions),
-#: times ``BLEND_GAIN``. Chosen by leave-one-hold-out-out cross-validation on the judged validation
+#: times 1.25. Chosen by leave-one-hold-out-out cross-validation on the judged validation
 #: sessions (docs/power-model.md, "Partnership 3.2").
-OWN = 0.3
-STEERING = {"agenda": 0.3, "directiveness": 0.4}
-BLEND_GAIN = 1.25
+BLEND = Blend(0.3, {"agenda": 0.3, "directiveness": 0.4}, gain=1.25)
 
 
 class PartnershipAnalyser(BaseAnalyser):
@@ -231,11 +229,10 @@ class PartnershipAnalyser(BaseAnalyser):
         score = sum(WEIGHTS[k] * v for k, v in components.items()) / sum(WEIGHTS[k] for k in components)
         metrics["score"] = score
         own = clip(stretch(1.0 - 2.0 * score))     # version 3.1: spread as readers read it
-        levers = steering_leans(transcript, labels, config)
-        lean = blend(own, levers, OWN, STEERING, BLEND_GAIN)
+        lean, blended = BLEND.apply(own, transcript, labels, config)
         notes = (f"scored on {n} therapist turns ({reflections} reflections, {questions} questions); "
                  f"each count is pulled towards the reference median by {PRIOR:g} pseudo-turns",
-                 describe(own, levers, OWN, STEERING, BLEND_GAIN))
+                 blended)
         return DimensionResult(lean=lean, metrics=metrics, notes=notes, metric_turns=linked,
                                evidence=pick_evidence(contributions, lean, config.evidence_size))
 

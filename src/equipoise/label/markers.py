@@ -407,15 +407,6 @@ def normalise(text: str) -> str:
     return " ".join(low.split())
 
 
-def _sentences(text: str) -> str:
-    """``text`` itself when it has sentence punctuation; otherwise its utterances (found by the learned
-    boundary model of :mod:`equipoise.label.sentences`) each ended by a question mark or a full stop as
-    the learned question model reads it (:func:`~equipoise.label.sentences.restore`), so that the rules
-    written for a sentence's opening ("Do you ...", "Good.") or its question mark also work on
-    unpunctuated speech-recogniser text (rules 7)."""
-    return restore(text)
-
-
 @lru_cache(maxsize=4096)
 def find_markers(text: str) -> tuple[str, ...]:
     """The markers found in one turn, in vocabulary order. Cached: the labeller's cue features and its
@@ -424,7 +415,10 @@ def find_markers(text: str) -> tuple[str, ...]:
     >>> find_markers("Let's see. You should stop.")
     ('advice', 'we')
     """
-    return tuple(_found_in(normalise(_sentences(text))))
+    # An unpunctuated turn is read as its utterances, each ended as the question model reads it (rules 7),
+    # so the rules written for a sentence's opening ("Do you ...", "Good.") or its question mark also work
+    # on speech-recogniser text; a punctuated text comes back as it is.
+    return tuple(_found_in(normalise(restore(text))))
 
 
 def rules_find(name: str, text: str) -> bool:
@@ -473,7 +467,7 @@ def answers_closed_question(text: str, previous: str) -> bool:
     >>> answers_closed_question("No.", "You should stop drinking.")
     False
     """
-    low, asked = normalise(text), normalise(_sentences(previous))
+    low, asked = normalise(text), normalise(restore(previous))
     opening = _NO_OPENING.match(low)
     if not opening or not _CLOSED_OPENING.search(asked) or _PROPOSAL.search(asked):
         return False
