@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= out/demo
 
-.PHONY: demo test lint fuzz train norms clean
+.PHONY: demo test lint fuzz train norms readers clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Equipoise needs Python 3.11 or newer")'
@@ -47,6 +47,10 @@ train: $(VENV)/.installed-demo
 # Rebuild src/equipoise/data/norms.json (out-of-fold labels: trains the labeller five times, a few minutes)
 norms: $(VENV)/.installed-demo
 	$(BIN)/python scripts/build_norms.py --data ../shared/data
+
+# Rebuild src/equipoise/data/reader_agreement.json (each lean against the doubly read validation sets; ~30 s)
+readers: $(VENV)/.installed-demo
+	$(BIN)/python scripts/build_reader_agreement.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .ruff_cache .hypothesis

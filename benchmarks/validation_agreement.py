@@ -28,7 +28,6 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 SUITE = Path(__file__).resolve().parent.parent / "tests" / "validation" / "judgements.toml"
 #: A hold-out folder with this file has not been run yet; ``--all`` leaves it alone.
-NOT_RUN = "NOT_RUN"
 
 
 def main() -> None:
@@ -41,7 +40,7 @@ def main() -> None:
 
     import equipoise
     from equipoise.profile import Profile
-    from equipoise.validation import agreement, describe, run_suite
+    from equipoise.validation import NOT_RUN, agreement, describe, run_suite
 
     def analyse(path: Path, therapist: str | None) -> Profile:
         return equipoise.analyse(equipoise.load(path, therapist=(therapist,) if therapist else ()))

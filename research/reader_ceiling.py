@@ -37,8 +37,9 @@ from pathlib import Path
 
 import numpy as np
 
+from equipoise.validation import NOT_RUN
+
 VALIDATION = Path(__file__).resolve().parent.parent / "tests" / "validation"
-NOT_RUN = "NOT_RUN"
 SIDES = ("therapist", "shared", "client")
 POWER = "power"
 LR_ALL_C = 0.1
@@ -67,8 +68,7 @@ def judgement_files(folders: Sequence[Path] | None = None) -> list[Path]:
 
 def collect(files: Sequence[Path], progress: Callable[[str], None] | None = None) -> Judged:
     """Profile every session of ``files`` once and gather its features and the reader's sides."""
-    import equipoise
-    from equipoise.validation import read_judgements
+    from equipoise.validation import read_judgements, session_profiles
 
     rows: list[dict[str, float]] = []
     leans: list[dict[str, float]] = []
@@ -76,10 +76,9 @@ def collect(files: Sequence[Path], progress: Callable[[str], None] | None = None
     judged: list[dict[str, str]] = []
     for path in files:
         name = "suite" if path.parent == VALIDATION else path.parent.name
+        profile_of = session_profiles(path.parent)
         for session in read_judgements(path):
-            transcript = equipoise.load(path.parent / "sessions" / session.file,
-                                        therapist=(session.therapist,) if session.therapist else ())
-            profile = equipoise.analyse(transcript)
+            profile = profile_of(session)
             row: dict[str, float] = {"power.lean": profile.summary.power_lean or 0.0}
             lean: dict[str, float] = {POWER: _or_nan(profile.summary.power_lean)}
             for dimension, result in profile.dimensions.items():

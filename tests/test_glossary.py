@@ -37,6 +37,18 @@ def test_the_whole_glossary_explains_the_lean_and_both_summary_numbers() -> None
     assert "power_lean" in text and "shared_power (0 to 1" in text
 
 
+def test_each_checked_lean_says_how_far_it_matched_careful_readers() -> None:
+    from equipoise.validation import reader_checks
+
+    checks = reader_checks()
+    text = " ".join(render().split())                   # unwrapped
+    for key in ("agenda", "responsiveness", "client_agency"):
+        agree, n = checks[key].profile
+        assert f"named the side both chose on {agree} of {n} judgements" in text, key
+    assert f"power_lean: checked against careful readers: on {checks['power'].sets}" in text
+    assert "readers:" not in render(["accommodation"])  # never judged by a reader
+
+
 def test_one_dimension_prints_only_that_dimension() -> None:
     text = render(["agenda"])
     assert text.startswith("agenda (")

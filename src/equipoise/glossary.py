@@ -75,6 +75,7 @@ def entries(names: Sequence[str] | None = None) -> list[Entry]:
 def render(names: Sequence[str] | None = None, width: int = 100) -> str:
     """The glossary as plain text, wrapped to ``width``: each dimension, then (whole glossary) the summary."""
     from .analysers.base import REQUIREMENTS
+    from .report.texts import reader_check_text
 
     blocks = []
     for entry in entries(names):
@@ -83,12 +84,17 @@ def render(names: Sequence[str] | None = None, width: int = 100) -> str:
         kinds = "; ".join(f"{m} ({k})" for m, k in entry.metric_kinds.items()) or "not declared"
         fields = (("measures", entry.measures), ("cannot know", entry.cannot_know), ("needs", needs),
                   ("weight", weight), ("metrics", kinds))
+        checked = reader_check_text(entry.name, "therapist")
+        if checked:
+            fields += (("readers", checked),)
         lines = [f"{entry.name} ({entry.title}, analyser version {entry.version})"]
         lines += [textwrap.fill(text, width, initial_indent=f"  {label + ':':<14}",
                                 subsequent_indent=" " * 16) for label, text in fields]
         blocks.append("\n".join(lines))
     if not names:
-        blocks.append(f"Every dimension has a {LEAN_MEANING}.\n{SUMMARY_MEANING}\n"
+        power = reader_check_text("power", "therapist")
+        power = f"\npower_lean: {power[:1].lower()}{power[1:]}" if power else ""
+        blocks.append(f"Every dimension has a {LEAN_MEANING}.\n{SUMMARY_MEANING}{power}\n"
                       "Formulas and sources of every metric: docs/power-model.md.")
     return "\n\n".join(blocks)
 

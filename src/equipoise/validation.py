@@ -13,9 +13,12 @@ check a model against judgements of your own sessions.
 
 from __future__ import annotations
 
+import json
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 from .errors import InputError
@@ -26,6 +29,17 @@ SIDES = ("therapist", "client", "shared", "unsure")
 THRESHOLD = 0.2
 #: The judgement key that is compared with ``summary.power_lean``.
 POWER = "power"
+#: Per column (or dimension), per dimension (and ``all``): (agreeing, counted) judgements.
+Table = dict[str, dict[str, tuple[int, int]]]
+#: The columns of :func:`doubly_read`.
+DOUBLY_READ = ("readers", "model vs first", "model vs second", "model where both agree")
+#: The package's record of how each lean compares with the validation readers (:func:`reader_checks`), built
+#: by ``scripts/build_reader_agreement.py`` from the hold-outs judged by two readers.
+READERS_RESOURCE = "reader_agreement.json"
+#: Beside a ``judgements.toml``: the same sessions judged by a second reader.
+SECOND_READER = "second_reader.toml"
+#: In a hold-out folder that has not been run yet (its first run is the clean measure of the next change).
+NOT_RUN = "NOT_RUN"
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +165,115 @@ def reader_agreement(first: Iterable[SessionJudgements],
     both = ((j, theirs.get((j.session, j.dimension))) for session in first for j in session.judgements)
     return _tally((j.dimension, other == j.side) for j, other in both
                   if other is not None and "unsure" not in (other, j.side))
+
+
+def doubly_read(first: Iterable[SessionJudgements], second: Iterable[SessionJudgements],
+                profile_of: Callable[[SessionJudgements], Profile]) -> Table:
+    """One set judged by two readers: per column of :data:`DOUBLY_READ`, (agreeing, counted) per dimension
+    and for ``all``: the readers against each other, the profile against each reader, and the profile
+    against the side both readers chose where they chose the same (``unsure`` is never counted).
+    ``profile_of`` makes the profile of a session of ``first``; a set whose two files list different
+    sessions is an error.
+    """
+    first, second = list(first), list(second)
+    theirs = {session.file: session for session in second}
+    if set(theirs) != {session.file for session in first}:
+        raise ValueError("the two readers' files list different sessions")
+    rows: dict[str, list[tuple[str, bool]]] = {column: [] for column in DOUBLY_READ[1:]}
+    for session in first:
+        profile = profile_of(session)
+        other = {j.dimension: j.side for j in theirs[session.file].judgements}
+        for item in compare(profile, session.judgements):
+            dimension = item.judgement.dimension
+            rows["model vs first"].append((dimension, item.agrees))
+            if other.get(dimension) == item.judgement.side:
+                rows["model where both agree"].append((dimension, item.agrees))
+        rows["model vs second"] += [(item.judgement.dimension, item.agrees)
+                                    for item in compare(profile, theirs[session.file].judgements)]
+    return {"readers": reader_agreement(first, second), **{c: _tally(r) for c, r in rows.items()}}
+
+
+def session_profiles(folder: Path) -> Callable[[SessionJudgements], Profile]:
+    """``profile_of`` for :func:`doubly_read`: a session of ``folder``'s judgements, read from its
+    ``sessions/`` folder (roles by the session's ``therapist`` name when it gives one) and analysed."""
+    from .ingest import load
+    from .pipeline import analyse
+
+    def profile_of(session: SessionJudgements) -> Profile:
+        names = (session.therapist,) if session.therapist else ()
+        return analyse(load(folder / "sessions" / session.file, therapist=names))
+
+    return profile_of
+
+
+def doubly_read_folders(root: Path) -> list[Path]:
+    """The folders under ``root`` judged by two readers (a :data:`SECOND_READER` file beside
+    ``judgements.toml``) that have been run (no :data:`NOT_RUN` file), in name order."""
+    return sorted(p.parent for p in root.glob(f"*/{SECOND_READER}")
+                  if (p.parent / "judgements.toml").is_file() and not (p.parent / NOT_RUN).is_file())
+
+
+def doubly_read_folder(folder: Path) -> Table:
+    """:func:`doubly_read` of a folder's ``judgements.toml`` and :data:`SECOND_READER` file."""
+    first, second = (read_judgements(folder / name) for name in ("judgements.toml", SECOND_READER))
+    return doubly_read(first, second, session_profiles(folder))
+
+
+def summed(tables: Iterable[Mapping[str, Mapping[str, tuple[int, int]]]]) -> Table:
+    """Tables of :func:`doubly_read`, summed per column and dimension.
+
+    >>> summed([{"readers": {"all": (3, 4)}}, {"readers": {"all": (1, 2), "floor": (1, 1)}}])
+    {'readers': {'all': (4, 6), 'floor': (1, 1)}}
+    """
+    pooled: dict[str, dict[str, tuple[int, int]]] = {}
+    for table in tables:
+        for column, rows in table.items():
+            cells = pooled.setdefault(column, {})
+            for key, (agree, n) in rows.items():
+                before = cells.get(key, (0, 0))
+                cells[key] = (before[0] + agree, before[1] + n)
+    return pooled
+
+
+def reader_record(folders: Iterable[Path]) -> dict[str, object]:
+    """The content of the package's :data:`READERS_RESOURCE`, computed now from the doubly read sets in
+    ``folders`` (``scripts/build_reader_agreement.py`` writes it; a test checks it is up to date)."""
+    folders = list(folders)
+    table = summed(doubly_read_folder(folder) for folder in folders)
+    both, readers = table.get("model where both agree", {}), table.get("readers", {})
+    return {
+        "about": ("The profile's side against the side both validation readers chose (where they chose the "
+                  "same), and the two readers against each other: [agreeing, counted] judgements. Built by "
+                  "scripts/build_reader_agreement.py; do not edit."),
+        "sets": [folder.name for folder in folders],
+        "dimensions": {key: {"profile": list(both[key]), "readers": list(readers[key])}
+                       for key in sorted(readers) if key != "all" and key in both},
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderCheck:
+    """How one lean (a dimension's, or ``power`` for the summary's power lean) compared with careful readers
+    on the validation sets that two readers judged: (agreeing, counted) judgements."""
+
+    #: the profile's side against the side both readers chose, where they chose the same
+    profile: tuple[int, int]
+    #: the two readers against each other
+    readers: tuple[int, int]
+    #: how many doubly read sets the figures pool
+    sets: int
+
+
+@lru_cache(maxsize=1)
+def reader_checks() -> dict[str, ReaderCheck]:
+    """The package's record of each lean against the validation readers (empty when not built)."""
+    resource = resources.files("equipoise") / "data" / READERS_RESOURCE
+    if not resource.is_file():
+        return {}
+    data = json.loads(resource.read_text(encoding="utf-8"))
+    sets = len(data["sets"])
+    return {key: ReaderCheck(tuple(row["profile"]), tuple(row["readers"]), sets)  # type: ignore[arg-type]
+            for key, row in data["dimensions"].items()}
 
 
 def describe(table: Mapping[str, tuple[int, int]]) -> str:

@@ -262,3 +262,31 @@ def test_link_tooltips_speak_of_moments_to_the_client_and_of_turns_to_the_therap
     assert re.search(r'title="\d+ moments? counted in this number"', client)
     assert not re.search(r'title="\d+ turns? (counted|moved|behind)', client)
     assert re.search(r'title="\d+ turns? counted in this number"', therapist)
+
+
+def test_each_lean_says_how_far_it_has_matched_careful_readers(profile, transcript) -> None:
+    from equipoise.validation import reader_checks
+
+    checks = reader_checks()
+    assert checks, "reader_agreement.json is missing: run scripts/build_reader_agreement.py"
+    view = session_view(profile, transcript)
+    by_key = {d.key: d for d in view.dimensions}
+    agenda = checks["agenda"]
+    assert f"on {agenda.profile[0]} of {agenda.profile[1]} judgements" in by_key["agenda"].readers
+    assert f"on {agenda.readers[0]} of {agenda.readers[1]}" in by_key["agenda"].readers
+    assert by_key["accommodation"].readers == ""        # no reader can judge it from a transcript
+    power = checks["power"]
+    assert f"on {power.profile[0]} of {power.profile[1]} judgements" in view.power_readers
+    html = render_session(profile, transcript)
+    assert str(escape(by_key["agenda"].readers)) in html
+    assert "Overall power lean: checked against careful readers" in html
+
+
+def test_the_client_reads_the_check_against_readers_in_plain_words(profile, transcript) -> None:
+    from equipoise.validation import reader_checks
+
+    agenda = reader_checks()["agenda"]
+    view = session_view(profile, transcript, audience="client")
+    line = {d.key: d for d in view.dimensions}["agenda"].readers
+    assert line.endswith(f"about {round(10 * agenda.profile[0] / agenda.profile[1])} times in 10.")
+    assert "judgements" not in line and "validation" not in line

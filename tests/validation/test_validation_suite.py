@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import equipoise
-from equipoise.validation import agreement, read_judgements, reader_agreement, run_suite
+from equipoise.validation import NOT_RUN, agreement, read_judgements, reader_agreement, run_suite
 
 HERE = Path(__file__).parent
 JUDGEMENTS = HERE / "judgements.toml"
@@ -85,7 +85,7 @@ def test_every_hold_out_is_either_run_or_marked_not_run() -> None:
     # A hold-out's first run is the clean measure of one change: until then its folder holds NOT_RUN,
     # which benchmarks/validation_agreement.py --all respects; once run, it is listed in HOLDOUTS.
     folders = {p.name for p in HERE.glob("holdout*") if (p / "judgements.toml").is_file()}
-    unrun = {name for name in folders if (HERE / name / "NOT_RUN").is_file()}
+    unrun = {name for name in folders if (HERE / name / NOT_RUN).is_file()}
     assert set(HOLDOUTS) == folders - unrun
     assert not unrun & set(HOLDOUTS)
 

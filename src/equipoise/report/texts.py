@@ -70,6 +70,30 @@ LIMITS: dict[Audience, str] = {
 }
 
 
+def reader_check_text(key: str, audience: Audience) -> str:
+    """How far this lean (a dimension's, or ``power`` for the overall lean) has matched careful readers, in
+    words; empty when it has not been checked (no reader can judge it, or the record is not installed).
+
+    >>> from equipoise.validation import reader_checks
+    >>> "careful readers" in reader_check_text("agenda", "therapist") or not reader_checks()
+    True
+    >>> reader_check_text("no_such_lean", "client")
+    ''
+    """
+    from ..validation import reader_checks
+
+    check = reader_checks().get(key)
+    if check is None or not check.profile[1] or not check.readers[1]:
+        return ""
+    (agree, n), (both, readers_n) = check.profile, check.readers
+    if audience == "client":
+        return (f"Checked against careful readers of sessions written for testing, this reading matched "
+                f"theirs about {round(10 * agree / n)} times in 10.")
+    return (f"Checked against careful readers: on {check.sets} validation sets that two readers judged, "
+            f"this lean named the side both chose on {agree} of {n} judgements ({agree / n:.0%}); the two "
+            f"readers chose the same side on {both} of {readers_n} ({both / readers_n:.0%}).")
+
+
 def lean_phrase(lean: float | None, audience: Audience) -> str:
     """Describe a lean in words, without judgement.
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
+from ..validation import POWER
 from .texts import (
     CLIENT_LIMITS,
     DIMENSION_ORDER,
@@ -25,6 +26,7 @@ from .texts import (
     label_word,
     lean_phrase,
     metric_basis,
+    reader_check_text,
 )
 
 if TYPE_CHECKING:
@@ -90,6 +92,8 @@ class DimensionView:
     metrics: tuple[MetricView, ...]
     evidence: tuple[int, ...]
     notes: tuple[str, ...] = ()
+    #: how far this lean has matched careful readers (:func:`~equipoise.report.texts.reader_check_text`)
+    readers: str = ""
 
     @property
     def has_norms(self) -> bool:
@@ -134,6 +138,8 @@ class SessionView:
     shifts: tuple[str, ...] = ()
     #: Each turn's role, start and end in seconds, when every turn has both times (the talk-time strip).
     talk_strip: tuple[dict[str, Any], ...] = ()
+    #: How far the overall lean has matched careful readers (:func:`.texts.reader_check_text`).
+    power_readers: str = ""
 
     @property
     def has_norms(self) -> bool:
@@ -285,7 +291,8 @@ def dimension_view(key: str, dim: DimensionProfile, n_turns: int, audience: Audi
         lean=lean, lean_text="\u2013" if lean is None else f"{lean:+.2f}",
         lean_phrase=phrase if available else "not measured",
         lean_norm=parse_norm(dim.norms.get("lean")), available=available,
-        reason=dim.reason, metrics=tuple(metrics), evidence=evidence)
+        reason=dim.reason, metrics=tuple(metrics), evidence=evidence,
+        readers=reader_check_text(key, audience))
 
 
 def timeline_rows(timeline: Sequence[TimelineWindow],
@@ -413,7 +420,8 @@ def session_view(profile: Profile, transcript: Transcript | None = None,
         talk_share=talk_share(dimensions.get("floor")), turns=tuple(turn_views),
         shifts=tuple(within_session_shifts(profile.timeline)),
         has_text=transcript is not None,
-        summary_evidence=turn_indexes(profile.summary.evidence, n_turns), talk_strip=talk_strip(turns))
+        summary_evidence=turn_indexes(profile.summary.evidence, n_turns), talk_strip=talk_strip(turns),
+        power_readers=reader_check_text(POWER, audience))
 
 
 def talk_strip(turns: Sequence[Any]) -> tuple[dict[str, Any], ...]:
