@@ -11,7 +11,8 @@ MODULES = ["equipoise.analysers", "equipoise.analysers.base", "equipoise.analyse
            "equipoise.analysers.text", "equipoise.analysers.topics", "equipoise.pipeline",
            "equipoise.profile", "equipoise.summary", "equipoise.timeline", "equipoise.course",
            "equipoise.norms", "equipoise.glossary", "equipoise.agreement", "equipoise.validation",
-           "equipoise.analysers.agenda", "equipoise.analysers.responsiveness", "equipoise.label.markers"]
+           "equipoise.analysers.agenda", "equipoise.analysers.responsiveness", "equipoise.label.markers",
+           "equipoise.report.texts"]
 # partnership's one example (shrunk) moved to equipoise.analysers.base with the function
 
 

@@ -175,3 +175,16 @@ def test_client_view_says_the_direction_in_a_sentence(profile: Profile, transcri
         if dim.lean is not None and abs(dim.lean) >= 0.15:
             assert "you" in client[key], (key, client[key])       # "you", "your therapist", "your own"
             assert client[key] != therapist[key]
+
+
+@pytest.mark.parametrize("audience", ["therapist", "client"])
+def test_the_words_name_the_side_the_reader_check_counts(audience) -> None:
+    from equipoise.report.texts import client_lean_phrase, lean_phrase
+    from equipoise.validation import side
+
+    for step in range(-100, 101):
+        lean = step / 100
+        shared = side(lean) == "shared"
+        assert (lean_phrase(lean, audience) == "shared") is shared, lean
+        if audience == "client":
+            assert (client_lean_phrase("agenda", lean) == "about even between you") is shared, lean

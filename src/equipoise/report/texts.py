@@ -12,6 +12,7 @@ from typing import Literal
 
 from ..analysers.base import DimensionWords
 from ..analysers.registry import Declared, declared
+from ..validation import THRESHOLD
 
 Audience = Literal["therapist", "client"]
 AUDIENCES: tuple[Audience, ...] = ("therapist", "client")
@@ -95,15 +96,19 @@ def reader_check_text(key: str, audience: Audience) -> str:
 
 
 def lean_phrase(lean: float | None, audience: Audience) -> str:
-    """Describe a lean in words, without judgement.
+    """Describe a lean in words, without judgement. Under :data:`~equipoise.validation.THRESHOLD` (0.2) it
+    reads "shared", the side the validation readers' judgements are compared with and the reader check
+    beside it counts (it was 0.15: a lean of 0.17 was told as one side and checked as shared).
 
     >>> lean_phrase(0.7, "therapist"), lean_phrase(-0.3, "client"), lean_phrase(0.05, "client")
     ('mostly the therapist', 'leaning towards you', 'shared')
+    >>> lean_phrase(0.17, "therapist"), lean_phrase(-0.2, "therapist")
+    ('shared', 'leaning towards the client')
     """
     if lean is None:
         return "not measured"
     strength = "mostly" if abs(lean) >= 0.5 else "leaning towards"
-    if abs(lean) < 0.15:
+    if abs(lean) < THRESHOLD:
         return "shared"
     if audience == "client":
         who = "your therapist" if lean > 0 else "you"
@@ -139,7 +144,7 @@ def client_lean_phrase(key: str, lean: float | None, therapist_share: float | No
     """
     if lean is None or key not in CLIENT_LEANS:
         return lean_phrase(lean, "client")
-    if abs(lean) < 0.15:
+    if abs(lean) < THRESHOLD:
         phrase = CLIENT_EVEN
     else:
         template = CLIENT_LEANS[key][0 if lean > 0 else 1]
