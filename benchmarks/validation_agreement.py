@@ -40,15 +40,14 @@ def main() -> None:
 
     import equipoise
     from equipoise.profile import Profile
-    from equipoise.validation import NOT_RUN, agreement, describe, run_suite
+    from equipoise.validation import NOT_RUN, agreement, describe, judgement_files, run_suite
 
     def analyse(path: Path, therapist: str | None) -> Profile:
         return equipoise.analyse(equipoise.load(path, therapist=(therapist,) if therapist else ()))
 
     if args.all:
         pooled = []
-        files = [SUITE, *sorted(SUITE.parent.glob("holdout*/judgements.toml"),
-                                key=lambda f: (len(f.parent.name), f.parent.name))]
+        files = judgement_files(SUITE.parent)
         for path in files:
             if (path.parent / NOT_RUN).is_file():
                 print(f"{path.parent.name:<12} not run: skipped (its first run measures the next change)",

@@ -37,11 +37,11 @@ from pathlib import Path
 
 import numpy as np
 
-from equipoise.validation import NOT_RUN
+from equipoise.validation import NOT_RUN, POWER
+from equipoise.validation import judgement_files as validation_files
 
 VALIDATION = Path(__file__).resolve().parent.parent / "tests" / "validation"
 SIDES = ("therapist", "shared", "client")
-POWER = "power"
 LR_ALL_C = 0.1
 
 
@@ -49,29 +49,31 @@ LR_ALL_C = 0.1
 class Judged:
     """The judged sessions as arrays: one row per session."""
 
-    features: np.ndarray            # sessions x features
+    features: np.ndarray            # sessions x features; NaN where the profile has no value
     names: tuple[str, ...]          # feature names ("agenda.lean", "agenda.questions_therapist", ...)
     groups: np.ndarray              # the set (judgements file) of each session
     sides: dict[str, np.ndarray]    # dimension -> the reader's side per session ("unsure" when none)
-    leans: dict[str, np.ndarray]    # dimension (and "power") -> the profile's lean, NaN when unavailable
+
+    def lean(self, dimension: str) -> np.ndarray:
+        """The profile's lean of ``dimension`` (or ``power``) per session, NaN where it is unavailable."""
+        key = f"{dimension}.lean"
+        if key not in self.names:
+            return np.full(len(self.groups), np.nan)
+        return self.features[:, self.names.index(key)]
 
 
 def judgement_files(folders: Sequence[Path] | None = None) -> list[Path]:
     """The judgements files to read: the given folders', else the suite's and every run hold-out's."""
     if folders:
         return [folder / "judgements.toml" for folder in folders]
-    holdouts = sorted(VALIDATION.glob("holdout*/judgements.toml"),
-                      key=lambda f: (len(f.parent.name), f.parent.name))
-    found = [VALIDATION / "judgements.toml", *holdouts]
-    return [path for path in found if not (path.parent / NOT_RUN).is_file()]
+    return [path for path in validation_files(VALIDATION) if not (path.parent / NOT_RUN).is_file()]
 
 
 def collect(files: Sequence[Path], progress: Callable[[str], None] | None = None) -> Judged:
     """Profile every session of ``files`` once and gather its features and the reader's sides."""
     from equipoise.validation import read_judgements, session_profiles
 
-    rows: list[dict[str, float]] = []
-    leans: list[dict[str, float]] = []
+    rows: list[dict[str, float | None]] = []
     groups: list[str] = []
     judged: list[dict[str, str]] = []
     for path in files:
@@ -79,28 +81,21 @@ def collect(files: Sequence[Path], progress: Callable[[str], None] | None = None
         profile_of = session_profiles(path.parent)
         for session in read_judgements(path):
             profile = profile_of(session)
-            row: dict[str, float] = {"power.lean": profile.summary.power_lean or 0.0}
-            lean: dict[str, float] = {POWER: _or_nan(profile.summary.power_lean)}
+            row: dict[str, float | None] = {f"{POWER}.lean": profile.summary.power_lean}
             for dimension, result in profile.dimensions.items():
-                if not result.available:
-                    continue
-                row[f"{dimension}.lean"] = result.lean or 0.0
-                lean[dimension] = _or_nan(result.lean)
-                for metric, value in result.metrics.items():
-                    row[f"{dimension}.{metric}"] = 0.0 if value is None else float(value)
+                if result.available:
+                    row[f"{dimension}.lean"] = result.lean
+                    row.update((f"{dimension}.{metric}", value) for metric, value in result.metrics.items())
             rows.append(row)
-            leans.append(lean)
             groups.append(name)
             judged.append({j.dimension: j.side for j in session.judgements})
         if progress is not None:
             progress(f"{name}: {sum(g == name for g in groups)} sessions profiled")
     names = tuple(sorted({key for row in rows for key in row}))
-    features = np.array([[row.get(key, 0.0) for key in names] for row in rows])
+    features = np.array([[_or_nan(row.get(key)) for key in names] for row in rows])
     dimensions = sorted({d for j in judged for d in j})
     sides = {d: np.array([j.get(d, "unsure") for j in judged]) for d in dimensions}
-    measured = {key for lean in leans for key in lean}
-    by_dimension = {d: np.array([lean.get(d, np.nan) for lean in leans]) for d in measured}
-    return Judged(features, names, np.array(groups), sides, by_dimension)
+    return Judged(features, names, np.array(groups), sides)
 
 
 def _or_nan(value: float | None) -> float:
@@ -112,8 +107,7 @@ def shipped_sides(judged: Judged, dimension: str) -> np.ndarray:
     dimension is unavailable, which counts as a disagreement, as in the benchmark)."""
     from equipoise.validation import side
 
-    column = judged.leans.get(dimension, np.full(len(judged.groups), np.nan))
-    return np.array(["none" if np.isnan(x) else side(float(x)) for x in column])
+    return np.array(["none" if np.isnan(x) else side(float(x)) for x in judged.lean(dimension)])
 
 
 def _models(gbm: bool) -> dict[str, Callable[[], object]]:
@@ -176,6 +170,7 @@ def ceiling(judged: Judged, *, gbm: bool = False) -> dict[str, dict[str, tuple[i
     """Per judged dimension (and ``all``): column -> (agreeing, counted) for the shipped rule, the
     majority side and each learned model, all by leave-one-set-out."""
     lean_columns = [k for k, name in enumerate(judged.names) if name.endswith(".lean")]
+    known = np.nan_to_num(judged.features, nan=0.0)    # a value the profile does not have counts as 0
     table: dict[str, dict[str, tuple[int, int]]] = {}
     totals: dict[str, list[int]] = {}
     for dimension, sides in judged.sides.items():
@@ -184,7 +179,7 @@ def ceiling(judged: Judged, *, gbm: bool = False) -> dict[str, dict[str, tuple[i
             continue
         columns = {"shipped": shipped_sides(judged, dimension), "majority": majority(sides, judged.groups)}
         for name, make in _models(gbm).items():
-            features = judged.features[:, lean_columns] if name == "lr-leans" else judged.features
+            features = known[:, lean_columns] if name == "lr-leans" else known
             columns[name] = leave_one_set_out(features, sides, judged.groups, make)
         row = {}
         for name, predicted in columns.items():

@@ -206,6 +206,14 @@ def session_profiles(folder: Path) -> Callable[[SessionJudgements], Profile]:
     return profile_of
 
 
+def judgement_files(root: Path) -> list[Path]:
+    """``root``'s own ``judgements.toml`` and each hold-out's under it, in hold-out order (``holdout``,
+    ``holdout2``, ..., ``holdout10``, ...), run or not (an unrun one holds :data:`NOT_RUN`)."""
+    holdouts = sorted(root.glob("holdout*/judgements.toml"),
+                      key=lambda f: (len(f.parent.name), f.parent.name))
+    return [root / "judgements.toml", *holdouts]
+
+
 def doubly_read_folders(root: Path) -> list[Path]:
     """The folders under ``root`` judged by two readers (a :data:`SECOND_READER` file beside
     ``judgements.toml``) that have been run (no :data:`NOT_RUN` file), in name order."""
